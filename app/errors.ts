@@ -1,0 +1,22 @@
+/**
+ * An error meant for a person: `message` says what failed and why, `hint` what to do about it.
+ * The CLIs print these as one line (plus the hint) and exit with `exitCode`; anything else that
+ * escapes is a bug in the workshop and is printed with its stack only under --debug.
+ */
+export class UserError extends Error {
+  override name = "UserError";
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly exitCode = 125,
+  ) {
+    super(message);
+  }
+}
+
+/** Renders any thrown value as the one or two lines a person should see. */
+export function describeError(error: unknown): string {
+  if (error instanceof UserError) return error.hint ? `${error.message}\n  ${error.hint}` : error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

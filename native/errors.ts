@@ -1,0 +1,60 @@
+import { errnoName } from "./errno.js";
+
+/**
+ * A failed system call. Carries what a learner needs to fix it: the call, its arguments
+ * (flags already decoded to names), the errno name and number, the C library's message,
+ * and for the usual mistakes a one-line hint.
+ */
+export class SyscallError extends Error {
+  override name = "SyscallError";
+  readonly code: string;
+  readonly hint: string | undefined;
+
+  constructor(
+    readonly call: string,
+    readonly args: readonly unknown[],
+    readonly errno: number,
+    readonly description: string,
+  ) {
+    const code = errnoName(errno);
+    const hint = hintFor(call, code);
+    super(`${call}(${args.map(formatArg).join(", ")}) failed: ${code} (${description})${hint ? ` — ${hint}` : ""}`);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+function formatArg(arg: unknown): string {
+  if (typeof arg === "string") return arg.includes("|") || /^[A-Z_]+$/.test(arg) ? arg : JSON.stringify(arg);
+  if (Array.isArray(arg)) return `[${arg.map(formatArg).join(", ")}]`;
+  return String(arg);
+}
+
+// Mistakes people make in this course, keyed "call:ERRNO" first, then "ERRNO" alone.
+const HINTS: Record<string, string> = {
+  "pivot_root:EINVAL":
+    "the new root must be a mount point (bind-mount it onto itself first), the current root must not be shared, and put_old must be inside the new root",
+  "pivot_root:EBUSY": "new root or put_old is already in use as a root or mount point",
+  "umount2:EBUSY": "still in use: a process has its cwd or an open file there, or something is mounted below it (MNT_DETACH detaches lazily)",
+  "umount2:EINVAL": "not a mount point, or the flags are wrong",
+  "mount:ENOENT": "the mount target (or the bind source) does not exist: create the directory or file first",
+  "mount:EINVAL":
+    "bad flags for this kind of mount: propagation changes (MS_PRIVATE...) need an existing mount point and no other flags than MS_REC; a read-only bind needs a second MS_REMOUNT|MS_BIND|MS_RDONLY call",
+  "mount:EBUSY": "already mounted there",
+  "mount:ENODEV": "this filesystem type is not known to the kernel (is the module loaded?)",
+  "setns:EINVAL":
+    "the fd is not a namespace of the type asked for, or (mount namespace) the thread shares its filesystem attributes with others",
+  "unshare:EINVAL": "an unknown flag, or a combination the kernel refuses",
+  "execve:ENOENT": "no such file in the current root: check the path (and PATH lookup) inside the container's filesystem",
+  "execve:EACCES": "the file is not executable, or a directory on its path is not searchable",
+  "execve:ENOEXEC": "not a binary or script the kernel can run (a script without #! line?)",
+  "chroot:ENOENT": "the new root directory does not exist",
+  "chdir:ENOENT": "no such directory in the current root",
+  "kill:ESRCH": "no such process (it has already exited?)",
+  EPERM: "not permitted: this needs root (sudo), or a capability the process has dropped",
+  EACCES: "permission denied: run as root, and check the file's mode",
+};
+
+function hintFor(call: string, code: string): string | undefined {
+  return HINTS[`${call}:${code}`] ?? HINTS[code];
+}

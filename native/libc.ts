@@ -1,0 +1,65 @@
+import { createRequire } from "node:module";
+import type * as Koffi from "koffi";
+
+/**
+ * The C library functions the course calls, bound through koffi on first use: a process that
+ * never makes a system call (the TUI, a check) never pays for loading koffi or libc.
+ */
+export interface Libc {
+  koffi: typeof Koffi;
+  unshare(flags: number): number;
+  setns(fd: number, nstype: number): number;
+  sethostname(name: string, len: number): number;
+  gethostname(buf: Buffer, len: number): number;
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): number;
+  umount2(target: string, flags: number): number;
+  chroot(path: string): number;
+  chdir(path: string): number;
+  execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
+  getpid(): number;
+  getppid(): number;
+  kill(pid: number, sig: number): number;
+  prctl(option: number, a2: number, a3: number, a4: number, a5: number): number;
+  mknod(path: string, mode: number, dev: bigint): number;
+  setuid(uid: number): number;
+  setgid(gid: number): number;
+  setgroups(size: number, list: number[]): number;
+  /** fcntl(2): variadic, the third argument passed as ("int", value). */
+  fcntl(fd: number, cmd: number, ...typedArg: unknown[]): number;
+  /** syscall(2): variadic, called as syscall(nr, "type", value, ...). */
+  syscall(nr: number, ...typedArgs: unknown[]): number;
+  strerror(errno: number): string;
+}
+
+let libc: Libc | undefined;
+
+export function loadLibc(): Libc {
+  if (libc) return libc;
+  const koffi = createRequire(import.meta.url)("koffi") as typeof Koffi;
+  const lib = koffi.load("libc.so.6");
+  const fn = (signature: string): unknown => lib.func(signature);
+  libc = {
+    koffi,
+    unshare: fn("int unshare(int flags)"),
+    setns: fn("int setns(int fd, int nstype)"),
+    sethostname: fn("int sethostname(const char *name, size_t len)"),
+    gethostname: fn("int gethostname(_Out_ uint8_t *name, size_t len)"),
+    mount: fn("int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)"),
+    umount2: fn("int umount2(const char *target, int flags)"),
+    chroot: fn("int chroot(const char *path)"),
+    chdir: fn("int chdir(const char *path)"),
+    execve: fn("int execve(const char *path, const char **argv, const char **envp)"),
+    getpid: fn("int getpid()"),
+    getppid: fn("int getppid()"),
+    kill: fn("int kill(int pid, int sig)"),
+    prctl: fn("int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)"),
+    mknod: fn("int mknod(const char *path, uint32_t mode, uint64_t dev)"),
+    setuid: fn("int setuid(uint32_t uid)"),
+    setgid: fn("int setgid(uint32_t gid)"),
+    setgroups: fn("int setgroups(size_t size, const uint32_t *list)"),
+    fcntl: fn("int fcntl(int fd, int cmd, ...)"),
+    syscall: fn("long syscall(long number, ...)"),
+    strerror: fn("const char *strerror(int errnum)"),
+  } as unknown as Libc;
+  return libc;
+}

@@ -1,0 +1,136 @@
+import { constants } from "node:os";
+import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
+import { errnoName } from "./errno.js";
+import { SyscallError } from "./errors.js";
+import { cloneFlags, mountFlags, prctlOption, signalName, umountFlags } from "./flags.js";
+import { loadLibc, type Libc } from "./libc.js";
+import { isTracing, record } from "./trace.js";
+
+/**
+ * Runs one libc call: on -1 throws a SyscallError with the errno, and when tracing is on
+ * records the call. `shown` are the arguments as a person reads them (flags as names).
+ */
+function invoke(call: string, shown: unknown[], run: (libc: Libc) => number): number {
+  const libc = loadLibc();
+  const start = isTracing() ? performance.now() : 0;
+  const result = run(libc);
+  const errno = result === -1 ? libc.koffi.errno() : 0;
+  if (isTracing()) {
+    record({
+      time: Date.now(),
+      pid: process.pid,
+      call,
+      args: shown,
+      ...(result === -1 ? { error: errnoName(errno) } : { result }),
+      ms: Math.round((performance.now() - start) * 1000) / 1000,
+    });
+  }
+  if (result === -1) throw new SyscallError(call, shown, errno, libc.strerror(errno));
+  return result;
+}
+
+/** unshare(2): moves the calling thread into new namespaces (CLONE_NEW* flags). */
+export function unshare(flags: number): void {
+  invoke("unshare", [cloneFlags(flags)], (c) => c.unshare(flags));
+}
+
+/** setns(2): joins the namespace an fd (from /proc/PID/ns/*) refers to; nstype 0 accepts any type. */
+export function setns(fd: number, nstype = 0): void {
+  invoke("setns", [fd, cloneFlags(nstype)], (c) => c.setns(fd, nstype));
+}
+
+export function sethostname(name: string): void {
+  invoke("sethostname", [name], (c) => c.sethostname(name, Buffer.byteLength(name)));
+}
+
+export function gethostname(): string {
+  const buf = Buffer.alloc(257);
+  invoke("gethostname", [], (c) => c.gethostname(buf, buf.length - 1));
+  return buf.subarray(0, buf.indexOf(0)).toString();
+}
+
+/** mount(2). Pass null for an unused source, fstype or data. */
+export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null = null): void {
+  invoke("mount", [source, target, fstype, mountFlags(flags), data], (c) => c.mount(source, target, fstype, flags, data));
+}
+
+/** umount2(2), with MNT_* flags (MNT_DETACH for a lazy unmount). */
+export function umount2(target: string, flags = 0): void {
+  invoke("umount2", [target, umountFlags(flags)], (c) => c.umount2(target, flags));
+}
+
+/** pivot_root(2) has no glibc wrapper: it goes through syscall(2). */
+export function pivotRoot(newRoot: string, putOld: string): void {
+  invoke("pivot_root", [newRoot, putOld], (c) => c.syscall(SYS_pivot_root, "const char *", newRoot, "const char *", putOld));
+}
+
+export function chroot(path: string): void {
+  invoke("chroot", [path], (c) => c.chroot(path));
+}
+
+export function chdir(path: string): void {
+  invoke("chdir", [path], (c) => c.chdir(path));
+}
+
+/**
+ * execve(2): replaces this process with `path`. Returns only by throwing.
+ *
+ * Node opens fds 0-2 close-on-exec and may make them non-blocking; a program exec'd through
+ * FFI would then start with no stdin/stdout/stderr, or with ones that fail with EAGAIN.
+ * So both flags are cleared here first, for the three standard fds only.
+ */
+export function execve(path: string, argv: string[], env: string[]): never {
+  for (const fd of [0, 1, 2]) keepAcrossExec(fd);
+  if (isTracing()) record({ time: Date.now(), pid: process.pid, call: "execve", args: [path, argv, `[${env.length} vars]`], result: "exec", ms: 0 });
+  invoke("execve", [path, argv], (c) => c.execve(path, [...argv, null], [...env, null]));
+  throw new Error("unreachable: execve returned without an error");
+}
+
+function keepAcrossExec(fd: number): void {
+  const fdFlags = fcntl(fd, F_GETFD);
+  if (fdFlags & FD_CLOEXEC) fcntl(fd, F_SETFD, fdFlags & ~FD_CLOEXEC);
+  const statusFlags = fcntl(fd, F_GETFL);
+  if (statusFlags & O_NONBLOCK) fcntl(fd, F_SETFL, statusFlags & ~O_NONBLOCK);
+}
+
+/** fcntl(2) with an integer argument. */
+export function fcntl(fd: number, cmd: number, arg = 0): number {
+  return invoke("fcntl", [fd, cmd, arg], (c) => c.fcntl(fd, cmd, "int", arg));
+}
+
+export function getpid(): number {
+  return loadLibc().getpid();
+}
+
+export function getppid(): number {
+  return loadLibc().getppid();
+}
+
+/** kill(2); the signal by number or name ("SIGKILL"). */
+export function kill(pid: number, signal: number | NodeJS.Signals): void {
+  const sig = typeof signal === "number" ? signal : constants.signals[signal];
+  invoke("kill", [pid, signalName(sig)], (c) => c.kill(pid, sig));
+}
+
+/** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
+export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
+  const shown = option === 1 ? signalName(arg2) : arg2; // PR_SET_PDEATHSIG takes a signal
+  return invoke("prctl", [prctlOption(option), shown], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
+}
+
+/** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
+export function mknod(path: string, mode: number, dev: bigint = 0n): void {
+  invoke("mknod", [path, `0${mode.toString(8)}`, dev.toString()], (c) => c.mknod(path, mode, dev));
+}
+
+export function setuid(uid: number): void {
+  invoke("setuid", [uid], (c) => c.setuid(uid));
+}
+
+export function setgid(gid: number): void {
+  invoke("setgid", [gid], (c) => c.setgid(gid));
+}
+
+export function setgroups(groups: number[]): void {
+  invoke("setgroups", [groups], (c) => c.setgroups(groups.length, groups));
+}
