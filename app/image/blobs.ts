@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { UserError } from "../errors.js";
+import type { StoreLayout } from "./layout.js";
+
+export interface Expected {
+  digest: string;
+  size?: number;
+}
+
+/**
+ * Content-addressed blobs under blobs/sha256/<hex>. A blob only ever appears there by an atomic
+ * rename after its sha256 (and size, when known) matched, so whatever is in the directory can be
+ * trusted without hashing it again.
+ */
+export class BlobStore {
+  constructor(private readonly layout: StoreLayout) {}
+
+  path(digest: string): string {
+    return this.layout.blob(digest);
+  }
+
+  has(digest: string): boolean {
+    return existsSync(this.layout.blob(digest));
+  }
+
+  read(digest: string): Buffer {
+    return readFileSync(this.layout.blob(digest));
+  }
+
+  /**
+   * Streams `body` to a temporary file while hashing it, then moves it into place. With
+   * `expected`, a digest or size mismatch is an error and nothing is kept; without, the blob is
+   * stored under whatever digest it has. Returns the digest and size.
+   */
+  async ingest(
+    body: AsyncIterable<Uint8Array>,
+    expected?: Expected,
+    onBytes?: (done: number) => void,
+  ): Promise<{ digest: string; size: number }> {
+    const tmp = this.layout.scratch("blob");
+    const hash = createHash("sha256");
+    let size = 0;
+    async function* hashing(source: AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
+        size += chunk.byteLength;
+        if (expected?.size !== undefined && size > expected.size) {
+          throw new UserError(`blob ${expected.digest} is larger than the ${expected.size} bytes its manifest declares`, "The source served corrupt data; nothing was stored.");
+        }
+        hash.update(chunk);
+        onBytes?.(size);
+        yield chunk;
+      }
+    }
+    try {
+      await pipeline(body, hashing, createWriteStream(tmp, { flags: "wx" }));
+      const digest = `sha256:${hash.digest("hex")}`;
+      if (expected && expected.digest !== digest) {
+        throw new UserError(`blob ${expected.digest} failed verification: its content hashes to ${digest}`, "The source served corrupt data; nothing was stored.");
+      }
+      if (expected?.size !== undefined && size !== expected.size) {
+        throw new UserError(`blob ${expected.digest} is ${size} bytes, not the ${expected.size} its manifest declares`, "The source served corrupt data; nothing was stored.");
+      }
+      mkdirSync(this.layout.blobsDir, { recursive: true });
+      renameSync(tmp, this.layout.blob(digest));
+      return { digest, size };
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  ingestFile(file: string, expected?: Expected): Promise<{ digest: string; size: number }> {
+    return this.ingest(createReadStream(file), expected);
+  }
+
+  ingestBytes(bytes: Uint8Array, expected?: Expected): Promise<{ digest: string; size: number }> {
+    return this.ingest(Readable.from([bytes]), expected);
+  }
+
+  list(): string[] {
+    try {
+      return readdirSync(this.layout.blobsDir).map((hex) => `sha256:${hex}`);
+    } catch {
+      return [];
+    }
+  }
+
+  remove(digest: string): void {
+    rmSync(this.layout.blob(digest), { force: true });
+  }
+}

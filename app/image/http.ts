@@ -1,0 +1,142 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { UserError } from "../errors.js";
+
+/** A failure worth another try: the network or the registry hiccuped. */
+export class TransientError extends UserError {}
+
+export interface RetryPolicy {
+  attempts: number;
+  retryDelayMs: number;
+}
+
+/** A response whose body is read through an idle timer: no bytes for `idleTimeoutMs` aborts it. */
+export interface Exchange {
+  response: Response;
+  chunks(): AsyncGenerator<Uint8Array>;
+  bytes(limit: number): Promise<Buffer>;
+  close(): void;
+}
+
+/**
+ * GETs `url` with Node's fetch. The idle timer covers both waiting for headers and every gap
+ * between body chunks, so a stalled server produces an error instead of a hang.
+ */
+export async function get(
+  url: string,
+  headers: Record<string, string>,
+  idleTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Exchange> {
+  const host = new URL(url).host;
+  const controller = new AbortController();
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, idleTimeoutMs);
+  };
+  const forwardAbort = () => controller.abort();
+  signal?.addEventListener("abort", forwardAbort, { once: true });
+  const release = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", forwardAbort);
+  };
+  const failure = (error: unknown) => {
+    release();
+    if (signal?.aborted) return signal.reason instanceof Error ? signal.reason : new Error("aborted");
+    if (stalled) {
+      return new TransientError(
+        `${host} stopped responding (nothing received for ${formatSeconds(idleTimeoutMs)})`,
+        "Check the network and the registry, then try again.",
+      );
+    }
+    return describeNetworkError(error, host);
+  };
+
+  arm();
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal: controller.signal });
+  } catch (error) {
+    throw failure(error);
+  }
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      if (!response.body) return;
+      for await (const chunk of response.body) {
+        arm();
+        yield chunk;
+      }
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    response,
+    chunks,
+    async bytes(limit) {
+      const parts: Uint8Array[] = [];
+      let length = 0;
+      for await (const chunk of chunks()) {
+        length += chunk.byteLength;
+        if (length > limit) {
+          controller.abort();
+          throw new UserError(`${url} sent more than ${limit} bytes, far too much for its kind of document`);
+        }
+        parts.push(chunk);
+      }
+      return Buffer.concat(parts);
+    },
+    close() {
+      release();
+      controller.abort();
+    },
+  };
+}
+
+/** Runs `attempt` again after TransientErrors, backing off exponentially; other errors pass at once. */
+export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof TransientError) || signal?.aborted) throw error;
+      if (tries >= policy.attempts) {
+        throw new TransientError(`${error.message} (gave up after ${tries} attempts)`, error.hint);
+      }
+      await sleep(policy.retryDelayMs * 2 ** (tries - 1), undefined, { signal });
+    }
+  }
+}
+
+/** undici reports everything as "fetch failed" or "terminated"; the useful part is in `cause`. */
+function describeNetworkError(error: unknown, host: string): Error {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ECONNREFUSED") {
+    return new TransientError(`cannot connect to registry ${host}: connection refused`, "Is the registry running, and is the address right?");
+  }
+  if (code === "ENOTFOUND") {
+    return new UserError(`cannot find registry host ${host}`, "Check the spelling of the registry in the image name.");
+  }
+  if (
+    code === "ECONNRESET" ||
+    code === "UND_ERR_SOCKET" ||
+    (error instanceof Error && error.message === "terminated")
+  ) {
+    return new TransientError(`the connection to ${host} was cut short`, "The registry or the network dropped the transfer; try again.");
+  }
+  const detail = cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return new TransientError(`request to ${host} failed: ${detail}`);
+}
+
+export function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s` : `${ms}ms`;
+}

@@ -1,0 +1,168 @@
+import { readdirSync, rmSync } from "node:fs";
+import { UserError } from "../errors.js";
+import { BlobStore } from "./blobs.js";
+import { digestHex } from "./digest.js";
+import { importImages } from "./import.js";
+import { ImageDirs } from "./images.js";
+import { ensureLayerDir } from "./layer-dirs.js";
+import { StoreLayout } from "./layout.js";
+import { pullImage } from "./pull.js";
+import { displayName, formatReference, parseReference } from "./reference.js";
+import { RefIndex } from "./refs.js";
+import type { RegistryTiming } from "./registry.js";
+import type { ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+
+export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+export { progressPrinter } from "./progress.js";
+
+const ID_PREFIX = /^(sha256:)?([a-f0-9]{12,64})$/;
+
+/**
+ * The local image store: pulls from registries, imports archives, and hands the runtime a
+ * flattened rootfs (or per-layer dirs for overlayfs). The on-disk layout is described in
+ * docs/image-store.md.
+ */
+export class ImageStore {
+  private readonly layout: StoreLayout;
+  private readonly blobs: BlobStore;
+  private readonly images: ImageDirs;
+  private readonly refs: RefIndex;
+  private readonly timing: RegistryTiming;
+  private readonly concurrentDownloads: number;
+
+  constructor(root: string, options: ImageStoreOptions = {}) {
+    this.layout = new StoreLayout(root);
+    this.blobs = new BlobStore(this.layout);
+    this.images = new ImageDirs(this.layout, this.blobs);
+    this.refs = new RefIndex(this.layout);
+    this.timing = {
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      attempts: options.attempts ?? 3,
+      retryDelayMs: options.retryDelayMs ?? 500,
+    };
+    this.concurrentDownloads = options.concurrentDownloads ?? 3;
+  }
+
+  /** Local lookup by reference, name@digest, or an image digest (prefix of at least 12 hex digits). */
+  resolve(ref: string): ImageRecord | undefined {
+    const id = ID_PREFIX.exec(ref);
+    if (id?.[1]) return this.byDigestPrefix(id[2]!);
+    let name: string;
+    try {
+      name = formatReference(parseReference(ref));
+    } catch (error) {
+      if (id) return this.byDigestPrefix(id[2]!);
+      throw error;
+    }
+    const digest = this.refs.get(name);
+    if (digest) return this.record(name, digest);
+    const pinned = parseReference(ref).digest;
+    if (pinned && this.images.has(pinned)) return this.record(name, pinned);
+    return id ? this.byDigestPrefix(id[2]!) : undefined;
+  }
+
+  async pull(ref: string, opts: { progress?: PullProgress; signal?: AbortSignal } = {}): Promise<ImageRecord> {
+    const pulled = await pullImage(
+      ref,
+      { blobs: this.blobs, images: this.images, refs: this.refs, timing: this.timing, concurrentDownloads: this.concurrentDownloads },
+      opts,
+    );
+    return this.mustRecord(pulled.ref, pulled.digest);
+  }
+
+  async import(file: string, opts: { tag?: string } = {}): Promise<ImageRecord[]> {
+    const imported = await importImages(file, { layout: this.layout, blobs: this.blobs, images: this.images, refs: this.refs }, opts.tag);
+    return imported.map(({ ref, digest }) => this.mustRecord(ref, digest));
+  }
+
+  /** One record per ref, sorted by name and tag, like `docker images`. */
+  list(): ImageRecord[] {
+    return this.refs
+      .entries()
+      .map(({ ref, digest }) => this.record(ref, digest))
+      .filter((r): r is ImageRecord => r !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.tag.localeCompare(b.tag));
+  }
+
+  /**
+   * By reference: untags it. By digest: untags every ref of that image. An image left without
+   * refs is deleted, then blobs and layer dirs no remaining image uses.
+   */
+  remove(ref: string): void {
+    const image = this.resolve(ref);
+    if (!image) throw new UserError(`no such image: ${ref}`, "`container images` lists the images there are.");
+    const byRef = this.refs.get(image.ref) !== undefined && !ID_PREFIX.test(ref);
+    const untag = byRef ? [image.ref] : this.refs.entries().filter((e) => e.digest === image.digest).map((e) => e.ref);
+    for (const r of untag) this.refs.delete(r);
+    if (this.refs.entries().some((e) => e.digest === image.digest)) return;
+    this.images.remove(image.digest);
+    this.collectGarbage();
+  }
+
+  async layerDirs(image: ImageRecord): Promise<string[]> {
+    const dirs: string[] = [];
+    for (const layer of image.layers) dirs.push(await ensureLayerDir(this.layout, this.blobs, layer));
+    return dirs;
+  }
+
+  prune(): void {
+    this.layout.pruneScratch();
+  }
+
+  /**
+   * Deletes blobs and layer dirs that no stored image refers to. Skipped while a pull or import
+   * is under way (it may have fetched blobs no image refers to yet); a later removal catches up.
+   */
+  private collectGarbage(): void {
+    if (this.layout.hasActiveScratch()) return;
+    const used = new Set<string>();
+    for (const digest of this.images.digests()) {
+      const image = this.images.read(digest);
+      if (!image) continue;
+      used.add(image.digest).add(image.configDigest);
+      for (const layer of image.layers) used.add(layer);
+    }
+    for (const blob of this.blobs.list()) if (!used.has(blob)) this.blobs.remove(blob);
+    let layerDirs: string[] = [];
+    try {
+      layerDirs = readdirSync(this.layout.layersDir);
+    } catch {
+      // no layer dirs were ever made
+    }
+    for (const hex of layerDirs) {
+      if (!used.has(`sha256:${hex}`)) rmSync(this.layout.layer(`sha256:${hex}`), { recursive: true, force: true });
+    }
+  }
+
+  private byDigestPrefix(hexPrefix: string): ImageRecord | undefined {
+    const matches = this.images.digests().filter((d) => digestHex(d).startsWith(hexPrefix));
+    if (matches.length > 1) {
+      throw new UserError(`image ID ${hexPrefix} is ambiguous: ${matches.length} images start with it`, "Give more digits of the ID.");
+    }
+    const digest = matches[0];
+    if (!digest) return undefined;
+    const ref = this.refs.entries().find((e) => e.digest === digest)?.ref;
+    return this.record(ref ?? `sha256:${digestHex(digest)}`, digest);
+  }
+
+  private record(ref: string, digest: string): ImageRecord | undefined {
+    const image = this.images.read(digest);
+    if (!image) return undefined;
+    let name = "<none>";
+    let tag = "<none>";
+    try {
+      const parsed = parseReference(ref);
+      name = displayName(parsed);
+      tag = parsed.tag ?? "<none>";
+    } catch {
+      // an image known only by its digest has no name to show
+    }
+    return { ref, name, tag, digest, size: image.size, config: image.config, rootfs: this.images.rootfs(digest), layers: image.layers };
+  }
+
+  private mustRecord(ref: string, digest: string): ImageRecord {
+    const record = this.record(ref, digest);
+    if (!record) throw new UserError(`image ${ref} vanished from the store while it was being stored`, "Was it removed at the same time? Try again.");
+    return record;
+  }
+}

@@ -1,0 +1,33 @@
+/** The shapes other parts of the workshop see; app/image/store.ts re-exports them. */
+
+export interface ImageConfig {
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+}
+
+export interface ImageRecord {
+  ref: string; // normalised reference it was stored under, e.g. "docker.io/library/alpine:3.20"
+  name: string; // for display: official images without "docker.io/library/"
+  tag: string; // "<none>" for an image stored by digest only
+  digest: string; // sha256 of the platform-specific manifest
+  size: number; // bytes of regular files in the unpacked rootfs
+  config: ImageConfig;
+  rootfs: string; // absolute path of the flattened root filesystem
+  layers: string[]; // layer blob digests, lowest first
+}
+
+export interface PullProgress {
+  layer(digest: string, done: number, total: number): void;
+  status(line: string): void;
+}
+
+/** Knobs for the network side; the defaults suit a real registry, tests shorten them. */
+export interface ImageStoreOptions {
+  idleTimeoutMs?: number; // a request that sends nothing for this long is given up (default 30 s)
+  attempts?: number; // tries per request when the registry or network fails transiently (default 3)
+  retryDelayMs?: number; // first back-off; doubles each retry (default 500 ms)
+  concurrentDownloads?: number; // layers fetched at once (default 3)
+}
