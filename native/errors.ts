@@ -25,7 +25,7 @@ export class SyscallError extends Error {
 }
 
 function formatArg(arg: unknown): string {
-  if (typeof arg === "string") return arg.includes("|") || /^[A-Z_]+$/.test(arg) ? arg : JSON.stringify(arg);
+  if (typeof arg === "string") return JSON.stringify(arg);
   if (Array.isArray(arg)) return `[${arg.map(formatArg).join(", ")}]`;
   return String(arg);
 }
@@ -33,8 +33,8 @@ function formatArg(arg: unknown): string {
 // Mistakes people make in this course, keyed "call:ERRNO" first, then "ERRNO" alone.
 const HINTS: Record<string, string> = {
   "pivot_root:EINVAL":
-    "the new root must be a mount point (bind-mount it onto itself first), the current root must not be shared, and put_old must be inside the new root",
-  "pivot_root:EBUSY": "new root or put_old is already in use as a root or mount point",
+    "the new root must be a mount point (bind-mount it onto itself first), no mount on the way may be shared (make / private first), and put_old must be inside the new root",
+  "pivot_root:EBUSY": "the new root is on the same mount as the current root: bind-mount it onto itself first, so it is a mount point of its own",
   "umount2:EBUSY": "still in use: a process has its cwd or an open file there, or something is mounted below it (MNT_DETACH detaches lazily)",
   "umount2:EINVAL": "not a mount point, or the flags are wrong",
   "mount:ENOENT": "the mount target (or the bind source) does not exist: create the directory or file first",

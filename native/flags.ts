@@ -1,6 +1,20 @@
 import { constants } from "node:os";
 import { CLONE, MNT, MS, PR } from "./constants.js";
 
+/**
+ * A flags word decoded to names. Its own type so that messages print it bare (MS_BIND|MS_REC)
+ * while strings such as paths are quoted; in a trace (JSON) it is the plain string.
+ */
+export class FlagWord {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** Turns a flags word into "NAME_A|NAME_B" using one of the tables in constants.ts; leftover bits as hex. */
 export function decodeFlags(value: number, table: Readonly<Record<string, number>>): string {
   if (value === 0) return "0";
@@ -12,18 +26,22 @@ export function decodeFlags(value: number, table: Readonly<Record<string, number
       rest &= ~bit >>> 0;
     }
   }
-  if (rest !== 0) parts.push(`0x${rest.toString(16)}`);
+  if (rest !== 0) parts.push(`0x${(rest >>> 0).toString(16)}`);
   return parts.join("|");
 }
 
 export const cloneFlags = (value: number): string => decodeFlags(value, CLONE);
 export const mountFlags = (value: number): string => decodeFlags(value, MS);
-export const umountFlags = (value: number): string => decodeFlags(value, MNT);
 
-export function prctlOption(value: number): string {
-  return Object.entries(PR).find(([, v]) => v === value)?.[0] ?? String(value);
+/** The same names, typed for messages and traces (see FlagWord). */
+export const shownClone = (value: number) => new FlagWord(cloneFlags(value));
+export const shownMount = (value: number) => new FlagWord(mountFlags(value));
+export const shownUmount = (value: number) => new FlagWord(decodeFlags(value, MNT));
+
+export function shownPrctl(value: number): FlagWord {
+  return new FlagWord(Object.entries(PR).find(([, v]) => v === value)?.[0] ?? String(value));
 }
 
-export function signalName(value: number): string {
-  return Object.entries(constants.signals).find(([, v]) => v === value)?.[0] ?? String(value);
+export function shownSignal(value: number): FlagWord {
+  return new FlagWord(Object.entries(constants.signals).find(([, v]) => v === value)?.[0] ?? String(value));
 }

@@ -2,7 +2,7 @@ import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
 import { errnoName } from "./errno.js";
 import { SyscallError } from "./errors.js";
-import { cloneFlags, mountFlags, prctlOption, signalName, umountFlags } from "./flags.js";
+import { shownClone, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
 import { loadLibc, type Libc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
 
@@ -31,12 +31,12 @@ function invoke(call: string, shown: unknown[], run: (libc: Libc) => number): nu
 
 /** unshare(2): moves the calling thread into new namespaces (CLONE_NEW* flags). */
 export function unshare(flags: number): void {
-  invoke("unshare", [cloneFlags(flags)], (c) => c.unshare(flags));
+  invoke("unshare", [shownClone(flags)], (c) => c.unshare(flags));
 }
 
 /** setns(2): joins the namespace an fd (from /proc/PID/ns/*) refers to; nstype 0 accepts any type. */
 export function setns(fd: number, nstype = 0): void {
-  invoke("setns", [fd, cloneFlags(nstype)], (c) => c.setns(fd, nstype));
+  invoke("setns", [fd, shownClone(nstype)], (c) => c.setns(fd, nstype));
 }
 
 export function sethostname(name: string): void {
@@ -51,12 +51,12 @@ export function gethostname(): string {
 
 /** mount(2). Pass null for an unused source, fstype or data. */
 export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null = null): void {
-  invoke("mount", [source, target, fstype, mountFlags(flags), data], (c) => c.mount(source, target, fstype, flags, data));
+  invoke("mount", [source, target, fstype, shownMount(flags), data], (c) => c.mount(source, target, fstype, flags, data));
 }
 
 /** umount2(2), with MNT_* flags (MNT_DETACH for a lazy unmount). */
 export function umount2(target: string, flags = 0): void {
-  invoke("umount2", [target, umountFlags(flags)], (c) => c.umount2(target, flags));
+  invoke("umount2", [target, shownUmount(flags)], (c) => c.umount2(target, flags));
 }
 
 /** pivot_root(2) has no glibc wrapper: it goes through syscall(2). */
@@ -109,13 +109,13 @@ export function getppid(): number {
 /** kill(2); the signal by number or name ("SIGKILL"). */
 export function kill(pid: number, signal: number | NodeJS.Signals): void {
   const sig = typeof signal === "number" ? signal : constants.signals[signal];
-  invoke("kill", [pid, signalName(sig)], (c) => c.kill(pid, sig));
+  invoke("kill", [pid, shownSignal(sig)], (c) => c.kill(pid, sig));
 }
 
 /** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
 export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
-  const shown = option === 1 ? signalName(arg2) : arg2; // PR_SET_PDEATHSIG takes a signal
-  return invoke("prctl", [prctlOption(option), shown], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
+  const shown = option === 1 ? shownSignal(arg2) : arg2; // PR_SET_PDEATHSIG takes a signal
+  return invoke("prctl", [shownPrctl(option), shown], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
 }
 
 /** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
