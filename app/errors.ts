@@ -9,8 +9,9 @@ export class UserError extends Error {
     message: string,
     readonly hint?: string,
     readonly exitCode = 125,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -26,6 +26,7 @@ const CACHE = join(REPO, "node_modules", ".cache", "container-workshop");
 
 /** Thrown when the sources do not compile: `message` is esbuild's, already formatted for a person. */
 export class BuildError extends Error {
+  /** @override */
   name = "BuildError";
 }
 

@@ -1,0 +1,215 @@
+// The `container` command: the learner's runtime, driven like `docker`.
+import { UserError, describeError } from "../errors.js";
+import { ImageStore, progressPrinter } from "../image/store.js";
+import { pruneContainers } from "../runtime/cleanup.js";
+import { DEFAULT_SUBNET } from "../runtime/host-network.js";
+import { runContainer, type RunOptions } from "../runtime/run.js";
+import { isRunning, StateStore } from "../runtime/state.js";
+import { setTrace } from "#native";
+import { all, last, parseOptions, type OptionSpec } from "./options.js";
+import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parseVolume } from "./parse-values.js";
+import { table } from "./table.js";
+
+export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root DIR] [--trace FILE] [--debug] COMMAND
+
+Commands:
+  run [OPTIONS] IMAGE [CMD [ARG...]]   run a command in a new container (pulls the image if needed)
+  pull REF                            pull an image from a registry (Docker Hub by default)
+  import FILE [--tag NAME]            import a \`docker save\` archive or an OCI image layout
+  images                              list local images
+  rmi REF                             remove an image
+  ps                                  list running containers
+  prune                               remove what crashed runs left behind
+
+Run options:
+  --hostname NAME          the container's hostname (default: its id)
+  --memory SIZE            memory limit, e.g. 100M, 1G
+  --cpus N                 CPU limit, e.g. 0.5
+  --pids N                 process limit
+  -v, --volume HOST:CTR[:ro]   bind-mount a host path (repeatable)
+  -e, --env NAME=VALUE     set an environment variable (repeatable)
+  --net none|host|bridge   network (default bridge)
+  --subnet CIDR            the bridge's subnet (default ${DEFAULT_SUBNET}, or CONTAINER_SUBNET)
+  --pivot-root             change root with pivot_root instead of chroot (bonus step)
+  --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
+
+Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
+
+const GLOBAL: OptionSpec[] = [
+  { names: ["--impl"], value: true },
+  { names: ["--root"], value: true },
+  { names: ["--trace"], value: true },
+  { names: ["--debug"], value: false },
+  { names: ["--help", "-h"], value: false },
+];
+
+const RUN: OptionSpec[] = [
+  { names: ["--hostname"], value: true },
+  { names: ["--memory", "-m"], value: true },
+  { names: ["--cpus"], value: true },
+  { names: ["--pids"], value: true },
+  { names: ["--volume", "-v"], value: true },
+  { names: ["--env", "-e"], value: true },
+  { names: ["--net", "--network"], value: true },
+  { names: ["--subnet"], value: true },
+  { names: ["--pivot-root"], value: false },
+  { names: ["--overlay"], value: false },
+  { names: ["--rm"], value: false },
+  { names: ["--help", "-h"], value: false },
+];
+
+export interface Launch {
+  /** The bundled init program (see bin/lib/launch.mjs). */
+  initScript: string;
+}
+
+/** Runs the command line and returns the exit status. Errors are printed as one line (a stack with --debug). */
+export async function main(argv: string[], launch: Launch): Promise<number> {
+  const debug = argv.includes("--debug");
+  try {
+    return await dispatch(argv, launch);
+  } catch (error) {
+    process.stderr.write(`container: ${describeError(error)}\n`);
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return error instanceof UserError ? error.exitCode : 125;
+  }
+}
+
+async function dispatch(argv: string[], launch: Launch): Promise<number> {
+  const global = parseOptions(argv, GLOBAL, "", true);
+  const [command, ...rest] = global.positionals;
+  if (!command || last(global, "--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || last(global, "--help") ? 0 : 2;
+  }
+  const root = last(global, "--root") ?? process.env.CONTAINER_ROOT ?? "/var/lib/container-workshop";
+  const trace = last(global, "--trace");
+  if (trace) {
+    // Absolute, so the init process can open it before it changes root; exported, so it traces too.
+    process.env.WORKSHOP_TRACE = (await import("node:path")).resolve(trace);
+    setTrace(process.env.WORKSHOP_TRACE);
+  }
+  const images = new ImageStore(root);
+  const states = new StateStore(root);
+  const subnet = process.env.CONTAINER_SUBNET ?? DEFAULT_SUBNET;
+  switch (command) {
+    case "run":
+      requireRoot("run");
+      return run(rest, launch, root, images, states, subnet);
+    case "pull": {
+      requireRoot("pull");
+      const [ref] = expectArgs(rest, ["REF"], "pull");
+      const image = await images.pull(ref, { progress: progressPrinter(process.stderr) });
+      process.stdout.write(`${image.ref}@${image.digest}\n`);
+      return 0;
+    }
+    case "import": {
+      requireRoot("import");
+      const parsed = parseOptions(rest, [{ names: ["--tag", "-t"], value: true }], "import", false);
+      const [file] = expectArgs(parsed.positionals, ["FILE"], "import");
+      const tag = last(parsed, "--tag");
+      for (const image of await images.import(file, tag ? { tag } : {})) process.stdout.write(`imported ${image.ref}@${image.digest}\n`);
+      return 0;
+    }
+    case "images":
+      expectArgs(rest, [], "images");
+      process.stdout.write(
+        table(
+          ["NAME", "TAG", "DIGEST", "SIZE"],
+          images.list().map((i) => [i.name, i.tag, i.digest.replace("sha256:", "").slice(0, 12), formatSize(i.size)]),
+        ),
+      );
+      return 0;
+    case "rmi": {
+      requireRoot("rmi");
+      const [ref] = expectArgs(rest, ["REF"], "rmi");
+      images.remove(ref);
+      process.stdout.write(`removed ${ref}\n`);
+      return 0;
+    }
+    case "ps":
+      expectArgs(rest, [], "ps");
+      process.stdout.write(
+        table(
+          ["CONTAINER ID", "IMAGE", "COMMAND", "PID", "HOSTNAME", "ADDRESS"],
+          states
+            .list()
+            .filter(isRunning)
+            .map((s) => [s.id, s.image, JSON.stringify(s.command.join(" ")), String(s.pid ?? "-"), s.hostname, s.bridge?.address.split("/")[0] ?? "-"]),
+        ),
+      );
+      return 0;
+    case "prune": {
+      requireRoot("prune");
+      expectArgs(rest, [], "prune");
+      const removed = pruneContainers(states, root, subnet);
+      images.prune();
+      process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "nothing to remove\n");
+      return 0;
+    }
+    default:
+      throw new UserError(`unknown command "${command}"`, "see `container --help`");
+  }
+}
+
+async function run(args: string[], launch: Launch, root: string, images: ImageStore, states: StateStore, defaultSubnet: string): Promise<number> {
+  const parsed = parseOptions(args, RUN, "run", true);
+  if (last(parsed, "--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [ref, ...command] = parsed.positionals;
+  if (!ref) throw new UserError("`container run` needs an image", "e.g. container run alpine /bin/sh");
+  const memory = last(parsed, "--memory");
+  const cpus = last(parsed, "--cpus");
+  const pids = last(parsed, "--pids");
+  const hostname = last(parsed, "--hostname");
+  const options: RunOptions = {
+    args: command,
+    hostname: hostname === undefined ? undefined : parseHostname(hostname),
+    limits: {
+      memory: memory === undefined ? undefined : parseMemory(memory),
+      cpus: cpus === undefined ? undefined : parseCpus(cpus),
+      pids: pids === undefined ? undefined : parsePids(pids),
+    },
+    volumes: all(parsed, "--volume").map(parseVolume),
+    env: all(parsed, "--env").map(parseEnv),
+    network: parseNetwork(last(parsed, "--net") ?? "bridge"),
+    subnet: last(parsed, "--subnet") ?? defaultSubnet,
+    pivotRoot: parsed.options.has("--pivot-root"),
+    overlay: parsed.options.has("--overlay"),
+  };
+  // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
+  pruneContainers(states, root, options.subnet);
+  const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr) }));
+  return runContainer(
+    {
+      root,
+      initScript: launch.initScript,
+      warn: (line) => process.stderr.write(`${line}\n`),
+      layerDirs: (i) => images.layerDirs(i),
+    },
+    image,
+    options,
+  );
+}
+
+function requireRoot(command: string): void {
+  if (process.getuid?.() !== 0) {
+    throw new UserError(`\`container ${command}\` needs root: namespaces, mounts and cgroups are root's to change`, "run it with sudo, or inside the workshop's devcontainer");
+  }
+}
+
+function expectArgs<const Names extends readonly string[]>(args: string[], names: Names, command: string): { [K in keyof Names]: string } {
+  if (args.length !== names.length) {
+    const usage = `container ${command}${names.map((n) => ` ${n}`).join("")}`;
+    throw new UserError(args.length < names.length ? `missing ${names[args.length]}` : `unexpected argument "${args[names.length]}"`, `usage: ${usage}`);
+  }
+  return args as unknown as { [K in keyof Names]: string };
+}
+
+function formatSize(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)}GB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)}MB`;
+  return `${Math.ceil(bytes / 2 ** 10)}KB`;
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import type { CgroupRoot } from "./contract.js";
+
+/**
+ * Finds where this machine keeps cgroups, from the mount table: a cgroup v2 tree with the memory,
+ * cpu and pids controllers available (the unified layout most machines use), else the v1
+ * hierarchies of those controllers (hybrid or legacy layout). Undefined when neither is usable.
+ */
+export function findCgroupRoot(
+  parent = process.env.CONTAINER_CGROUP_PARENT || "container-workshop",
+  mountinfo = readFileSync("/proc/self/mountinfo", "utf8"),
+): CgroupRoot | undefined {
+  const v1: Partial<Record<"memory" | "cpu" | "pids", string>> = {};
+  for (const line of mountinfo.split("\n")) {
+    // "... mountpoint options - fstype source superoptions"
+    const [left, right] = line.split(" - ");
+    if (!left || !right) continue;
+    const mountPoint = unescape(left.split(" ")[4] ?? "");
+    const [fstype, , superOptions = ""] = right.split(" ");
+    if (fstype === "cgroup2" && hasV2Controllers(mountPoint)) return { version: 2, path: mountPoint, parent };
+    if (fstype === "cgroup") {
+      const options = superOptions.split(",");
+      for (const controller of ["memory", "cpu", "pids"] as const) {
+        if (options.includes(controller)) v1[controller] ??= mountPoint;
+      }
+    }
+  }
+  if (v1.memory && v1.cpu && v1.pids) return { version: 1, controllers: { memory: v1.memory, cpu: v1.cpu, pids: v1.pids }, parent };
+  return undefined;
+}
+
+function hasV2Controllers(mountPoint: string): boolean {
+  try {
+    const controllers = readFileSync(`${mountPoint}/cgroup.controllers`, "utf8").split(/\s+/);
+    return ["memory", "cpu", "pids"].every((c) => controllers.includes(c));
+  } catch {
+    return false;
+  }
+}
+
+// mountinfo escapes spaces and a few other characters as octal.
+function unescape(path: string): string {
+  return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}

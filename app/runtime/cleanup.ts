@@ -1,0 +1,76 @@
+// Undoing what a container left on the host when its run could not: the run was killed
+// (SIGKILL), crashed, or the implementation's own cleanup failed. Deliberately independent of
+// the implementation under test, so a learner's bug never leaves the machine dirty for good.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Cgroup } from "./contract.js";
+import { addressPool } from "./host-network.js";
+import { isRunning, type ContainerState, type StateStore } from "./state.js";
+
+/** Removes every trace of containers whose processes are all gone. Returns the ids removed. */
+export function pruneContainers(states: StateStore, root: string, subnet: string): string[] {
+  const removed: string[] = [];
+  for (const state of states.list()) {
+    if (isRunning(state)) continue;
+    releaseHostResources(state, root);
+    states.remove(state.id);
+    removed.push(state.id);
+  }
+  releaseOrphanAddresses(states, root, subnet);
+  return removed;
+}
+
+/** An address whose container has no state left (its run died between taking it and saving it). */
+function releaseOrphanAddresses(states: StateStore, root: string, subnet: string): void {
+  const pool = addressPool(root, subnet);
+  const known = new Set(states.list().map((s) => s.id));
+  for (const [address, owner] of pool.owners()) {
+    if (!known.has(owner)) pool.release(address);
+  }
+}
+
+/** What of a finished container is still on the host: cgroup directories and its veth. */
+export function leftovers(state: ContainerState): string[] {
+  const left: string[] = [];
+  if (state.cgroup) left.push(...[...new Set(Object.values(state.cgroup.dirs))].filter((dir) => existsSync(dir)));
+  if (state.bridge && existsSync(`/sys/class/net/${state.bridge.hostVeth}`)) left.push(`network interface ${state.bridge.hostVeth}`);
+  return left;
+}
+
+/** Best effort, each part on its own: one failing must not keep the others from running. */
+export function releaseHostResources(state: ContainerState, root: string): void {
+  if (state.cgroup) removeCgroupDirs(state.cgroup);
+  if (state.bridge) {
+    const { hostVeth, address, subnet } = state.bridge;
+    if (existsSync(`/sys/class/net/${hostVeth}`)) {
+      try {
+        execFileSync("ip", ["link", "del", hostVeth], { stdio: "ignore" });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    addressPool(root, subnet).release(address.split("/")[0] ?? address);
+  }
+}
+
+function removeCgroupDirs(cgroup: Cgroup): void {
+  for (const dir of new Set(Object.values(cgroup.dirs))) {
+    if (!existsSync(dir)) continue;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // exited meanwhile
+        }
+      }
+      try {
+        rmdirSync(dir);
+        break;
+      } catch {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+  }
+}

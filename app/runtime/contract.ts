@@ -1,0 +1,154 @@
+/**
+ * The contract between the app and an implementation directory (exercises/, solutions/, or any
+ * directory with the same modules). The app's runtime plumbing calls these functions in order;
+ * implementations import only the syscall layer (#native) and the types below.
+ * See ARCHITECTURE.md for when each function runs and in which process.
+ */
+import type { ChildProcess } from "node:child_process";
+
+export type NetworkMode = "none" | "host" | "bridge";
+
+/** Resource limits; an absent field means "no limit". */
+export interface Limits {
+  /** Bytes. */
+  memory?: number;
+  /** CPUs, e.g. 0.5 for half of one CPU. */
+  cpus?: number;
+  /** Maximum number of processes (tasks). */
+  pids?: number;
+}
+
+/** A bind mount from the host into the container. */
+export interface Volume {
+  /** Absolute path on the host (exists). */
+  source: string;
+  /** Absolute path inside the container. */
+  target: string;
+  readOnly: boolean;
+}
+
+/** Addresses for one container on the host's bridge, chosen by the app. */
+export interface BridgeNetwork {
+  /** The host-side bridge, like docker0. */
+  bridge: string;
+  /** The subnet in CIDR form, e.g. 10.229.0.0/24. */
+  subnet: string;
+  /** The bridge's own address, the containers' default gateway, e.g. 10.229.0.1. */
+  gateway: string;
+  /** The container's address with prefix length, e.g. 10.229.0.7/24. */
+  address: string;
+  /** Name of the host end of the veth pair (at most 15 characters). */
+  hostVeth: string;
+  /** Name of the container end once it is inside the container. */
+  containerVeth: string;
+}
+
+/** How the app asks for the container's init process: run `command` with `args` (this program, re-executed). */
+export interface InitCommand {
+  command: string;
+  args: string[];
+  /** The environment for the init process (not the container's command). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** A cgroup made for one container: the directory of each controller (all the same on cgroup v2). */
+export interface Cgroup {
+  version: 1 | 2;
+  dirs: { memory: string; cpu: string; pids: string };
+}
+
+/**
+ * Where cgroups are on this machine, as the app found them (see app/runtime/cgroup-root.ts),
+ * and `parent`: the path below each hierarchy's root under which containers' cgroups go
+ * ("container-workshop" unless CONTAINER_CGROUP_PARENT says otherwise).
+ */
+export type CgroupRoot =
+  | { version: 2; path: string; parent: string }
+  | { version: 1; controllers: { memory: string; cpu: string; pids: string }; parent: string };
+
+/** Step 1: process creation. */
+export interface ProcessStep {
+  /** Starts the init process with stdin, stdout and stderr shared with ours and fd 3 a pipe to us. */
+  spawnInit(init: InitCommand): ChildProcess;
+  /** Resolves with the shell-style exit status: the code, or 128 + signal number. */
+  waitForExit(child: ChildProcess): Promise<number>;
+  /** In the init process: finds `argv[0]` on PATH and replaces this process with it. */
+  execCommand(argv: string[], env: string[]): never;
+}
+
+/** Step 2: PID and UTS namespaces (and the others the runtime uses). */
+export interface NamespacesStep {
+  /** The CLONE_NEW* flags for a container with this network mode. */
+  namespaceFlags(network: NetworkMode): number;
+  /** Calls `spawn` so that the process it starts is born in new namespaces; we stay in ours. */
+  spawnInNamespaces<T>(flags: number, spawn: () => T): T;
+  /** In the init process: sets the container's hostname. */
+  setHostname(name: string): void;
+}
+
+/** Step 3: mount namespace and root directory (plus the pivot_root and overlayfs bonus steps). */
+export interface RootfsStep {
+  /** In the init process: stops mounts from propagating back to the host. */
+  makeMountsPrivate(): void;
+  /** Mounts /proc inside `rootfs`, from inside the new PID namespace. */
+  mountProc(rootfs: string): void;
+  /** Gives `rootfs` a minimal /dev: null, zero, full, random, urandom, tty, pts, shm. */
+  mountDev(rootfs: string): void;
+  /** Mounts a read-only /sys inside `rootfs`. */
+  mountSys(rootfs: string): void;
+  /** Makes `rootfs` the root directory with chroot. */
+  changeRoot(rootfs: string): void;
+  /** Bonus: makes `rootfs` the root with pivot_root, leaving no way back to the host's root. */
+  pivotRoot(rootfs: string): void;
+  /** Bonus: mounts an overlay of `layers` (lowest first) with writes going to `upper`, at `target`. */
+  mountOverlay(layers: string[], upper: string, work: string, target: string): void;
+}
+
+/** Step 4: cgroups. */
+export interface CgroupsStep {
+  /** Creates the container's cgroup under `root` and writes the limits. */
+  createCgroup(root: CgroupRoot, id: string, limits: Limits): Cgroup;
+  /** Moves process `pid` into the cgroup. */
+  addProcess(cgroup: Cgroup, pid: number): void;
+  /** Kills what is left in the cgroup and removes it. */
+  removeCgroup(cgroup: Cgroup): void;
+}
+
+/** Step 5: volumes. */
+export interface VolumesStep {
+  /** In the init process, before the root changes: bind-mounts each volume into `rootfs`. */
+  mountVolumes(rootfs: string, volumes: Volume[]): void;
+}
+
+/** Step 6: networking. */
+export interface NetworkStep {
+  /** On the host: creates the bridge with the gateway address, forwarding and NAT, if not there yet. */
+  setupBridge(net: BridgeNetwork): void;
+  /** On the host: a veth pair, one end on the bridge, the other moved into the network namespace of `pid`. */
+  connectContainer(pid: number, net: BridgeNetwork): void;
+  /** In the init process: brings up lo, and with a bridge network eth0 with its address and default route. */
+  configureContainerNetwork(net: BridgeNetwork | undefined): void;
+  /** On the host, after the container exited: removes what connectContainer made. */
+  disconnectContainer(net: BridgeNetwork): void;
+  /** The container's /etc/resolv.conf, given the host's and, where systemd-resolved runs, its upstream file. */
+  containerResolvConf(hostResolvConf: string, upstreamResolvConf: string | undefined): string;
+}
+
+/** The parts of an image's configuration a runtime honours (from the OCI image config's `config`). */
+export interface ImageConfig {
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+}
+
+/** Bonus step: honouring the image's configuration. */
+export interface ImageConfigStep {
+  /** The command to run: the image's Entrypoint, then `args` if any were given, else the image's Cmd. */
+  commandLine(config: ImageConfig, args: string[]): string[];
+  /** The command's environment: the image's Env, overridden by `extra` where a name is in both. */
+  environment(config: ImageConfig, extra: string[]): string[];
+  /** The directory the command starts in. */
+  workingDir(config: ImageConfig): string;
+}

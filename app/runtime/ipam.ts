@@ -1,0 +1,97 @@
+import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+
+/** An IPv4 subnet in CIDR form, parsed. */
+export interface Subnet {
+  cidr: string;
+  base: number;
+  prefix: number;
+}
+
+export function parseSubnet(cidr: string): Subnet {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  const octets = match?.slice(1, 5).map(Number) ?? [];
+  const prefix = Number(match?.[5]);
+  if (!match || octets.some((o) => o > 255) || prefix > 32) {
+    throw new UserError(`invalid subnet "${cidr}"`, "give an IPv4 subnet in CIDR form, e.g. 10.229.0.0/24");
+  }
+  const base = (octets.reduce((acc, o) => (acc << 8) | o, 0) & maskOf(prefix)) >>> 0;
+  return { cidr: `${toAddress(base)}/${prefix}`, base, prefix };
+}
+
+export function toAddress(value: number): string {
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
+}
+
+export function overlaps(a: Subnet, b: Subnet): boolean {
+  const mask = maskOf(Math.min(a.prefix, b.prefix));
+  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+}
+
+function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+}
+
+/** The bridge's own address: the first in the subnet. */
+export function gatewayOf(subnet: Subnet): string {
+  return toAddress(subnet.base + 1);
+}
+
+/**
+ * Hands out container addresses. Each address taken is a file created with O_EXCL in `dir`:
+ * the kernel makes the creation atomic, so containers started at the same moment never share one,
+ * with no lock to leave behind if a run is killed.
+ */
+export class AddressPool {
+  constructor(
+    private readonly dir: string,
+    private readonly subnet: Subnet,
+  ) {}
+
+  allocate(owner: string): string {
+    mkdirSync(this.dir, { recursive: true });
+    const hosts = 2 ** (32 - this.subnet.prefix) - 2;
+    for (let n = 2; n <= hosts; n++) {
+      const address = toAddress(this.subnet.base + n);
+      let fd: number;
+      try {
+        fd = openSync(join(this.dir, address), "wx");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+        throw error;
+      }
+      writeSync(fd, owner);
+      closeSync(fd);
+      return address;
+    }
+    throw new UserError(`no free address left in ${this.subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
+  }
+
+  release(address: string): void {
+    try {
+      unlinkSync(join(this.dir, address));
+    } catch {
+      // already released
+    }
+  }
+
+  /** Addresses with the owner that took them. */
+  owners(): Map<string, string> {
+    const taken = new Map<string, string>();
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return taken;
+    }
+    for (const address of names) {
+      try {
+        taken.set(address, readFileSync(join(this.dir, address), "utf8"));
+      } catch {
+        // released meanwhile
+      }
+    }
+    return taken;
+  }
+}

@@ -1,0 +1,283 @@
+// `container run`, the host side: prepares the container, starts its init process in new
+// namespaces, finishes the host side once it exists, lets it go, waits, and cleans up.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Duplex, Readable } from "node:stream";
+import * as processStep from "#impl/process";
+import * as namespacesStep from "#impl/namespaces";
+import * as cgroupsStep from "#impl/cgroups";
+import * as networkStep from "#impl/network";
+import * as imageConfigStep from "#impl/image-config";
+import { UserError } from "../errors.js";
+import type { ImageRecord } from "../image/store.js";
+import type { BridgeNetwork, Cgroup, Limits, NetworkMode, Volume } from "./contract.js";
+import { findCgroupRoot } from "./cgroup-root.js";
+import { leftovers, releaseHostResources } from "./cleanup.js";
+import { readOptional, writeEtcFiles } from "./etc-files.js";
+import { planBridgeNetwork } from "./host-network.js";
+import { isNotImplemented, notStarted } from "./not-implemented.js";
+import { describeExit } from "./exit-status.js";
+import type { InitFailure, InitSpec } from "./spec.js";
+import { processStartTime, StateStore, type ContainerState } from "./state.js";
+
+export interface RunOptions {
+  args: string[];
+  hostname?: string;
+  limits: Limits;
+  volumes: Volume[];
+  network: NetworkMode;
+  subnet: string;
+  env: string[];
+  pivotRoot: boolean;
+  overlay: boolean;
+}
+
+export interface RunContext {
+  root: string;
+  /** The bundled init program to re-execute (init.mjs beside this bundle). */
+  initScript: string;
+  /** Where warnings and the runtime's own errors go. */
+  warn(line: string): void;
+  /** Overlay layers for the image, extracted on demand (only with --overlay). */
+  layerDirs(image: ImageRecord): Promise<string[]>;
+}
+
+/** Runs one container to completion and returns its shell-style exit status. */
+export async function runContainer(ctx: RunContext, image: ImageRecord, options: RunOptions): Promise<number> {
+  const states = new StateStore(ctx.root);
+  const id = randomBytes(6).toString("hex");
+  const hostname = options.hostname ?? id;
+  const state: ContainerState = {
+    id,
+    image: image.ref,
+    command: [],
+    hostname,
+    created: new Date().toISOString(),
+    owner: { pid: process.pid, start: processStartTime(process.pid) ?? "" },
+  };
+  const stateDir = states.create(state);
+  try {
+    return await runCreated(ctx, image, options, state, stateDir, states);
+  } finally {
+    tearDown(ctx, state, states);
+  }
+}
+
+/**
+ * The implementation undoes what it made; whatever it leaves is reported, and the container's
+ * state is kept so that `container prune` (or the next run) can remove it.
+ */
+function tearDown(ctx: RunContext, state: ContainerState, states: StateStore): void {
+  const { cgroup, bridge } = state;
+  if (cgroup) bestEffort(ctx, 4, "removeCgroup", () => cgroupsStep.removeCgroup(cgroup));
+  if (bridge) bestEffort(ctx, 6, "disconnectContainer", () => networkStep.disconnectContainer(bridge));
+  const left = leftovers(state);
+  if (left.length === 0) {
+    releaseHostResources(state, ctx.root);
+    states.remove(state.id);
+    return;
+  }
+  ctx.warn(`container: left behind on the host: ${left.join(", ")} (\`container prune\` removes them)`);
+}
+
+function bestEffort(ctx: RunContext, n: number, name: string, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (!isNotImplemented(error)) ctx.warn(`container: ${name}() (step ${n}) failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<number> {
+  const { command, env, cwd } = commandFor(image, options, state.hostname, ctx);
+  state.command = command;
+
+  state.cgroup = createCgroup(ctx, state.id, options.limits);
+  states.save(state);
+
+  let network = options.network;
+  if (network === "bridge") {
+    state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
+    states.save(state);
+    if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", () => networkStep.setupBridge(state.bridge as BridgeNetwork))) {
+      network = "none";
+      state.bridge = undefined;
+    }
+  }
+
+  const spec: InitSpec = {
+    id: state.id,
+    hostname: state.hostname,
+    rootfs: image.rootfs,
+    command,
+    env,
+    cwd,
+    volumes: options.volumes,
+    network,
+    bridge: state.bridge,
+    pivotRoot: options.pivotRoot,
+    etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(network)),
+  };
+  if (options.overlay) {
+    const merged = join(stateDir, "rootfs");
+    const overlay = { layers: await ctx.layerDirs(image), upper: join(stateDir, "upper"), work: join(stateDir, "work") };
+    for (const dir of [merged, overlay.upper, overlay.work]) mkdirSync(dir);
+    Object.assign(spec, { rootfs: merged, overlay });
+  }
+
+  const flags = required(2, "namespaceFlags", () => namespacesStep.namespaceFlags(network));
+  const child = required(2, "spawnInNamespaces", () =>
+    namespacesStep.spawnInNamespaces(flags, () =>
+      required(1, "spawnInit", () =>
+        processStep.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }),
+      ),
+    ),
+  );
+  const exited = required(1, "waitForExit", () => processStep.waitForExit(child));
+  const pipe = child.stdio[3] as Duplex | null | undefined;
+  if (!pipe || typeof child.pid !== "number") {
+    child.kill("SIGKILL");
+    await exited.catch(() => undefined);
+    throw new UserError("spawnInit() (step 1) did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn");
+  }
+  const failure = readFailure(pipe);
+  state.pid = child.pid;
+  state.pidStart = processStartTime(child.pid);
+  states.save(state);
+
+  const stopForwarding = forwardSignals(child.pid);
+  try {
+    if (state.cgroup) {
+      const cgroup = state.cgroup;
+      optionalStep(ctx, 4, "addProcess", "running without resource limits", () => cgroupsStep.addProcess(cgroup, child.pid as number));
+    }
+    if (state.bridge) networkStep.connectContainer(child.pid, state.bridge);
+    pipe.write(`${JSON.stringify(spec)}\n`);
+    const [status, initFailure] = await Promise.all([exited, failure]);
+    if (initFailure) throw new UserError(initFailure.message, initFailure.hint, initFailure.exitCode);
+    const reason = describeExit(status, state.cgroup, options.limits);
+    if (reason) ctx.warn(reason);
+    return status;
+  } finally {
+    stopForwarding();
+  }
+}
+
+function commandFor(image: ImageRecord, options: RunOptions, hostname: string, ctx: RunContext) {
+  const extra = [`HOSTNAME=${hostname}`, ...options.env];
+  try {
+    const command = imageConfigStep.commandLine(image.config, options.args);
+    if (command.length === 0) throw new UserError(`no command to run: the image ${image.ref} has no Cmd or Entrypoint`, "give one after the image name");
+    return { command, env: imageConfigStep.environment(image.config, withDefaults(extra)), cwd: imageConfigStep.workingDir(image.config) };
+  } catch (error) {
+    if (!isNotImplemented(error)) throw error;
+    if (options.args.length === 0) throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
+    ctx.warn("container: the image-config bonus step is not done yet: using a default environment");
+    return { command: options.args, env: withDefaults(extra), cwd: "/" };
+  }
+}
+
+function withDefaults(extra: string[]): string[] {
+  return ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", ...extra];
+}
+
+function createCgroup(ctx: RunContext, id: string, limits: Limits): Cgroup | undefined {
+  const root = findCgroupRoot();
+  const limited = Object.values(limits).some((v) => v !== undefined);
+  if (!root) {
+    if (limited) throw new UserError("this machine has no usable cgroup memory, cpu and pids controllers", "run in the workshop's devcontainer or a VM with cgroups enabled, or drop --memory/--cpus/--pids");
+    return undefined;
+  }
+  let cgroup: Cgroup | undefined;
+  optionalStep(ctx, 4, "createCgroup", limited ? "running without resource limits" : undefined, () => {
+    cgroup = cgroupsStep.createCgroup(root, id, limits);
+  });
+  return cgroup;
+}
+
+function resolvConfFor(network: NetworkMode): string {
+  const host = readOptional("/etc/resolv.conf") ?? "";
+  if (network === "host") return host;
+  try {
+    return networkStep.containerResolvConf(host, readOptional("/run/systemd/resolve/resolv.conf"));
+  } catch (error) {
+    // Without the network step the container has no network, and so no use for a nameserver.
+    if (!isNotImplemented(error)) throw error;
+    return host;
+  }
+}
+
+/**
+ * The init process needs little of our environment: PATH to find `ip`, and the trace switch.
+ * Its threads count against --pids once it is in the cgroup, so it keeps few: one libuv worker
+ * here, one V8 worker (--v8-pool-size=1 above).
+ */
+function initEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", UV_THREADPOOL_SIZE: "1" };
+  if (process.env.WORKSHOP_TRACE) env.WORKSHOP_TRACE = process.env.WORKSHOP_TRACE;
+  return env;
+}
+
+/** A step the runtime cannot do without (1-3): a TODO there stops the run with a clear message. */
+function required<T>(n: number, name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isNotImplemented(error)) throw notStarted(error);
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${name}() (step ${n}) failed: ${error instanceof Error ? error.message : String(error)}`, undefined, 125, { cause: error });
+  }
+}
+
+/** Steps 4-6 can be done in any order: until one is, the container runs without it (said once). Returns whether it ran. */
+function optionalStep(ctx: RunContext, n: number, name: string, without: string | undefined, run: () => void): boolean {
+  try {
+    required(n, name, run);
+    return true;
+  } catch (error) {
+    const cause = (error as Error).cause;
+    if (!(error instanceof UserError) || !isNotImplemented(cause ?? error)) throw error;
+    if (without) ctx.warn(`container: step ${n} is not done yet (${name}): ${without}`);
+    return false;
+  }
+}
+
+/** What init reports over fd 3 if it fails before the command starts; undefined at end of file (exec happened). */
+function readFailure(pipe: Readable): Promise<InitFailure | undefined> {
+  return new Promise((resolve) => {
+    let text = "";
+    pipe.setEncoding("utf8");
+    pipe.on("data", (chunk: string) => (text += chunk));
+    pipe.on("error", () => resolve(undefined));
+    pipe.on("end", () => resolve(text.trim() ? (JSON.parse(text.trim()) as InitFailure) : undefined));
+  });
+}
+
+/**
+ * Ctrl-C or a TERM to us stops the container: the signal is passed on, and if the container's
+ * PID 1 ignores it (PID 1 ignores signals it has no handler for), SIGKILL follows after a grace period.
+ */
+function forwardSignals(pid: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const forward = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    timer ??= setTimeout(() => {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 3000);
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const s of signals) process.on(s, forward);
+  return () => {
+    for (const s of signals) process.off(s, forward);
+    if (timer) clearTimeout(timer);
+  };
+}

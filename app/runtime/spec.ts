@@ -1,0 +1,28 @@
+import type { BridgeNetwork, NetworkMode, Volume } from "./contract.js";
+
+/** Everything the init process needs to set up one container; sent to it as JSON over fd 3. */
+export interface InitSpec {
+  id: string;
+  hostname: string;
+  /** The root filesystem: the image's, or the overlay's merged directory when `overlay` is set. */
+  rootfs: string;
+  command: string[];
+  env: string[];
+  cwd: string;
+  volumes: Volume[];
+  network: NetworkMode;
+  /** Set with the bridge network mode. */
+  bridge?: BridgeNetwork;
+  pivotRoot: boolean;
+  overlay?: { layers: string[]; upper: string; work: string };
+  /** Host files bind-mounted over the container's /etc/hostname, /etc/hosts and /etc/resolv.conf. */
+  etcFiles: { hostname: string; hosts: string; "resolv.conf": string };
+}
+
+/** What init sends back over fd 3 when it fails before the command starts. EOF without it means exec succeeded. */
+export interface InitFailure {
+  message: string;
+  hint?: string;
+  exitCode: number;
+  stack?: string;
+}

@@ -1,0 +1,85 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BridgeNetwork, Cgroup } from "./contract.js";
+
+/** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
+export interface ContainerState {
+  id: string;
+  image: string;
+  command: string[];
+  hostname: string;
+  created: string;
+  /** The `container run` process that owns the container, with its start time. */
+  owner: { pid: number; start: string };
+  /** The init process, as seen from the host. */
+  pid?: number;
+  /** Its start time (field 22 of /proc/PID/stat), so a recycled pid is not mistaken for it. */
+  pidStart?: string;
+  cgroup?: Cgroup;
+  bridge?: BridgeNetwork;
+}
+
+/** The containers' directory under the runtime's root: one directory per container. */
+export class StateStore {
+  readonly dir: string;
+
+  constructor(root: string) {
+    this.dir = join(root, "containers");
+  }
+
+  containerDir(id: string): string {
+    return join(this.dir, id);
+  }
+
+  create(state: ContainerState): string {
+    const dir = this.containerDir(state.id);
+    mkdirSync(dir, { recursive: true });
+    this.save(state);
+    return dir;
+  }
+
+  /** Written to a temporary file and renamed: a reader never sees half a state file. */
+  save(state: ContainerState): void {
+    const file = join(this.containerDir(state.id), "state.json");
+    writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  list(): ContainerState[] {
+    let ids: string[];
+    try {
+      ids = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const states: ContainerState[] = [];
+    for (const id of ids) {
+      try {
+        states.push(JSON.parse(readFileSync(join(this.dir, id, "state.json"), "utf8")) as ContainerState);
+      } catch {
+        // a container being created or removed right now
+      }
+    }
+    return states;
+  }
+
+  remove(id: string): void {
+    rmSync(this.containerDir(id), { recursive: true, force: true });
+  }
+}
+
+/** Whether the container, or the run that is still setting it up, is alive. */
+export function isRunning(state: ContainerState): boolean {
+  const alive = (pid: number | undefined, start: string | undefined) => pid !== undefined && start !== undefined && processStartTime(pid) === start;
+  return alive(state.pid, state.pidStart) || alive(state.owner.pid, state.owner.start);
+}
+
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+// Starting a program of this repository: make sure its bundle is current, then run it.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BuildError, REPO, ensureBuilt } from "./build.mjs";
+
+/** The modules an implementation directory must have (see ARCHITECTURE.md). */
+export const IMPL_MODULES = ["process", "namespaces", "rootfs", "cgroups", "volumes", "network", "image-config"];
+
+/**
+ * The implementation directory chosen by `--impl` (before the command) or WORKSHOP_IMPL:
+ * "exercises" (the default), "solutions", or a path.
+ * @param {string[]} argv
+ */
+export function chooseImpl(argv) {
+  let choice = process.env.WORKSHOP_IMPL || "exercises";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = /** @type {string} */ (argv[i]);
+    if (!arg.startsWith("-")) break;
+    if (arg === "--impl" && argv[i + 1] !== undefined) choice = /** @type {string} */ (argv[++i]);
+    else if (arg.startsWith("--impl=")) choice = arg.slice("--impl=".length);
+    else if (["--root", "--trace"].includes(arg)) i++;
+  }
+  const dir = choice === "exercises" || choice === "solutions" ? join(REPO, choice) : resolve(choice);
+  const missing = IMPL_MODULES.filter((m) => !existsSync(join(dir, `${m}.ts`)));
+  if (missing.length) {
+    fail(`--impl ${choice}: ${dir} is not an implementation directory (missing ${missing.map((m) => `${m}.ts`).join(", ")})`, "use exercises, solutions, or a copy of one of them");
+  }
+  return dir;
+}
+
+/**
+ * Builds (if needed) and returns the bundle paths of a program.
+ * @param {import("./build.mjs").Program} program
+ */
+export async function bundle(program) {
+  try {
+    return await ensureBuilt(program);
+  } catch (error) {
+    if (error instanceof BuildError) fail(`the TypeScript does not compile:\n${error.message}`, "fix the file named above and save it again");
+    throw error;
+  }
+}
+
+/** @param {string} message @param {string} hint @returns {never} */
+export function fail(message, hint) {
+  process.stderr.write(`${message}\n  ${hint}\n`);
+  process.exit(125);
+}
+
+export { REPO };
