@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { UserError } from "../errors.js";
@@ -55,7 +55,9 @@ export class BlobStore {
       }
     }
     try {
-      await pipeline(body, hashing, createWriteStream(tmp, { flags: "wx" }));
+      // Created synchronously: a lazily opened stream could create the file after the cleanup below.
+      const fd = openSync(tmp, "wx");
+      await pipeline(body, hashing, createWriteStream("", { fd }));
       const digest = `sha256:${hash.digest("hex")}`;
       if (expected && expected.digest !== digest) {
         throw new UserError(`blob ${expected.digest} failed verification: its content hashes to ${digest}`, "The source served corrupt data; nothing was stored.");

@@ -101,7 +101,8 @@ class LayerWriter {
       case "file":
       case "contiguous-file":
         this.clear(target);
-        await pipeline(chunksOf(entry), createWriteStream(target, { flags: "wx", mode: 0o600 }));
+        // O_EXCL after clear(): never opens through a symlink someone raced in.
+        await pipeline(chunksOf(entry), createWriteStream("", { fd: openSync(target, "wx", 0o600) }));
         this.setMetadata(target, header);
         break;
       case "directory":

@@ -27,8 +27,8 @@ const REDRAW_INTERVAL_MS = 100;
 
 /**
  * Keeps one line per layer at the bottom of the output and redraws them in place (cursor up,
- * clear line). Status lines are printed above the bars. Redraws are throttled except when a
- * layer completes, so the final state is always on screen.
+ * clear to end). Status lines during downloads go above the bars, later ones below. Redraws are
+ * throttled except when a layer completes, so the final state is always on screen.
  */
 class TerminalProgress implements PullProgress {
   private readonly layers = new Map<string, { done: number; total: number }>();
@@ -47,6 +47,13 @@ class TerminalProgress implements PullProgress {
   }
 
   status(line: string): void {
+    if ([...this.layers.values()].every(({ done, total }) => done >= total)) {
+      // Downloads are over: leave the bars where they are and carry on below them.
+      this.layers.clear();
+      this.drawnLines = 0;
+      this.stream.write(`${line}\n`);
+      return;
+    }
     this.stream.write(`${this.erase()}${line}\n${this.bars()}`);
   }
 

@@ -44,10 +44,8 @@ export class RegistryClient {
       const exchange = await this.open(repository, `manifests/${reference}`, { Accept: MANIFEST_ACCEPT }, signal);
       const { response } = exchange;
       if (response.status === 404) {
-        const code = await registryErrorCode(exchange);
-        throw code === "NAME_UNKNOWN"
-          ? new UserError(`image not found: ${this.registry} has no repository "${repository}"`, "Check the image name.")
-          : new UserError(`${what} not found: the registry has no such tag or digest`, "Check the tag; `latest` is only the default, not a promise.");
+        exchange.close();
+        throw await this.notFound(repository, reference, what, signal);
       }
       await this.expectOk(exchange, what);
       const bytes = await exchange.bytes(MAX_MANIFEST_BYTES);
@@ -83,6 +81,27 @@ export class RegistryClient {
         exchange.close();
       }
     });
+  }
+
+  /** Tells a missing repository from a missing tag, listing a few tags that do exist. */
+  private async notFound(repository: string, reference: string, what: string, signal?: AbortSignal): Promise<UserError> {
+    const exchange = await this.open(repository, "tags/list", { Accept: "application/json" }, signal);
+    if (!exchange.response.ok) {
+      exchange.close();
+      return new UserError(`image not found: ${this.registry} has no repository "${repository}"`, "Check the image name.");
+    }
+    let tags: string[] = [];
+    try {
+      const listed = (JSON.parse((await exchange.bytes(1 << 20)).toString("utf8")) as { tags?: unknown }).tags;
+      if (Array.isArray(listed)) tags = listed.filter((t): t is string => typeof t === "string");
+    } catch {
+      // a tag list we cannot read just means no suggestions
+    }
+    const kind = reference.startsWith("sha256:") ? "digest" : "tag";
+    return new UserError(
+      `${kind} not found: ${what} does not exist on the registry`,
+      tags.length ? `Tags that do exist: ${tags.slice(0, 5).join(", ")}${tags.length > 5 ? ", …" : ""}.` : "Check the tag.",
+    );
   }
 
   /** One GET, answering a bearer challenge once if the registry asks for a token. */
@@ -129,24 +148,14 @@ export class RegistryClient {
   }
 }
 
-interface RegistryErrors {
-  errors?: { code?: string; message?: string }[];
-}
-
-async function registryErrors(exchange: Exchange): Promise<RegistryErrors> {
+/** The first message of a registry's JSON error body, if it sent one. */
+async function registryErrorMessage(exchange: Exchange): Promise<string | undefined> {
   try {
-    return JSON.parse((await exchange.bytes(64 << 10)).toString("utf8")) as RegistryErrors;
+    const body = JSON.parse((await exchange.bytes(64 << 10)).toString("utf8")) as { errors?: { message?: string }[] };
+    return body.errors?.[0]?.message;
   } catch {
-    return {};
+    return undefined;
   } finally {
     exchange.close();
   }
-}
-
-async function registryErrorCode(exchange: Exchange): Promise<string | undefined> {
-  return (await registryErrors(exchange)).errors?.[0]?.code;
-}
-
-async function registryErrorMessage(exchange: Exchange): Promise<string | undefined> {
-  return (await registryErrors(exchange)).errors?.[0]?.message;
 }

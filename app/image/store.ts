@@ -105,8 +105,13 @@ export class ImageStore {
     return dirs;
   }
 
+  /**
+   * Removes what interrupted pulls and imports left behind: their work in tmp/ and verified
+   * blobs that no image ended up using (kept until then so a retried pull need not fetch them).
+   */
   prune(): void {
     this.layout.pruneScratch();
+    this.collectGarbage();
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -114,15 +114,19 @@ export interface SavedImage {
   config?: Partial<ImageConfig>;
 }
 
-/** Writes a `docker save` tar in the classic layout: <id>.json, <layer-id>/layer.tar, manifest.json. */
-export async function writeDockerSave(file: string, images: SavedImage[]): Promise<void> {
+/**
+ * Writes a `docker save` tar: "classic" (<id>.json, <layer-id>/layer.tar) as Docker wrote before
+ * v25, or "blobs" (blobs/sha256/<hex>) as newer Docker does; both with manifest.json.
+ */
+export async function writeDockerSave(file: string, images: SavedImage[], { style = "classic" }: { style?: "classic" | "blobs" } = {}): Promise<void> {
   const entries: TarEntry[] = [];
   const manifest = [];
+  const blobPath = (data: Buffer, classic: string) => (style === "blobs" ? `blobs/sha256/${sha256(data).slice(7)}` : classic);
   for (const image of images) {
     const config = imageConfig(image.layers, image.config);
-    const configFile = `${sha256(config).slice(7)}.json`;
+    const configFile = blobPath(config, `${sha256(config).slice(7)}.json`);
     entries.push({ name: configFile, content: config });
-    const layerFiles = image.layers.map((layer) => `${sha256(layer).slice(7)}/layer.tar`);
+    const layerFiles = image.layers.map((layer) => blobPath(layer, `${sha256(layer).slice(7)}/layer.tar`));
     image.layers.forEach((layer, i) => entries.push({ name: layerFiles[i]!, content: layer }));
     manifest.push({ Config: configFile, RepoTags: image.repoTags, Layers: layerFiles });
   }
@@ -133,4 +137,21 @@ export async function writeDockerSave(file: string, images: SavedImage[]): Promi
 /** Packs a directory (an OCI layout) into a tar file with the system's tar. */
 export async function tarDirectory(dir: string, file: string): Promise<void> {
   await promisify(execFile)("tar", ["-cf", file, "-C", dir, "."]);
+}
+
+/**
+ * Turns a layout's manifests into a multi-platform image: an index blob listing them with
+ * `platforms` (in order) becomes the layout's only entry.
+ */
+export async function nestInIndex(dir: string, platforms: { os: string; architecture: string; variant?: string }[]): Promise<string> {
+  const top = JSON.parse(await readFile(join(dir, "index.json"), "utf8")) as { manifests: { digest: string; size: number; mediaType: string }[] };
+  const manifests = top.manifests.map(({ digest, size, mediaType }, i) => ({ mediaType, digest, size, platform: platforms[i] }));
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+  const digest = sha256(index);
+  await writeFile(join(dir, "blobs", "sha256", digest.slice(7)), index);
+  await writeFile(
+    join(dir, "index.json"),
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociIndex, digest, size: index.length }] }),
+  );
+  return digest;
 }

@@ -138,7 +138,7 @@ export async function startTokenAuthProxy(upstream: string): Promise<{ host: str
 export type Fault =
   | { kind: "status"; status: number; times?: number } // answer every request (or the first `times`) with `status`
   | { kind: "cut-short" } // blob bodies: half the bytes, then the connection is dropped
-  | { kind: "stall" } // blob bodies: headers and half the bytes, then silence until stop()
+  | { kind: "stall"; minBytes?: number } // blob bodies (of blobs at least minBytes long): half the bytes, then silence until stop()
   | { kind: "corrupt-blob" }; // blob bodies: full length, but one byte flipped
 
 /** A proxy in front of `upstream` that misbehaves as `fault` says; counts the requests it saw. */
@@ -156,6 +156,10 @@ export async function startFaultyRegistry(upstream: string, fault: Fault): Promi
     void (async () => {
       const upstreamResponse = await fetch(`http://${upstream}${req.url}`);
       const body = Buffer.from(await upstreamResponse.arrayBuffer());
+      if (fault.kind === "stall" && body.length < (fault.minBytes ?? 0)) {
+        res.writeHead(200, { "Content-Type": "application/octet-stream" }).end(body);
+        return;
+      }
       res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
       if (fault.kind === "corrupt-blob") {
         const middle = body.length >> 1;
