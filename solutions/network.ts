@@ -40,8 +40,9 @@ export function configureContainerNetwork(net: BridgeNetwork | undefined): void 
 }
 
 export function disconnectContainer(net: BridgeNetwork): void {
-  // Deleting one end deletes the pair. The kernel would do it when the namespace dies, but later.
-  if (existsSync(`/sys/class/net/${net.hostVeth}`)) run("ip", ["link", "del", net.hostVeth]);
+  // Deleting one end deletes the pair. The kernel does it too when the container's namespace
+  // dies, but later: it may be gone by now, and that is fine.
+  if (existsSync(`/sys/class/net/${net.hostVeth}`)) succeeds("ip", ["link", "del", net.hostVeth]);
 }
 
 export function containerResolvConf(hostResolvConf: string, upstreamResolvConf: string | undefined): string {

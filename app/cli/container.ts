@@ -54,6 +54,11 @@ const RUN: OptionSpec[] = [
   { names: ["--subnet"], value: true },
   { names: ["--pivot-root"], value: false },
   { names: ["--overlay"], value: false },
+  // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
+  // and is always removed when it exits.
+  { names: ["--interactive", "-i"], value: false },
+  { names: ["--tty", "-t"], value: false },
+  { names: ["-it"], value: false },
   { names: ["--rm"], value: false },
   { names: ["--help", "-h"], value: false },
 ];

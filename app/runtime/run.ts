@@ -16,6 +16,7 @@ import { findCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import { planBridgeNetwork } from "./host-network.js";
+import { withLock } from "./lock.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
 import { describeExit } from "./exit-status.js";
 import type { InitFailure, InitSpec } from "./spec.js";
@@ -100,7 +101,9 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
   if (network === "bridge") {
     state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
     states.save(state);
-    if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", () => networkStep.setupBridge(state.bridge as BridgeNetwork))) {
+    // Containers starting together would otherwise all try to create the bridge.
+    const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
+    if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", setUp)) {
       network = "none";
       state.bridge = undefined;
     }
