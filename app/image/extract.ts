@@ -42,21 +42,25 @@ export async function applyLayer(archive: string, dest: string, options: ApplyOp
   const feeding = (compression === "gzip" ? pipeline(input, createGunzip(), extract) : pipeline(input, extract)).catch((error: unknown) => {
     feedError = error;
   });
+  const unreadable = (cause: unknown) =>
+    new UserError(`${options.label} is not a readable tar archive: ${cause instanceof Error ? cause.message : String(cause)}`);
   try {
     for await (const entry of extract) {
-      await layer.add(entry);
+      try {
+        await layer.add(entry);
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        // A host-side failure (disk full, ...) while writing this entry, not a bad archive.
+        throw new UserError(`cannot unpack "${entry.header.name}" of ${options.label}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   } catch (error) {
     input.destroy();
     await feeding;
-    if (error instanceof UserError) throw error;
-    const cause = feedError ?? error;
-    throw new UserError(`${options.label} is not a readable tar archive: ${cause instanceof Error ? cause.message : String(cause)}`);
+    throw error instanceof UserError ? error : unreadable(feedError ?? error);
   }
   await feeding;
-  if (feedError) {
-    throw new UserError(`${options.label} is not a readable tar archive: ${feedError instanceof Error ? feedError.message : String(feedError)}`);
-  }
+  if (feedError) throw unreadable(feedError);
   layer.finish();
 }
 
@@ -93,6 +97,10 @@ class LayerWriter {
     const parent = this.parentDir(parts.slice(0, -1), header.name);
 
     if (name.startsWith(WHITEOUT_PREFIX)) {
+      const hidden = name.slice(WHITEOUT_PREFIX.length);
+      if (name !== OPAQUE_MARKER && (hidden === "" || hidden === "." || hidden === "..")) {
+        throw this.unsafe(header.name, "it is a whiteout of no valid name");
+      }
       this.whiteout(parent, name);
       return drain(entry);
     }

@@ -47,6 +47,11 @@ describe("hostile layers", () => {
     expect(error?.message).toMatch(/has an unsafe entry "a\/b\/\.\.\/\.\.\/\.\.\/outside\/victim": its path contains '\.\.'/);
   });
 
+  test.each([".wh...", ".wh..", ".wh.", "sub/.wh..."])("a whiteout of %j (the parent or beyond) is refused", async (name) => {
+    const { error } = await importHostile([{ name: "sub", type: "directory" }, { name }]);
+    expect(error?.message).toMatch(/has an unsafe entry ".*": it is a whiteout of no valid name$/);
+  });
+
   test("an absolute path is refused", async () => {
     const { error } = await importHostile([{ name: "/etc/passwd", content: "pwned\n" }]);
     expect(error?.message).toMatch(/has an unsafe entry "\/etc\/passwd": its path is absolute/);
