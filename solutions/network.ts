@@ -68,13 +68,13 @@ function isLoopback(address: string): boolean {
   return address.startsWith("127.") || address === "::1";
 }
 
-/** Several ip commands for the price of one process. */
-function ipBatch(commands: string[]): void {
-  run("ip", ["-batch", "-"], `${commands.join("\n")}\n`);
+/** Given: runs `ip` with several commands at once (`ip -batch -`), throwing with ip's message on failure. */
+export function ipBatch(commands: string[]): void {
+  execFileSync("ip", ["-batch", "-"], { input: `${commands.join("\n")}\n`, stdio: ["pipe", "ignore", "pipe"] });
 }
 
-function run(command: string, args: string[], input?: string): void {
-  execFileSync(command, args, { input, stdio: ["pipe", "ignore", "pipe"] });
+function run(command: string, args: string[]): void {
+  execFileSync(command, args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
 function succeeds(command: string, args: string[]): boolean {

@@ -31,8 +31,12 @@ export function execCommand(argv: string[], env: string[]): never {
   return execve(path ?? name, argv, env);
 }
 
-/** PATH lookup the way a shell does it. Synchronous on purpose: after chroot, libuv's pool still sees the host. */
-function findOnPath(name: string, env: string[]): string | undefined {
+/**
+ * Given: PATH lookup the way a shell does it. Returns the first executable file named `name` in
+ * the PATH from `env`, or the first such file that is not executable, or undefined.
+ * It uses synchronous fs calls on purpose: see "Pitfalls" in docs/01-process.md.
+ */
+export function findOnPath(name: string, env: string[]): string | undefined {
   const pathVar = env.find((e) => e.startsWith("PATH="))?.slice(5) ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   let firstFound: string | undefined;
   for (const dir of pathVar.split(":")) {
@@ -47,7 +51,7 @@ function findOnPath(name: string, env: string[]): string | undefined {
       accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
-      // present but not executable: keep looking, and fall back to it (EACCES, exit 126)
+      // present but not executable: keep looking
     }
   }
   return firstFound;

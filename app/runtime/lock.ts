@@ -13,7 +13,7 @@ export function withLock<T>(path: string, work: () => T, staleMs = 10_000): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (Date.now() - takenAt(path) > staleMs || Date.now() > deadline) {
-        rmdirSync(path);
+        rmdirSync(path, { recursive: true }); // recursive: no error if another run took it over first
         continue;
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);

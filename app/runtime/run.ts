@@ -91,7 +91,7 @@ function bestEffort(ctx: RunContext, n: number, name: string, run: () => void): 
 }
 
 async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<number> {
-  const { command, env, cwd } = commandFor(image, options, state.hostname, ctx);
+  const { command, env, cwd } = commandFor(image, options, state.hostname);
   state.command = command;
 
   state.cgroup = createCgroup(ctx, state.id, options.limits);
@@ -167,7 +167,8 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
   }
 }
 
-function commandFor(image: ImageRecord, options: RunOptions, hostname: string, ctx: RunContext) {
+/** The command, environment and directory from the image's config (a bonus step: until it is done, plain defaults). */
+function commandFor(image: ImageRecord, options: RunOptions, hostname: string) {
   const extra = [`HOSTNAME=${hostname}`, ...options.env];
   try {
     const command = imageConfigStep.commandLine(image.config, options.args);
@@ -176,7 +177,6 @@ function commandFor(image: ImageRecord, options: RunOptions, hostname: string, c
   } catch (error) {
     if (!isNotImplemented(error)) throw error;
     if (options.args.length === 0) throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
-    ctx.warn("container: the image-config bonus step is not done yet: using a default environment");
     return { command: options.args, env: withDefaults(extra), cwd: "/" };
   }
 }

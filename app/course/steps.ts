@@ -1,0 +1,37 @@
+/**
+ * The course in one place: every step, its page in docs/, the exercise modules it asks for, and
+ * how it relates to the others. The checks, the `workshop` CLI and the app all read this.
+ */
+export interface Step {
+  /** What people type: `workshop check 2`, `workshop check pivot-root`. */
+  id: string;
+  /** Shown in lists: 1-6, and 7 for the bonus steps. */
+  number: number;
+  title: string;
+  /** The page, relative to the repository. */
+  doc: string;
+  /** The exercise modules this step has you write, relative to the implementation directory. */
+  modules: string[];
+  /** Steps 4-6 can be done in any order once 1-3 are done. */
+  anyOrder?: boolean;
+  bonus?: boolean;
+}
+
+export const STEPS: readonly Step[] = [
+  { id: "1", number: 1, title: "Process creation", doc: "docs/01-process.md", modules: ["process.ts"] },
+  { id: "2", number: 2, title: "PID and UTS namespaces", doc: "docs/02-namespaces.md", modules: ["namespaces.ts"] },
+  { id: "3", number: 3, title: "Mount namespace and root directory", doc: "docs/03-rootfs.md", modules: ["rootfs.ts"] },
+  { id: "4", number: 4, title: "cgroups: memory, CPU, pids", doc: "docs/04-cgroups.md", modules: ["cgroups.ts"], anyOrder: true },
+  { id: "5", number: 5, title: "Volumes", doc: "docs/05-volumes.md", modules: ["volumes.ts"], anyOrder: true },
+  { id: "6", number: 6, title: "Networking", doc: "docs/06-network.md", modules: ["network.ts"], anyOrder: true },
+  { id: "pivot-root", number: 7, title: "Bonus: pivot_root", doc: "docs/07-bonus.md", modules: ["rootfs.ts"], bonus: true },
+  { id: "overlay", number: 7, title: "Bonus: overlayfs", doc: "docs/07-bonus.md", modules: ["rootfs.ts"], bonus: true },
+  { id: "image-config", number: 7, title: "Bonus: the image's config", doc: "docs/07-bonus.md", modules: ["image-config.ts"], bonus: true },
+];
+
+/** The introduction and the outro, which have no checks. */
+export const INTRODUCTION = "docs/00-introduction.md";
+
+export function findStep(id: string): Step | undefined {
+  return STEPS.find((s) => s.id === id);
+}
