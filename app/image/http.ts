@@ -137,6 +137,6 @@ function describeNetworkError(error: unknown, host: string): Error {
   return new TransientError(`request to ${host} failed: ${detail}`);
 }
 
-export function formatSeconds(ms: number): string {
+function formatSeconds(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s` : `${ms}ms`;
 }
