@@ -1,12 +1,8 @@
 /** The shapes other parts of the workshop see; app/image/store.ts re-exports them. */
+import type { ImageConfig } from "../runtime/contract.js";
 
-export interface ImageConfig {
-  Cmd?: string[];
-  Entrypoint?: string[];
-  Env?: string[];
-  WorkingDir?: string;
-  User?: string;
-}
+// The image config is part of the contract with implementations (the image-config bonus step).
+export type { ImageConfig };
 
 export interface ImageRecord {
   ref: string; // normalised reference it was stored under, e.g. "docker.io/library/alpine:3.20"

@@ -1,7 +1,7 @@
 // The container's init process: this program re-executed by `container run`, born in the new
 // namespaces. It waits for the runtime to finish the host side (cgroup, network), sets up the
 // container from the inside, then replaces itself with the container's command.
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as native from "#native";
 import * as processStep from "#impl/process";
@@ -29,47 +29,81 @@ function main(): never {
   return setUp(JSON.parse(line) as InitSpec);
 }
 
+/**
+ * Sets the container up with whatever the implementation has done so far: a step still a TODO is
+ * skipped (step 1 alone runs the command as a plain child process), and the runtime refuses to
+ * mount or set a hostname outside namespaces of the container's own, so that an unfinished or
+ * mistaken step can never change the host.
+ */
 function setUp(spec: InitSpec): never {
   const { rootfs } = spec;
-  step(3, "makeMountsPrivate", () => rootfsStep.makeMountsPrivate());
-  step(2, "setHostname", () => namespacesStep.setHostname(spec.hostname));
-  if (spec.network !== "host") {
-    optionalStep(6, "configureContainerNetwork", "the container has no network", () => networkStep.configureContainerNetwork(spec.bridge));
+  const own = (ns: keyof InitSpec["hostNamespaces"]) => statSync(`/proc/self/ns/${ns}`).ino !== spec.hostNamespaces[ns];
+
+  if (own("uts")) attempt(2, "setHostname", () => namespacesStep.setHostname(spec.hostname));
+  else if (spec.namespaced) warn("the init process shares the host's UTS namespace (is CLONE_NEWUTS in namespaceFlags?): not setting the hostname");
+
+  if (spec.network !== "host" && own("net")) {
+    if (!attempt(6, "configureContainerNetwork", () => networkStep.configureContainerNetwork(spec.bridge)) && spec.bridge) {
+      warn("step 6 is not done yet (configureContainerNetwork): the container has no network");
+    }
   }
-  if (spec.overlay) {
-    const { layers, upper, work } = spec.overlay;
-    step(7, "mountOverlay", () => rootfsStep.mountOverlay(layers, upper, work, rootfs));
+
+  let rooted = false;
+  if (!own("mnt")) {
+    if (spec.namespaced) warn("the init process shares the host's mount namespace (is CLONE_NEWNS in namespaceFlags?): running on the host's filesystem");
+  } else if (attempt(3, "makeMountsPrivate", () => rootfsStep.makeMountsPrivate())) {
+    refuseSharedMounts();
+    if (spec.overlay) {
+      const { layers, upper, work } = spec.overlay;
+      attempt(7, "mountOverlay", () => rootfsStep.mountOverlay(layers, upper, work, rootfs));
+    }
+    if (spec.volumes.length && !attempt(5, "mountVolumes", () => volumesStep.mountVolumes(rootfs, spec.volumes))) {
+      throw new UserError("step 5 is not done yet: mountVolumes() is still a TODO, so -v cannot work", "read docs/05-volumes.md, or run without -v");
+    }
+    bindEtcFiles(rootfs, spec.etcFiles);
+    attempt(3, "mountProc", () => rootfsStep.mountProc(rootfs));
+    attempt(3, "mountDev", () => rootfsStep.mountDev(rootfs));
+    attempt(3, "mountSys", () => rootfsStep.mountSys(rootfs));
+    rooted = spec.pivotRoot
+      ? attempt(7, "pivotRoot", () => rootfsStep.pivotRoot(rootfs))
+      : attempt(3, "changeRoot", () => rootfsStep.changeRoot(rootfs));
   }
-  if (spec.volumes.length) step(5, "mountVolumes", () => volumesStep.mountVolumes(rootfs, spec.volumes));
-  bindEtcFiles(rootfs, spec.etcFiles);
-  step(3, "mountProc", () => rootfsStep.mountProc(rootfs));
-  step(3, "mountDev", () => rootfsStep.mountDev(rootfs));
-  step(3, "mountSys", () => rootfsStep.mountSys(rootfs));
-  if (spec.pivotRoot) step(7, "pivotRoot", () => rootfsStep.pivotRoot(rootfs));
-  else step(3, "changeRoot", () => rootfsStep.changeRoot(rootfs));
-  enterWorkingDir(spec.cwd);
+  if (rooted) enterWorkingDir(spec.cwd);
   return processStep.execCommand(spec.command, spec.env);
 }
 
-/** Runs one function of the implementation; a failure names it, so the learner knows where to look. */
-function step(n: number, name: string, run: () => void): void {
+/**
+ * Runs one function of the implementation: false if it is still a TODO. Any other failure
+ * names the function, so the learner knows where to look.
+ */
+function attempt(n: number, name: string, run: () => void): boolean {
   try {
     run();
+    return true;
   } catch (error) {
-    if (isNotImplemented(error) || error instanceof UserError) throw error;
+    if (isNotImplemented(error)) return false;
+    if (error instanceof UserError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new UserError(`${name}() (step ${n}) failed: ${message}`, undefined, 125, { cause: error });
   }
 }
 
-/** Steps 4-6 can be done in any order: until this one is, the container runs without it. */
-function optionalStep(n: number, name: string, without: string, run: () => void): void {
-  try {
-    step(n, name, run);
-  } catch (error) {
-    if (!isNotImplemented(error)) throw error;
-    process.stderr.write(`container: step ${n} is not done yet (${name}): ${without}\n`);
+/** After makeMountsPrivate(), no mount may still propagate: what we mount next would appear on the host. */
+function refuseSharedMounts(): void {
+  const shared = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter((line) => / shared:\d+/.test(line.split(" - ")[0] ?? ""))
+    .map((line) => line.split(" ")[4]);
+  if (shared.length) {
+    throw new UserError(
+      `after makeMountsPrivate(), ${shared.length} mount(s) still propagate to the host (${shared.slice(0, 3).join(", ")}${shared.length > 3 ? ", ..." : ""}): refusing to mount anything`,
+      "make every mount private, recursively: see docs/03-rootfs.md, Task 1",
+    );
   }
+}
+
+function warn(line: string): void {
+  process.stderr.write(`container: ${line}\n`);
 }
 
 /** The runtime wrote these files for this container; binding them leaves the image untouched. */

@@ -1,7 +1,8 @@
 // `container run`, the host side: prepares the container, starts its init process in new
 // namespaces, finishes the host side once it exists, lets it go, waits, and cleans up.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
 import * as processStep from "#impl/process";
@@ -120,6 +121,8 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     network,
     bridge: state.bridge,
     pivotRoot: options.pivotRoot,
+    namespaced: false,
+    hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
     etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(network)),
   };
   if (options.overlay) {
@@ -129,14 +132,7 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     Object.assign(spec, { rootfs: merged, overlay });
   }
 
-  const flags = required(2, "namespaceFlags", () => namespacesStep.namespaceFlags(network));
-  const child = required(2, "spawnInNamespaces", () =>
-    namespacesStep.spawnInNamespaces(flags, () =>
-      required(1, "spawnInit", () =>
-        processStep.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }),
-      ),
-    ),
-  );
+  const { child, namespaced } = startInit(ctx, network);
   const exited = required(1, "waitForExit", () => processStep.waitForExit(child));
   const pipe = child.stdio[3] as Duplex | null | undefined;
   if (!pipe || typeof child.pid !== "number") {
@@ -144,6 +140,7 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     await exited.catch(() => undefined);
     throw new UserError("spawnInit() (step 1) did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn");
   }
+  spec.namespaced = namespaced;
   const failure = readFailure(pipe);
   state.pid = child.pid;
   state.pidStart = processStartTime(child.pid);
@@ -165,6 +162,28 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
   } finally {
     stopForwarding();
   }
+}
+
+/**
+ * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
+ * process (step 1 on its own runs the command like that).
+ */
+function startInit(ctx: RunContext, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+  const spawnInit = () =>
+    required(1, "spawnInit", () => processStep.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
+  let flags: number;
+  try {
+    flags = required(2, "namespaceFlags", () => namespacesStep.namespaceFlags(network));
+    return { child: required(2, "spawnInNamespaces", () => namespacesStep.spawnInNamespaces(flags, spawnInit)), namespaced: true };
+  } catch (error) {
+    // Only step 2's own TODOs fall back; a TODO in spawnInit arrives already turned into a UserError.
+    if (!(error instanceof UserError && isNotImplemented(error.cause))) throw error;
+    return { child: spawnInit(), namespaced: false };
+  }
+}
+
+function nsInode(name: string): number {
+  return statSync(`/proc/self/ns/${name}`).ino;
 }
 
 /** The command, environment and directory from the image's config (a bonus step: until it is done, plain defaults). */

@@ -15,6 +15,10 @@ export interface InitSpec {
   bridge?: BridgeNetwork;
   pivotRoot: boolean;
   overlay?: { layers: string[]; upper: string; work: string };
+  /** Whether the init process was started through spawnInNamespaces (step 2 done). */
+  namespaced: boolean;
+  /** Inode numbers of the runtime's own namespaces: init compares its own to know which are new. */
+  hostNamespaces: { uts: number; mnt: number; net: number };
   /** Host files bind-mounted over the container's /etc/hostname, /etc/hosts and /etc/resolv.conf. */
   etcFiles: { hostname: string; hosts: string; "resolv.conf": string };
 }
