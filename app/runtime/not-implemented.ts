@@ -17,5 +17,7 @@ export function isNotImplemented(error: unknown): error is NotImplementedShape {
 
 /** The one line a learner sees when the runtime reaches a function they have not written yet. */
 export function notStarted(error: NotImplementedShape): UserError {
-  return new UserError(`step ${error.step} is not done yet: ${error.func}() is still a TODO`, `read ${error.doc}, then write it in exercises/`);
+  return new UserError(`step ${error.step} is not done yet: ${error.func}() is still a TODO`, `read ${error.doc}, then write it in exercises/`, 125, {
+    cause: error,
+  });
 }

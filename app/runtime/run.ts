@@ -258,8 +258,7 @@ function optionalStep(ctx: RunContext, n: number, name: string, without: string 
     required(n, name, run);
     return true;
   } catch (error) {
-    const cause = (error as Error).cause;
-    if (!(error instanceof UserError) || !isNotImplemented(cause ?? error)) throw error;
+    if (!(error instanceof UserError && isNotImplemented(error.cause))) throw error;
     if (without) ctx.warn(`container: step ${n} is not done yet (${name}): ${without}`);
     return false;
   }
