@@ -1,5 +1,5 @@
 // Step 3: the mount namespace and the root directory — docs/03-rootfs.md
-// The last two functions are bonus steps — docs/07-bonus.md
+// The last two functions are bonus steps — docs/bonus-pivot-root.md and docs/bonus-overlayfs.md
 //
 // All of these run in the init process, in its own mount namespace, before the command starts.
 import { todo } from "./todo.js";
@@ -34,10 +34,10 @@ export function changeRoot(rootfs: string): void {
 
 /** Bonus: make `rootfs` the root with pivot_root, and detach the old root entirely. */
 export function pivotRoot(rootfs: string): void {
-  todo(7, "pivotRoot", "docs/07-bonus.md, pivot_root");
+  todo(7, "pivotRoot", "docs/bonus-pivot-root.md");
 }
 
 /** Bonus: mount an overlay of `layers` (lowest first) at `target`, writes going to `upper`. */
 export function mountOverlay(layers: string[], upper: string, work: string, target: string): void {
-  todo(7, "mountOverlay", "docs/07-bonus.md, overlayfs");
+  todo(7, "mountOverlay", "docs/bonus-overlayfs.md");
 }

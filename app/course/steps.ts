@@ -24,13 +24,14 @@ export const STEPS: readonly Step[] = [
   { id: "4", number: 4, title: "cgroups: memory, CPU, pids", doc: "docs/04-cgroups.md", modules: ["cgroups.ts"], anyOrder: true },
   { id: "5", number: 5, title: "Volumes", doc: "docs/05-volumes.md", modules: ["volumes.ts"], anyOrder: true },
   { id: "6", number: 6, title: "Networking", doc: "docs/06-network.md", modules: ["network.ts"], anyOrder: true },
-  { id: "pivot-root", number: 7, title: "Bonus: pivot_root", doc: "docs/07-bonus.md", modules: ["rootfs.ts"], bonus: true },
-  { id: "overlay", number: 7, title: "Bonus: overlayfs", doc: "docs/07-bonus.md", modules: ["rootfs.ts"], bonus: true },
-  { id: "image-config", number: 7, title: "Bonus: the image's config", doc: "docs/07-bonus.md", modules: ["image-config.ts"], bonus: true },
+  { id: "pivot-root", number: 7, title: "Bonus: pivot_root", doc: "docs/bonus-pivot-root.md", modules: ["rootfs.ts"], bonus: true },
+  { id: "overlay", number: 7, title: "Bonus: overlayfs", doc: "docs/bonus-overlayfs.md", modules: ["rootfs.ts"], bonus: true },
+  { id: "image-config", number: 7, title: "Bonus: the image's config", doc: "docs/bonus-image-config.md", modules: ["image-config.ts"], bonus: true },
 ];
 
 /** The introduction and the outro, which have no checks. */
 export const INTRODUCTION = "docs/00-introduction.md";
+export const OUTRO = "docs/07-outro.md";
 
 export function findStep(id: string): Step | undefined {
   return STEPS.find((s) => s.id === id);
