@@ -1,0 +1,42 @@
+/**
+ * The learner's progress, saved in `.workshop/progress.json` (git-ignored) so that closing and
+ * reopening the app, or running `workshop hint` twice, carries on where they were:
+ *
+ *   { "currentStep": "2", "hintsSeen": { "2": 1 }, "passed": { "2": ["2.pid-one", ...] } }
+ *
+ * Written atomically (temporary file, then rename); a missing or damaged file is a fresh start.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export interface Progress {
+  currentStep: string;
+  /** How many hints of each step have been shown. */
+  hintsSeen: Record<string, number>;
+  /** The ids of the checks that passed in each step's last run. */
+  passed: Record<string, string[]>;
+}
+
+export function progressFile(repo: string): string {
+  return join(repo, ".workshop", "progress.json");
+}
+
+export function loadProgress(file: string): Progress {
+  const fresh: Progress = { currentStep: "1", hintsSeen: {}, passed: {} };
+  try {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as Partial<Progress>;
+    return {
+      currentStep: typeof saved.currentStep === "string" ? saved.currentStep : fresh.currentStep,
+      hintsSeen: saved.hintsSeen && typeof saved.hintsSeen === "object" ? saved.hintsSeen : {},
+      passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
+    };
+  } catch {
+    return fresh;
+  }
+}
+
+export function saveProgress(file: string, progress: Progress): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
