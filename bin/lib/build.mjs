@@ -3,7 +3,7 @@
 // Each program is bundled with esbuild into a cache directory; a bundle is reused until one of
 // the files it was built from changes. Plain JavaScript so that it runs before anything is built.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -101,10 +101,24 @@ export async function build(program) {
   const files = {};
   for (const name of Object.keys(program.entries)) files[name] = join(dir, `${name}.mjs`);
   const tmp = join(home, `current.${process.pid}.json`);
-  writeFileSync(tmp, JSON.stringify({ dir, files, inputs }));
+  writeFileSync(tmp, JSON.stringify({ dir, files, inputs, impl: program.impl }));
   renameSync(tmp, join(home, "current.json"));
   removeOldBuilds(home, dir);
+  removeOrphanPrograms();
   return { dir, files };
+}
+
+// Builds for implementation directories that no longer exist (the tests' temporary mutants).
+function removeOrphanPrograms() {
+  for (const entry of readdirSync(CACHE, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    try {
+      const { impl } = JSON.parse(readFileSync(join(CACHE, entry.name, "current.json"), "utf8"));
+      if (impl && !existsSync(impl)) rmSync(join(CACHE, entry.name), { recursive: true, force: true });
+    } catch {
+      // being built right now, or not ours
+    }
+  }
 }
 
 /**
