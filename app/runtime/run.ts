@@ -105,6 +105,7 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     // Containers starting together would otherwise all try to create the bridge.
     const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
     if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", setUp)) {
+      releaseHostResources(state, ctx.root); // gives the address back
       network = "none";
       state.bridge = undefined;
     }
@@ -148,11 +149,14 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
 
   const stopForwarding = forwardSignals(child.pid);
   try {
-    if (state.cgroup) {
-      const cgroup = state.cgroup;
-      optionalStep(ctx, 4, "addProcess", "running without resource limits", () => cgroupsStep.addProcess(cgroup, child.pid as number));
+    try {
+      finishHostSide(ctx, state, spec, child.pid);
+    } catch (error) {
+      // The init process is waiting for its spec: without one it must not linger.
+      child.kill("SIGKILL");
+      await exited.catch(() => undefined);
+      throw error;
     }
-    if (state.bridge) networkStep.connectContainer(child.pid, state.bridge);
     pipe.write(`${JSON.stringify(spec)}\n`);
     const [status, initFailure] = await Promise.all([exited, failure]);
     if (initFailure) throw new UserError(initFailure.message, initFailure.hint, initFailure.exitCode);
@@ -161,6 +165,16 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     return status;
   } finally {
     stopForwarding();
+  }
+}
+
+/** With the init process started: move it into its cgroup and plug it into the bridge. */
+function finishHostSide(ctx: RunContext, state: ContainerState, spec: InitSpec, pid: number): void {
+  const { cgroup, bridge } = state;
+  if (cgroup) optionalStep(ctx, 4, "addProcess", "running without resource limits", () => cgroupsStep.addProcess(cgroup, pid));
+  if (bridge && !optionalStep(ctx, 6, "connectContainer", "the container has no network", () => networkStep.connectContainer(pid, bridge))) {
+    releaseHostResources(state, ctx.root);
+    state.bridge = spec.bridge = undefined;
   }
 }
 
@@ -176,8 +190,8 @@ function startInit(ctx: RunContext, network: NetworkMode): { child: ChildProcess
     flags = required(2, "namespaceFlags", () => namespacesStep.namespaceFlags(network));
     return { child: required(2, "spawnInNamespaces", () => namespacesStep.spawnInNamespaces(flags, spawnInit)), namespaced: true };
   } catch (error) {
-    // Only step 2's own TODOs fall back; a TODO in spawnInit arrives already turned into a UserError.
-    if (!(error instanceof UserError && isNotImplemented(error.cause))) throw error;
+    // Only step 2's own TODOs fall back to a plain child process; a TODO of step 1 stops the run.
+    if (!(error instanceof UserError && isNotImplemented(error.cause) && error.cause.step === 2)) throw error;
     return { child: spawnInit(), namespaced: false };
   }
 }
