@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Cgroup } from "./contract.js";
+import type { BridgeNetwork, Cgroup } from "./contract.js";
 import { addressPool } from "./host-network.js";
 import { isRunning, type ContainerState, type StateStore } from "./state.js";
 
@@ -42,7 +42,7 @@ export function leftovers(state: ContainerState): string[] {
 export function releaseHostResources(state: ContainerState, root: string): void {
   if (state.cgroup) removeCgroupDirs(state.cgroup);
   if (state.bridge) {
-    const { hostVeth, address, subnet } = state.bridge;
+    const { hostVeth } = state.bridge;
     if (existsSync(`/sys/class/net/${hostVeth}`)) {
       try {
         execFileSync("ip", ["link", "del", hostVeth], { stdio: "ignore" });
@@ -50,8 +50,13 @@ export function releaseHostResources(state: ContainerState, root: string): void 
         // gone meanwhile
       }
     }
-    addressPool(root, subnet).release(address.split("/")[0] ?? address);
+    releaseAddress(root, state.bridge);
   }
+}
+
+/** Gives a container's address back to the pool. */
+export function releaseAddress(root: string, bridge: BridgeNetwork): void {
+  addressPool(root, bridge.subnet).release(bridge.address.split("/")[0] ?? bridge.address);
 }
 
 function removeCgroupDirs(cgroup: Cgroup): void {

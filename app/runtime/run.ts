@@ -14,7 +14,7 @@ import { UserError } from "../errors.js";
 import type { ImageRecord } from "../image/store.js";
 import type { BridgeNetwork, Cgroup, Limits, NetworkMode, Volume } from "./contract.js";
 import { findCgroupRoot } from "./cgroup-root.js";
-import { leftovers, releaseHostResources } from "./cleanup.js";
+import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import { planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
@@ -105,7 +105,7 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
     // Containers starting together would otherwise all try to create the bridge.
     const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
     if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", setUp)) {
-      releaseHostResources(state, ctx.root); // gives the address back
+      releaseAddress(ctx.root, state.bridge);
       network = "none";
       state.bridge = undefined;
     }
@@ -173,7 +173,7 @@ function finishHostSide(ctx: RunContext, state: ContainerState, spec: InitSpec, 
   const { cgroup, bridge } = state;
   if (cgroup) optionalStep(ctx, 4, "addProcess", "running without resource limits", () => cgroupsStep.addProcess(cgroup, pid));
   if (bridge && !optionalStep(ctx, 6, "connectContainer", "the container has no network", () => networkStep.connectContainer(pid, bridge))) {
-    releaseHostResources(state, ctx.root);
+    releaseAddress(ctx.root, bridge);
     state.bridge = spec.bridge = undefined;
   }
 }
