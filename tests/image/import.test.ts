@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ImageStore } from "../../app/image/index.js";
-import { BUSYBOX_CONFIG, buildBusyboxLayout, WORKSHOP_RELEASE } from "../helpers/busybox-image.js";
+import { BUSYBOX_CONFIG, buildBusyboxLayout, WORKSHOP_RELEASE } from "../../app/image/busybox-image.js";
 import { tarDirectory, tarLayer, writeDockerSave, writeOciLayout } from "../helpers/oci.js";
 import { storeSummary, tempDir } from "./support.js";
 

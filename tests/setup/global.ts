@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildBusyboxLayout } from "../helpers/busybox-image.js";
+import { buildBusyboxLayout } from "../../app/image/busybox-image.js";
 import { pushLayout, startRegistry } from "../helpers/registry.js";
 
 declare module "vitest" {
