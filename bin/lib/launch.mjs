@@ -29,6 +29,16 @@ export function chooseImpl(argv) {
 }
 
 /**
+ * The `container` program for an implementation directory: bin/container runs it, and the app
+ * builds it ahead of the checks (the same definition, so the same cached bundle).
+ * @param {string} impl
+ * @returns {import("./build.mjs").Program}
+ */
+export function containerProgram(impl) {
+  return { name: "container", impl, entries: { container: join(REPO, "app/cli/container.ts"), init: join(REPO, "app/runtime/init.ts") } };
+}
+
+/**
  * Builds (if needed) and returns the bundle paths of a program.
  * @param {import("./build.mjs").Program} program
  */
