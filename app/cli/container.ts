@@ -6,6 +6,7 @@ import { DEFAULT_SUBNET } from "../runtime/host-network.js";
 import { runContainer, type RunOptions } from "../runtime/run.js";
 import { isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
+import { interruptible } from "./interrupt.js";
 import { all, last, parseOptions, type OptionSpec } from "./options.js";
 import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parseVolume } from "./parse-values.js";
 import { table } from "./table.js";
@@ -100,11 +101,11 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
   switch (command) {
     case "run":
       requireRoot("run");
-      return run(rest, launch, root, images, states, subnet);
+      return interruptible((signal) => run(rest, launch, root, images, states, subnet, signal));
     case "pull": {
       requireRoot("pull");
       const [ref] = expectArgs(rest, ["REF"], "pull");
-      const image = await images.pull(ref, { progress: progressPrinter(process.stderr) });
+      const image = await interruptible((signal) => images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
       process.stdout.write(`${image.ref}@${image.digest}\n`);
       return 0;
     }
@@ -157,7 +158,11 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
   }
 }
 
-async function run(args: string[], launch: Launch, root: string, images: ImageStore, states: StateStore, defaultSubnet: string): Promise<number> {
+/**
+ * Until the container exists, `signal` (Ctrl-C) stops the run where it is; from then on the
+ * runtime passes signals on to the container, and cleans up after it as usual.
+ */
+async function run(args: string[], launch: Launch, root: string, images: ImageStore, states: StateStore, defaultSubnet: string, signal: AbortSignal): Promise<number> {
   const parsed = parseOptions(args, RUN, "run", true);
   if (last(parsed, "--help")) {
     process.stdout.write(`${USAGE}\n`);
@@ -186,13 +191,22 @@ async function run(args: string[], launch: Launch, root: string, images: ImageSt
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root, options.subnet);
-  const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr) }));
+  const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
+  const stopIfInterrupted = () => {
+    if (signal.aborted) throw new UserError("interrupted before the container started", "nothing was left behind", 130);
+  };
+  stopIfInterrupted();
   return runContainer(
     {
       root,
       initScript: launch.initScript,
       warn: (line) => process.stderr.write(`${line}\n`),
-      layerDirs: (i) => images.layerDirs(i),
+      // Unpacking layers for --overlay can take a while the first time.
+      layerDirs: async (i) => {
+        const dirs = await images.layerDirs(i);
+        stopIfInterrupted();
+        return dirs;
+      },
     },
     image,
     options,
