@@ -74,11 +74,16 @@ export function isRunning(state: ContainerState): boolean {
   return alive(state.pid, state.pidStart) || alive(state.owner.pid, state.owner.start);
 }
 
+/**
+ * The start time of a live process, or undefined once it is gone. A zombie counts as gone: a
+ * container's init killed with its CLI waits as one until whoever adopted it reaps it.
+ */
 export function processStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const [state, ...fields] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return state === "Z" || state === "X" ? undefined : fields[18];
   } catch {
     return undefined;
   }
