@@ -2,7 +2,6 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from "node:path";
 import type { BlobStore } from "./blobs.js";
 import { shortDigest, SHA256_DIGEST } from "./digest.js";
-import { applyLayer } from "./extract.js";
 import type { StoreLayout } from "./layout.js";
 import type { ImageConfig } from "./types.js";
 
@@ -53,6 +52,7 @@ export class ImageDirs {
 
   /** Flattens the image's layers (already in the blob store) into a new image directory. */
   async install(image: Omit<StoredImage, "size">, signal?: AbortSignal): Promise<void> {
+    const { applyLayer } = await import("./extract.js"); // not loaded by `container run` (see store.ts)
     const work = this.layout.scratch("image");
     try {
       const rootfs = join(work, "rootfs");

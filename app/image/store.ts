@@ -2,11 +2,8 @@ import { readdirSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { BlobStore } from "./blobs.js";
 import { digestHex } from "./digest.js";
-import { importImages } from "./import.js";
 import { ImageDirs } from "./images.js";
-import { ensureLayerDir } from "./layer-dirs.js";
 import { StoreLayout } from "./layout.js";
-import { pullImage } from "./pull.js";
 import { displayName, formatReference, parseReference } from "./reference.js";
 import { RefIndex } from "./refs.js";
 import type { RegistryTiming } from "./registry.js";
@@ -16,6 +13,9 @@ export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress } from "
 export { progressPrinter } from "./progress.js";
 
 const ID_PREFIX = /^(sha256:)?([a-f0-9]{12,64})$/;
+
+// Pulling, importing and unpacking (the registry client, tar, gzip, koffi) are imported when first
+// used: `container run` of an image already here, the common case, starts without loading them.
 
 /**
  * The local image store: pulls from registries, imports archives, and hands the runtime a
@@ -62,6 +62,7 @@ export class ImageStore {
   }
 
   async pull(ref: string, opts: { progress?: PullProgress; signal?: AbortSignal } = {}): Promise<ImageRecord> {
+    const { pullImage } = await import("./pull.js");
     const pulled = await pullImage(
       ref,
       { blobs: this.blobs, images: this.images, refs: this.refs, timing: this.timing, concurrentDownloads: this.concurrentDownloads },
@@ -71,6 +72,7 @@ export class ImageStore {
   }
 
   async import(file: string, opts: { tag?: string } = {}): Promise<ImageRecord[]> {
+    const { importImages } = await import("./import.js");
     const imported = await importImages(file, { layout: this.layout, blobs: this.blobs, images: this.images, refs: this.refs }, opts.tag);
     return imported.map(({ ref, digest }) => this.mustRecord(ref, digest));
   }
@@ -100,6 +102,7 @@ export class ImageStore {
   }
 
   async layerDirs(image: ImageRecord): Promise<string[]> {
+    const { ensureLayerDir } = await import("./layer-dirs.js");
     const dirs: string[] = [];
     for (const layer of image.layers) dirs.push(await ensureLayerDir(this.layout, this.blobs, layer));
     return dirs;
