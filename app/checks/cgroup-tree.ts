@@ -14,12 +14,16 @@ const SANDBOX_CGROUP = "sandbox";
 /** Tasks (threads count) a whole check may have: far above what a check needs, far below what hurts the machine. */
 const TASK_CAP = 2048;
 
-/** The parent's directory in each hierarchy (v1: memory, cpu and pids; v2: the one tree). */
-export function parentDirs(parent: string): string[] {
-  const root = findCgroupRoot(parent);
+/** The hierarchies containers' cgroups go in (v1: memory, cpu and pids; v2: the one tree). */
+export function cgroupBases(): string[] {
+  const root = findCgroupRoot();
   if (!root) return [];
-  const bases = root.version === 2 ? [root.path] : [...new Set(Object.values(root.controllers))];
-  return bases.map((base) => join(base, parent));
+  return root.version === 2 ? [root.path] : [...new Set(Object.values(root.controllers))];
+}
+
+/** The parent's directory in each hierarchy. */
+export function parentDirs(parent: string): string[] {
+  return cgroupBases().map((base) => join(base, parent));
 }
 
 /** The containers' cgroup directories below the parent: each subdirectory but the sandbox's. */

@@ -1,0 +1,7 @@
+/**
+ * The course's checks: which checks each step has, and running them against an implementation.
+ * They reach the implementation only through the `container` CLI, in sandboxes of their own.
+ */
+export type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
+export { checksOf, runStep, DEFAULT_ROOT } from "./runner.js";
+export { ensureCheckImage } from "./check-image.js";

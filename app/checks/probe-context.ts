@@ -1,0 +1,214 @@
+/**
+ * Everything one probe runs in, made fresh for it and removed after it: a host sandbox (a
+ * long-lived one, see sandbox-session.ts), a cgroup parent, and a store root of its own whose
+ * images are the shared store's (symlinked), so that its containers' state, addresses and
+ * leftovers are its own. Containers start through the real `container` CLI only.
+ */
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ImageStore } from "../image/store.js";
+import { BRIDGE } from "../runtime/host-network.js";
+import { StateStore, type ContainerState } from "../runtime/state.js";
+import { removeParent } from "./cgroup-tree.js";
+import type { LeftoverKind } from "./define.js";
+import { CONTAINER, Harness, type Result } from "./harness.js";
+import { SandboxSession } from "./sandbox-session.js";
+
+export interface ProbeSetup {
+  /** The shared store, with the check images in it. */
+  storeRoot: string;
+  /** The implementation directory, absolute. */
+  impl: string;
+  /** The ref of the check image. */
+  image: string;
+  /** Absolute; passed to every run as --trace. */
+  traceFile?: string;
+}
+
+export interface Leftover {
+  kind: LeftoverKind;
+  /** For a person: "network interface veth12ab34cd". */
+  what: string;
+}
+
+/** The store's directories a probe's own root shares (the images); the rest is its own. */
+const SHARED = ["blobs", "images", "refs", "layers"];
+
+/** Thrown into a probe that goes on starting containers after its time is up. */
+export class ProbeStopped extends Error {
+  override name = "ProbeStopped";
+}
+
+export class ProbeContext {
+  /** What each `container` run printed and how it ended, in order of ending. */
+  readonly runs: Result[] = [];
+  private stopped = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  private constructor(
+    private readonly setup: ProbeSetup,
+    readonly harness: Harness,
+    readonly sandbox: SandboxSession,
+  ) {}
+
+  static async open(setup: ProbeSetup): Promise<ProbeContext> {
+    const id = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    const root = join(setup.storeRoot, "checks", id);
+    mkdirSync(root, { recursive: true });
+    for (const dir of SHARED) {
+      mkdirSync(join(setup.storeRoot, dir), { recursive: true });
+      symlinkSync(join(setup.storeRoot, dir), join(root, dir));
+    }
+    const harness = new Harness(root, `workshop-check-${id}`, setup.impl);
+    try {
+      return new ProbeContext(setup, harness, await SandboxSession.open(harness.cgroupParent));
+    } catch (error) {
+      await removeParent(harness.cgroupParent);
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get image(): string {
+    return this.setup.image;
+  }
+
+  /** This probe's store root: state and addresses of its containers. */
+  get root(): string {
+    return this.harness.root;
+  }
+
+  /** `container ARGS...` in the sandbox, run to its end with `input` on its stdin. */
+  container(args: string[], options: { input?: string } = {}): Promise<Result> {
+    const run = this.start(args);
+    run.end(options.input);
+    return run.done;
+  }
+
+  /** `container ARGS...` in the sandbox, left running with its stdin open until `end()`. */
+  start(args: string[]): RunningContainer {
+    if (this.stopped) throw new ProbeStopped("the probe was stopped");
+    const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
+    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, ...trace, ...args], this.harness.environment());
+    const run = new RunningContainer(child);
+    void run.done.then((result) => this.runs.push(result));
+    return run;
+  }
+
+  /** Everything the runs printed on stderr. */
+  stderr(): string {
+    return this.runs.map((r) => r.stderr).join("");
+  }
+
+  /** The containers whose state is on disk right now (running ones, or ones that left something). */
+  states(): ContainerState[] {
+    return new StateStore(this.root).list();
+  }
+
+  /** The check image's root filesystem, on the host. */
+  imageRootfs(): string {
+    const image = new ImageStore(this.root).resolve(this.image);
+    if (!image) throw new Error(`${this.image} is not in ${this.setup.storeRoot}`);
+    return image.rootfs;
+  }
+
+  /** A temporary directory on the host, removed after the probe. */
+  tempDir(label: string): string {
+    const dir = mkdtempSync(join(tmpdir(), `workshop-check-${label}-`));
+    this.removeAfter(dir);
+    return dir;
+  }
+
+  /** Removes `path` once the probe's sandbox is gone (and with it anything mounted there). */
+  removeAfter(path: string): void {
+    this.cleanups.push(() => rmSync(path, { recursive: true, force: true }));
+  }
+
+  /** What the runs left that they should not have: processes, cgroups, interfaces, mounts. */
+  leftovers(): Leftover[] {
+    const left: Leftover[] = this.sandbox.processes().map((pid) => ({ kind: "process", what: `process ${pid} (${commandOf(pid)})` }));
+    for (const dir of this.harness.cgroupDirs()) left.push({ kind: "cgroup", what: `cgroup ${dir}` });
+    for (const name of this.sandbox.interfaces()) {
+      // The bridge is meant to stay, like docker0.
+      if (name !== BRIDGE && !this.sandbox.baseline.interfaces.includes(name)) left.push({ kind: "interface", what: `network interface ${name}` });
+    }
+    const before = new Set(this.sandbox.baseline.mountinfo);
+    for (const line of this.sandbox.mountinfo()) {
+      if (!before.has(line)) left.push({ kind: "mount", what: `a mount on ${line.split(" ")[4]}` });
+    }
+    return left;
+  }
+
+  /** Stops the probe where it is: no new run starts, and every process of the sandbox is killed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.sandbox.killAll();
+  }
+
+  /** Ends the sandbox and removes the cgroups, the store root and what the probe asked to remove. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.sandbox.close();
+    await removeParent(this.harness.cgroupParent);
+    rmSync(this.root, { recursive: true, force: true });
+    for (const cleanup of this.cleanups) cleanup();
+  }
+}
+
+/** A `container` process started in a sandbox: its output so far, its stdin, its result. */
+export class RunningContainer {
+  stdout = "";
+  stderr = "";
+  readonly done: Promise<Result>;
+  private closed = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly child: ChildProcess) {
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      this.stdout += d;
+      this.notify();
+    });
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => (this.stderr += d));
+    // A container that exits without reading its stdin closes the pipe: that is not our error.
+    child.stdin?.on("error", () => undefined);
+    this.done = new Promise((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (status, signal) => {
+        this.closed = true;
+        this.notify();
+        resolve({ status, signal, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+  }
+
+  /** Resolves true once stdout matches `pattern`, false if the run ends first. */
+  async waitFor(pattern: RegExp): Promise<boolean> {
+    while (!pattern.test(this.stdout)) {
+      if (this.closed) return false;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return true;
+  }
+
+  /** Writes `input` to the container's stdin and closes it. */
+  end(input = ""): void {
+    this.child.stdin?.end(input);
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "exited";
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Running a step's checks: build the implementation's bundle and the check image once, then the
+ * step's probes a few at a time, each in a sandbox of its own, within its time limit; judge each
+ * check, and leave nothing behind, whatever the implementation did.
+ */
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { findStep } from "../course/steps.js";
+import { describeError } from "../errors.js";
+import { cgroupBases, removeParent } from "./cgroup-tree.js";
+import { ensureCheckImage } from "./check-image.js";
+import { fail, type CheckDef, type Probe, type Verdict } from "./define.js";
+import { buildContainer, implDirectory } from "./prepare.js";
+import { ProbeContext, type Leftover, type ProbeSetup } from "./probe-context.js";
+import { stepChecks } from "./steps/index.js";
+import { todoLine } from "./todos.js";
+import type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
+
+export const DEFAULT_ROOT = "/var/lib/container-workshop";
+/** Probes at a time: containers are mostly waiting on the kernel, but this machine may have 2 cores. */
+const CONCURRENCY = 3;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long a stopped probe gets to notice before its results are written anyway. */
+const SETTLE_MS = 2000;
+
+export function checksOf(stepId: string): CheckInfo[] {
+  return stepChecks(stepId).probes.flatMap((p) => p.checks.map((check) => info(stepId, check)));
+}
+
+/**
+ * Runs the checks of one step against an implementation; reports each as it starts and ends.
+ * Rejects (UserError) only for an unknown step or implementation; anything else is a result.
+ */
+export async function runStep(stepId: string, options: RunOptions): Promise<CheckResult[]> {
+  const step = stepChecks(stepId);
+  const order = checksOf(stepId).map((c) => c.id);
+  const impl = await implDirectory(options.impl);
+  const results = new Map<string, CheckResult>();
+  const report = (result: CheckResult) => {
+    if (options.signal?.aborted) return;
+    results.set(result.id, result);
+    options.onResult?.(result);
+  };
+  const started = Date.now();
+  const setup = await prepare(stepId, impl, options);
+  if ("status" in setup) {
+    for (const check of step.probes.flatMap((p) => p.checks)) {
+      options.onStart?.(stepId, info(stepId, check));
+      report({ ...info(stepId, check), step: stepId, status: setup.status, message: setup.message, durationMs: Date.now() - started });
+    }
+  } else {
+    await eachAtMost(CONCURRENCY, step.probes, options.signal, (p) => runProbe(stepId, p, setup, options, report));
+  }
+  return order.flatMap((id) => results.get(id) ?? []);
+}
+
+/** The bundle, the images, the store: what every probe needs. Or why the checks cannot run. */
+async function prepare(stepId: string, impl: string, options: RunOptions): Promise<ProbeSetup | { status: CheckStatus; message: string }> {
+  if (process.getuid?.() !== 0) {
+    return { status: "error", message: "the checks need root: they start containers (run them with sudo, or in the workshop's devcontainer)" };
+  }
+  const storeRoot = resolve(options.root ?? process.env.CONTAINER_ROOT ?? DEFAULT_ROOT);
+  try {
+    const compileError = await buildContainer(impl);
+    if (compileError) return { status: "fail", message: `the implementation does not compile:\n${compileError}` };
+    await removeAbandoned(storeRoot);
+    const image = await ensureCheckImage(storeRoot);
+    await stepChecks(stepId).prepare?.(storeRoot);
+    return { storeRoot, impl, image, traceFile: options.traceFile === undefined ? undefined : resolve(options.traceFile) };
+  } catch (error) {
+    return { status: "error", message: describeError(error) };
+  }
+}
+
+type Outcome = { kind: "seen"; seen: never } | { kind: "timeout"; ms: number } | { kind: "aborted" } | { kind: "error"; error: unknown };
+
+async function runProbe(stepId: string, probe: Probe<never>, setup: ProbeSetup, options: RunOptions, report: (r: CheckResult) => void): Promise<void> {
+  for (const check of probe.checks) options.onStart?.(stepId, info(stepId, check));
+  const started = Date.now();
+  const limit = Math.max(...probe.checks.map((c) => c.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  let outcome: Outcome;
+  let context: ProbeContext | undefined;
+  let left: Leftover[] = [];
+  try {
+    context = await ProbeContext.open(setup);
+    outcome = await withinLimit(probe.run(context), limit, context, options.signal);
+    if (outcome.kind === "seen") left = context.leftovers();
+  } catch (error) {
+    outcome = { kind: "error", error };
+  }
+  try {
+    await context?.close();
+  } catch (error) {
+    outcome = { kind: "error", error };
+  }
+  if (outcome.kind === "aborted" || options.signal?.aborted) return;
+  const durationMs = Date.now() - started;
+  for (const check of probe.checks) {
+    const mine = left.filter((l) => (probe.blame?.[l.kind] ?? check.name) === check.name);
+    const verdict = judge(stepId, check, outcome, context?.stderr() ?? "", mine);
+    report({ ...info(stepId, check), step: stepId, ...verdict, durationMs });
+  }
+}
+
+/** The probe's outcome, or a timeout (or abort) after which everything it started is killed. */
+async function withinLimit(run: Promise<never>, ms: number, context: ProbeContext, signal: AbortSignal | undefined): Promise<Outcome> {
+  const settled = run.then(
+    (seen): Outcome => ({ kind: "seen", seen }),
+    (error: unknown): Outcome => ({ kind: "error", error }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout", ms }), ms);
+    onAbort = () => resolve({ kind: "aborted" });
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  const first = await Promise.race([settled, interrupted]);
+  clearTimeout(timer);
+  if (onAbort) signal?.removeEventListener("abort", onAbort);
+  if (first.kind === "seen" || first.kind === "error") return first;
+  await context.stop();
+  await Promise.race([settled, sleep(SETTLE_MS)]);
+  return first;
+}
+
+function judge(stepId: string, check: CheckDef<never>, outcome: Outcome, stderr: string, left: Leftover[]): { status: CheckStatus; message?: string } {
+  switch (outcome.kind) {
+    case "error":
+      return { status: "error", message: `the check itself failed: ${describeError(outcome.error)}` };
+    case "timeout":
+    case "aborted":
+      return fail(`timed out after ${Math.round((outcome.kind === "timeout" ? outcome.ms : 0) / 1000)}s: the run did not finish, so the workshop killed it and everything it started`);
+    case "seen":
+      break;
+  }
+  const todo = todoLine(stderr, check.needs ?? findStep(stepId)?.functions ?? []);
+  if (todo) return { status: "not-started", message: todo };
+  let verdict: Verdict;
+  try {
+    verdict = check.judge(outcome.seen, left);
+  } catch (error) {
+    return { status: "error", message: `the check itself failed: ${describeError(error)}` };
+  }
+  if (verdict.status === "pass" && left.length) return fail(leftBehind(left, stderr));
+  return verdict;
+}
+
+/** "it left behind …", with what container itself said about it. */
+function leftBehind(left: Leftover[], stderr: string): string {
+  const said = /left behind on the host: .*/.exec(stderr)?.[0];
+  return `it worked, but the run left behind ${left.map((l) => l.what).join(", ")} (the workshop removed ${left.length > 1 ? "them" : "it"})${said ? `; container said "${said}"` : ""}`;
+}
+
+function info(stepId: string, check: CheckDef<never>): CheckInfo {
+  return { id: `${stepId}.${check.name}`, title: check.title };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; stops taking new ones once `signal` aborts. */
+async function eachAtMost<T>(limit: number, items: T[], signal: AbortSignal | undefined, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * What earlier runs of the checks left because they were killed: cgroup parents and store roots
+ * named after a process that is gone.
+ */
+async function removeAbandoned(storeRoot: string): Promise<void> {
+  const dead = (name: string, prefix: string) => {
+    const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+    return name.startsWith(prefix) && pid !== undefined && !existsSync(`/proc/${pid}`);
+  };
+  const parents = new Set(cgroupBases().flatMap((base) => list(base).filter((name) => dead(name, "workshop-check-"))));
+  for (const parent of parents) await removeParent(parent);
+  const checks = join(storeRoot, "checks");
+  for (const name of list(checks).filter((n) => dead(n, ""))) rmSync(join(checks, name), { recursive: true, force: true });
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,99 @@
+// Step 1, process creation: the command runs, shares our stdio, and its end becomes ours.
+import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
+import type { Result } from "../harness.js";
+import { describeRun, unexpectedExit } from "./common.js";
+
+const INPUT = "typed into stdin";
+const spawnInit = docFor("1", "spawnInit");
+const waitForExit = docFor("1", "waitForExit");
+const execCommand = docFor("1", "execCommand");
+
+/** The command line a run with a missing or unrunnable command must print, and its status. */
+function refusal(name: string, result: Result, status: number, expected: string): Verdict {
+  const said = result.stderr.split("\n")[0] ?? "";
+  if (result.status === status && said === expected) return pass();
+  return fail(`running ${name}: ${describeRun(result)}; expected exit status ${status} and "${expected}" (${execCommand})`);
+}
+
+export const step1: StepChecks = {
+  step: "1",
+  probes: [
+    probe({
+      // One run: reads a line from stdin, prints it, exits 42.
+      run: (c) => c.container(["run", "--net", "none", c.image, "sh", "-c", 'read -t 3 line; echo "got: $line"; exit 42'], { input: `${INPUT}\n` }),
+      checks: [
+        {
+          name: "stdout",
+          title: "The command's output reaches container's stdout",
+          judge: (r) => {
+            if (r.stdout.includes("got: ")) return pass();
+            const ran = r.status === 42 ? "the command ran (it exited with 42) but" : `${describeRun(r)}, and the command`;
+            return fail(`${ran} printed nothing on container's stdout; expected "got: ${INPUT}": the init process must share our stdin, stdout and stderr (stdio "inherit" in spawnInit(), ${spawnInit})`);
+          },
+        },
+        {
+          name: "stdin",
+          title: "Our stdin reaches the command",
+          judge: (r) => {
+            if (r.stdout.includes(`got: ${INPUT}`)) return pass();
+            if (!r.stdout.includes("got: ")) return fail(`nothing to go by: the command's output does not reach stdout either (see 1.stdout) (${spawnInit})`);
+            return fail(`the command read "${r.stdout.split("got: ")[1]?.trim()}" from its stdin; expected "${INPUT}", which we piped into container: its stdin must be ours (${spawnInit})`);
+          },
+        },
+        {
+          name: "exit-status",
+          title: "container exits with the command's exit status (42)",
+          judge: (r) =>
+            r.status === 42 ? pass() : fail(`${describeRun(r)}; expected 42, the command's own exit status: waitForExit() resolves with the exit code (${waitForExit})`),
+        },
+      ],
+    }),
+    probe({
+      run: (c) => c.container(["run", "--net", "none", c.image, "no-such-command"]),
+      checks: [
+        {
+          name: "not-found",
+          title: "A command that is not in the image gives 127, with container's message",
+          judge: (r) => refusal("no-such-command", r, 127, 'container: cannot run "no-such-command": no such file in the container'),
+        },
+      ],
+    }),
+    probe({
+      run: (c) => c.container(["run", "--net", "none", c.image, "/etc/passwd"]),
+      checks: [
+        {
+          name: "not-executable",
+          title: "A file that is not executable gives 126, with container's message",
+          judge: (r) => refusal("/etc/passwd", r, 126, 'container: cannot run "/etc/passwd": it is not executable'),
+        },
+      ],
+    }),
+    probe({
+      // The command is killed from outside with SIGKILL: container must report 128 + 9.
+      run: async (c) => {
+        const run = c.start(["run", "--net", "none", c.image, "sh", "-c", "echo started; exec sleep 30"]);
+        run.end();
+        let killed = false;
+        if (await run.waitFor(/started/)) {
+          const pid = c.states().find((s) => s.pid !== undefined)?.pid;
+          if (pid !== undefined) {
+            process.kill(pid, "SIGKILL");
+            killed = true;
+          }
+        }
+        return { result: await run.done, killed };
+      },
+      checks: [
+        {
+          name: "killed-by-signal",
+          title: "A command killed by a signal gives 128 + N (SIGKILL: 137)",
+          judge: ({ result, killed }) => {
+            if (!killed) return unexpectedExit(result) ?? fail(`the command never started, so there was nothing to kill: ${describeRun(result)}`);
+            if (result.status === 137) return pass();
+            return fail(`after its command was killed by SIGKILL, ${describeRun(result)}; expected 137 (128 + 9): waitForExit() turns a death by signal N into 128 + N (${waitForExit})`);
+          },
+        },
+      ],
+    }),
+  ],
+};
