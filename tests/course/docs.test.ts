@@ -1,0 +1,212 @@
+// The course's pages: every page the course lists exists, each step page's tasks are the
+// functions its exercise modules leave as TODOs, the hints sit where the app reads them, no page
+// gives a solution away whole, and relative links lead to files that exist.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { splitPage } from "../../app/course/pages.js";
+import { INTRODUCTION, OUTRO, STEPS } from "../../app/course/steps.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const read = (path: string) => readFileSync(join(REPO, path), "utf8");
+
+const PAGES = [INTRODUCTION, ...new Set(STEPS.map((s) => s.doc)), OUTRO];
+
+/** The sections every step page has, in this order; the hints must be the last. */
+const SECTIONS = ["Try it in your shell", "Tasks", "Check your work", "Pitfalls", "Read more", "Hints"];
+
+interface Block {
+  lang: string;
+  lines: string[];
+}
+
+/** A page split into its headings (outside code) and its fenced code blocks. */
+function parse(markdown: string): { headings: { level: number; text: string; line: number }[]; blocks: Block[]; prose: string } {
+  const headings: { level: number; text: string; line: number }[] = [];
+  const blocks: Block[] = [];
+  const prose: string[] = [];
+  let block: Block | undefined;
+  markdown.split("\n").forEach((line, index) => {
+    const fence = /^\s*(```|~~~)\s*(\S*)/.exec(line);
+    if (fence) {
+      if (block) {
+        blocks.push(block);
+        block = undefined;
+      } else {
+        block = { lang: fence[2] ?? "", lines: [] };
+      }
+      return;
+    }
+    if (block) {
+      block.lines.push(line);
+      return;
+    }
+    prose.push(line);
+    const heading = /^(#{1,6})\s+(.*?)\s*$/.exec(line);
+    if (heading) headings.push({ level: heading[1]!.length, text: heading[2]!, line: index });
+  });
+  expect(block, "a code block is never closed").toBeUndefined();
+  return { headings, blocks, prose: prose.join("\n") };
+}
+
+interface Todo {
+  module: string;
+  step: number;
+  func: string;
+  doc: string;
+  task: number | undefined;
+}
+
+/** Every `todo(STEP, "name", "docs/page.md[, Task N]")` in exercises/, with the module it is in. */
+function exerciseTodos(): Todo[] {
+  const todos: Todo[] = [];
+  for (const module of readdirSync(join(REPO, "exercises")).filter((f) => f.endsWith(".ts") && f !== "todo.ts")) {
+    const text = read(`exercises/${module}`);
+    const calls = [...text.matchAll(/\btodo\(\s*(\d+)\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)/g)];
+    // A call this parser misses (another quoting style, say) would silently go unchecked.
+    expect(calls.length, `todo() calls in exercises/${module} that this test cannot parse`).toBe(text.match(/\btodo\(/g)?.length ?? 0);
+    for (const [, step, func, ref] of calls) {
+      const [doc, task] = ref!.split(/,\s*Task\s+/);
+      todos.push({ module, step: Number(step), func: func!, doc: doc!, task: task === undefined ? undefined : Number(task) });
+    }
+  }
+  return todos;
+}
+
+function exportedFunctions(module: string): string[] {
+  const path = `exercises/${module}`;
+  return existsSync(join(REPO, path)) ? [...read(path).matchAll(/^export function (\w+)/gm)].map((m) => m[1]!) : [];
+}
+
+const todos = exerciseTodos();
+const stepPages = [...new Set(STEPS.map((s) => s.doc))];
+
+describe("the course's pages", () => {
+  it.each(PAGES)("%s exists", (page) => {
+    expect(existsSync(join(REPO, page))).toBe(true);
+  });
+
+  it("point every TODO of exercises/ at a step page, with that step's number, from one of its modules", () => {
+    for (const todo of todos) {
+      const steps = STEPS.filter((s) => s.doc === todo.doc);
+      expect(steps, `${todo.func} refers to ${todo.doc}, which no step lists`).not.toEqual([]);
+      for (const step of steps) {
+        expect(step.number, `${todo.func}'s step number`).toBe(todo.step);
+        expect(step.modules, `${todo.func} is in exercises/${todo.module}`).toContain(todo.module);
+      }
+    }
+  });
+});
+
+describe.each(stepPages)("%s", (page) => {
+  const text = read(page);
+  const { headings, blocks } = parse(text);
+  const steps = STEPS.filter((s) => s.doc === page);
+  const modules = [...new Set(steps.flatMap((s) => s.modules))];
+
+  it("has a task for each function its exercise modules leave as a TODO, numbered as the TODO says", () => {
+    const tasks = headings.filter((h) => h.level === 3 && h.text.startsWith("Task"));
+    for (const todo of todos.filter((t) => t.doc === page)) {
+      const pattern = new RegExp(`^Task ${todo.task ?? "\\d+"}: ${todo.func}$`);
+      expect(
+        tasks.some((t) => pattern.test(t.text)),
+        `${page} needs "### Task ${todo.task ?? "N"}: ${todo.func}"`,
+      ).toBe(true);
+    }
+    // And nothing else: each task is a function of this step's modules, numbered 1, 2, 3...
+    const exported = modules.flatMap(exportedFunctions);
+    tasks.forEach((task, i) => {
+      const match = /^Task (\d+): (\w+)$/.exec(task.text);
+      expect(match, `malformed task heading "${task.text}"`).not.toBeNull();
+      expect(Number(match![1])).toBe(i + 1);
+      expect(exported, `${task.text}: no such function in exercises/${modules.join(", ")}`).toContain(match![2]);
+    });
+    expect(tasks.length).toBeGreaterThan(0);
+  });
+
+  it("numbers its tasks in the order of the step's functions, which the checks cite as \"Task N\"", () => {
+    const tasks = headings.filter((h) => h.level === 3 && h.text.startsWith("Task")).map((h) => h.text);
+    expect(tasks).toEqual(steps.flatMap((s) => s.functions).map((f, i) => `Task ${i + 1}: ${f}`));
+  });
+
+  it("has the sections of a step page in order, the hints last, with exactly Hint 1, 2 and 3", () => {
+    const sections = headings.filter((h) => h.level === 2).map((h) => h.text);
+    expect(sections.filter((s) => SECTIONS.includes(s))).toEqual(SECTIONS);
+    expect(sections.at(-1)).toBe("Hints");
+    const start = headings.findIndex((h) => h.level === 2 && h.text === "Hints");
+    const after = headings.slice(start + 1);
+    expect(after.map((h) => `${"#".repeat(h.level)} ${h.text}`)).toEqual(["### Hint 1", "### Hint 2", "### Hint 3"]);
+    // As the app reads it: three hints that say something, and none of them left in the page.
+    const { body, hints } = splitPage(text);
+    expect(hints).toHaveLength(3);
+    for (const hint of hints) expect(hint.length).toBeGreaterThan(40);
+    expect(body).not.toMatch(/^#+ Hint/m);
+  });
+
+  it("tells how to run its checks", () => {
+    for (const step of steps) expect(text.includes(`npx workshop check ${step.id}\n`), `"npx workshop check ${step.id}" on ${page}`).toBe(true);
+  });
+
+  it("shows no function whole: signatures without bodies, fragments only", () => {
+    for (const block of blocks.filter((b) => ["ts", "typescript", "js", "javascript"].includes(b.lang))) {
+      for (const [i, line] of block.lines.entries()) {
+        if (!/^\s*(export\s+)?(async\s+)?function\b/.test(line)) continue;
+        expect(line, "a task's signature is shown without a body").not.toMatch(/^\s*export\b.*\{\s*$/);
+        if (line.trim().endsWith("{")) expect(bodyLength(block.lines, i), `function body in:\n${block.lines.join("\n")}`).toBeLessThanOrEqual(3);
+      }
+    }
+  });
+
+  it("copies no run of four lines from the reference solution", () => {
+    const solution = modules.flatMap((m) => significantLines(read(`solutions/${m}`)));
+    const windows = new Set(solution.map((_, i) => solution.slice(i, i + COPIED_RUN).join("\n")).filter((w) => w.split("\n").length === COPIED_RUN));
+    for (const block of blocks) {
+      const lines = significantLines(block.lines.join("\n"));
+      for (let i = 0; i + COPIED_RUN <= lines.length; i++) {
+        const window = lines.slice(i, i + COPIED_RUN).join("\n");
+        expect(windows.has(window), `copied from solutions/:\n${window}`).toBe(false);
+      }
+    }
+  });
+});
+
+describe.each([INTRODUCTION, OUTRO])("%s", (page) => {
+  it("has no hints section, which the app would take for a step's", () => {
+    expect(parse(read(page)).headings.map((h) => h.text)).not.toContain("Hints");
+  });
+});
+
+describe.each(PAGES)("links in %s", (page) => {
+  it("lead to files that exist", () => {
+    const { prose } = parse(read(page));
+    // Inline code may show link-like text; it is not a link.
+    const links = [...prose.replace(/`[^`]*`/g, "").matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    const local = links.filter((l) => !/^(https?:|mailto:|#)/.test(l)).map((l) => l.split("#")[0]!);
+    for (const link of local) expect(existsSync(join(REPO, dirname(page), link)), `${page} links to ${link}`).toBe(true);
+    for (const link of links.filter((l) => l.startsWith("http"))) expect(link).toMatch(/^https:\/\//);
+  });
+});
+
+const COPIED_RUN = 4;
+
+/** Code lines that say something: trimmed, spaces collapsed, without imports, comments and lone brackets. */
+function significantLines(code: string): string[] {
+  return code
+    .split("\n")
+    .map((l) => l.trim().replace(/\s+/g, " "))
+    .filter((l) => l.length >= 12 && !l.startsWith("//") && !l.startsWith("*") && !l.startsWith("/*") && !l.startsWith("import "));
+}
+
+/** Lines between a line ending in "{" and the line that closes it. */
+function bodyLength(lines: string[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < lines.length; i++) {
+    for (const c of lines[i]!) {
+      if (c === "{") depth++;
+      if (c === "}") depth--;
+    }
+    if (depth <= 0 && i > start) return i - start - 1;
+  }
+  return lines.length - start - 1;
+}
