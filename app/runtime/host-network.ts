@@ -47,6 +47,8 @@ function refuseOverlappingRoutes(wanted: Subnet): void {
   }
   for (const route of routes) {
     if (route.dst === "default" || !/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(route.dst)) continue;
+    // Our own bridge's route: another container, starting at the same moment, has just made it.
+    if (route.dev === BRIDGE) continue;
     if (overlaps(wanted, parseSubnet(route.dst.includes("/") ? route.dst : `${route.dst}/32`))) {
       throw new UserError(
         `the container subnet ${wanted.cidr} overlaps the host's route to ${route.dst}${route.dev ? ` on ${route.dev}` : ""}`,
