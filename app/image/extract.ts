@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, createWriteStream, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readSync, rmSync, symlinkSync, chmodSync, utimesSync, type Stats } from "node:fs";
+import { closeSync, createReadStream, linkSync, lchownSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readSync, rmSync, symlinkSync, chmodSync, utimesSync, writeSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
@@ -37,9 +37,11 @@ export async function applyLayer(archive: string, dest: string, options: ApplyOp
   }
   const layer = new LayerWriter(dest, options);
   const extract = tar.extract();
-  const input = createReadStream(archive);
+  // Large chunks (1 MB read, 256 KB out of gunzip): with the defaults (64 KB, 16 KB) the hops
+  // between streams, not inflating, took most of the time (~4x slower on 30 MB of layers).
+  const input = createReadStream(archive, { highWaterMark: 1 << 20 });
   let feedError: unknown;
-  const feeding = (compression === "gzip" ? pipeline(input, createGunzip(), extract) : pipeline(input, extract)).catch((error: unknown) => {
+  const feeding = (compression === "gzip" ? pipeline(input, createGunzip({ chunkSize: 1 << 18 }), extract) : pipeline(input, extract)).catch((error: unknown) => {
     feedError = error;
   });
   const unreadable = (cause: unknown) =>
@@ -110,7 +112,7 @@ class LayerWriter {
       case "contiguous-file":
         this.clear(target);
         // O_EXCL after clear(): never opens through a symlink someone raced in.
-        await pipeline(chunksOf(entry), createWriteStream("", { fd: openSync(target, "wx", 0o600) }));
+        await writeFile(openSync(target, "wx", 0o600), entry);
         this.setMetadata(target, header);
         break;
       case "directory":
@@ -247,7 +249,16 @@ function drain(entry: TarEntry): void {
   entry.resume();
 }
 
-/** tar-stream entries are streamx streams; a plain generator lets Node's pipeline consume them. */
-async function* chunksOf(entry: TarEntry): AsyncGenerator<Buffer> {
-  for await (const chunk of entry) yield chunk as Buffer;
+/**
+ * Writes an entry's data to `fd` and closes it. Synchronous writes: each chunk lands in the page
+ * cache at once, where handing every chunk to the thread pool cost more than the write itself.
+ */
+async function writeFile(fd: number, entry: TarEntry): Promise<void> {
+  try {
+    for await (const chunk of entry as AsyncIterable<Buffer>) {
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
