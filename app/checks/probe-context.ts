@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ImageStore } from "../image/store.js";
 import { BRIDGE } from "../runtime/host-network.js";
 import { StateStore, type ContainerState } from "../runtime/state.js";
@@ -36,6 +37,13 @@ export interface Leftover {
 
 /** The store's directories a probe's own root shares (the images); the rest is its own. */
 const SHARED = ["blobs", "images", "refs", "layers"];
+
+/** For a message: "a, b and 3 more". */
+export function listLeftovers(left: Leftover[]): string {
+  const shown = left.slice(0, 2).map((l) => l.what);
+  if (left.length > 2) shown.push(`${left.length - 2} more`);
+  return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : (shown[0] ?? "nothing");
+}
 
 /** Thrown into a probe that goes on starting containers after its time is up. */
 export class ProbeStopped extends Error {
@@ -96,6 +104,15 @@ export class ProbeContext {
     const run = new RunningContainer(child);
     void run.done.then((result) => this.runs.push(result));
     return run;
+  }
+
+  /** Polls `probe` until it returns a value; undefined once `run` has ended (or the probe was stopped). */
+  async until<T>(probe: () => T | undefined, run: RunningContainer): Promise<T | undefined> {
+    for (;;) {
+      const value = probe();
+      if (value !== undefined || run.closed || this.stopped) return value;
+      await sleep(20);
+    }
   }
 
   /** Everything the runs printed on stderr. */
@@ -163,7 +180,8 @@ export class RunningContainer {
   stdout = "";
   stderr = "";
   readonly done: Promise<Result>;
-  private closed = false;
+  /** True once the process has ended and all its output is read. */
+  closed = false;
   private waiters: (() => void)[] = [];
 
   constructor(private readonly child: ChildProcess) {

@@ -12,7 +12,7 @@ import { cgroupBases, removeParent } from "./cgroup-tree.js";
 import { ensureCheckImage } from "./check-image.js";
 import { fail, type CheckDef, type Probe, type Verdict } from "./define.js";
 import { buildContainer, implDirectory } from "./prepare.js";
-import { ProbeContext, type Leftover, type ProbeSetup } from "./probe-context.js";
+import { listLeftovers, ProbeContext, type Leftover, type ProbeSetup } from "./probe-context.js";
 import { stepChecks } from "./steps/index.js";
 import { todoLine } from "./todos.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
@@ -151,7 +151,7 @@ function judge(stepId: string, check: CheckDef<never>, outcome: Outcome, stderr:
 /** "it left behind …", with what container itself said about it. */
 function leftBehind(left: Leftover[], stderr: string): string {
   const said = /left behind on the host: .*/.exec(stderr)?.[0];
-  return `it worked, but the run left behind ${left.map((l) => l.what).join(", ")} (the workshop removed ${left.length > 1 ? "them" : "it"})${said ? `; container said "${said}"` : ""}`;
+  return `it worked, but the run left behind ${listLeftovers(left)} (the workshop removed ${left.length > 1 ? "them" : "it"})${said ? `; container said "${said}"` : ""}`;
 }
 
 function info(stepId: string, check: CheckDef<never>): CheckInfo {

@@ -7,6 +7,7 @@ import { ImageStore } from "../../image/store.js";
 import { CHECK_IMAGE } from "../check-image.js";
 import { docFor, fail, notStarted, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
+import { listLeftovers } from "../probe-context.js";
 import { describeRun, hostFilesTest, keyValues } from "./common.js";
 
 const doc = docFor("overlay", "mountOverlay");
@@ -106,7 +107,7 @@ export const overlayChecks: StepChecks = {
             const wrong = precondition(seen);
             if (wrong) return wrong;
             if (seen.containerDirLeft) return fail(`${seen.containerDirLeft} (with the container's upper directory) was still there after it exited (${doc})`);
-            return left.length ? fail(`after the run the host still had ${left.map((l) => l.what).join(", ")} (${doc})`) : pass();
+            return left.length ? fail(`after the run the host still had ${listLeftovers(left)} (${doc})`) : pass();
           },
         },
       ],

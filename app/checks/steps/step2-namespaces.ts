@@ -2,6 +2,7 @@
 // host's processes, and has a hostname of its own that leaves the host's alone.
 import { docFor, fail, notStarted, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
+import { SANDBOX_HOSTNAME } from "../../sandbox/sandbox.js";
 import type { ProbeContext } from "../probe-context.js";
 import { keyValues, unexpectedExit } from "./common.js";
 
@@ -36,6 +37,16 @@ function precondition({ result, values, host }: Seen): Verdict | undefined {
   return undefined;
 }
 
+/** Whether the hostname inside is `expected`, and if not, the likeliest reason. */
+function hostnameVerdict(seen: Seen & { hostBefore?: string }, expected: string | RegExp, shown: string): Verdict {
+  const inside = seen.values.get("hostname") ?? "";
+  if (typeof expected === "string" ? inside === expected : expected.test(inside)) return pass();
+  const theirs = inside === SANDBOX_HOSTNAME ? " (the host's)" : "";
+  const uts = /shares the host's UTS namespace.*?\)/.exec(seen.result.stderr)?.[0];
+  const why = uts ? `container says the init process ${uts} (${flags})` : `setHostname() did not set it (${setHostname})`;
+  return fail(`the hostname inside was "${inside}"${theirs}; expected ${shown}: ${why}`);
+}
+
 export const step2: StepChecks = {
   step: "2",
   probes: [
@@ -66,18 +77,7 @@ export const step2: StepChecks = {
         {
           name: "hostname-inside",
           title: "--hostname sets the hostname inside the container",
-          judge: (seen) => {
-            const inside = seen.values.get("hostname");
-            const wrong = precondition(seen);
-            if (wrong) return wrong;
-            if (inside === HOSTNAME) return pass();
-            const theirs = inside === seen.hostBefore ? " (the host's)" : "";
-            const uts = /shares the host's UTS namespace.*?\)/.exec(seen.result.stderr)?.[0];
-            const why = uts
-              ? `the init process ${uts} (${flags})`
-              : `setHostname() did not set it (${setHostname})`;
-            return fail(`the hostname inside was "${inside}"${theirs}; expected "${HOSTNAME}": ${why}`);
-          },
+          judge: (seen) => precondition(seen) ?? hostnameVerdict(seen, HOSTNAME, `"${HOSTNAME}"`),
         },
         {
           name: "host-hostname-unchanged",
@@ -96,10 +96,7 @@ export const step2: StepChecks = {
         {
           name: "hostname-default",
           title: "Without --hostname, the hostname is the container's id (12 hex digits)",
-          judge: (seen) => {
-            const inside = seen.values.get("hostname") ?? "";
-            return precondition(seen) ?? (/^[0-9a-f]{12}$/.test(inside) ? pass() : fail(`the hostname inside was "${inside}"; expected the container's id, 12 hex digits (${setHostname})`));
-          },
+          judge: (seen) => precondition(seen) ?? hostnameVerdict(seen, /^[0-9a-f]{12}$/, "the container's id, 12 hex digits"),
         },
       ],
     }),

@@ -2,6 +2,7 @@
 // with its own /proc, a /dev, a read-only /sys, and no mount of it reaches the host.
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
+import { listLeftovers } from "../probe-context.js";
 import { hostFilesTest, keyValues, rootNotChanged, unexpectedExit } from "./common.js";
 
 const task = (func: string) => docFor("3", func);
@@ -99,7 +100,7 @@ export const step3: StepChecks = {
           needs: ["makeMountsPrivate"],
           judge: (seen, left) => {
             if (left.length) {
-              return fail(`after the run, the host had mounts it did not have before: ${left.map((l) => l.what).join(", ")}; expected none: make every mount private, recursively, before mounting (${task("makeMountsPrivate")})`);
+              return fail(`after the run, the host had mounts it did not have before: ${listLeftovers(left)}; expected none: make every mount private, recursively, before mounting (${task("makeMountsPrivate")})`);
             }
             return precondition(seen) ?? pass();
           },

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Cgroup } from "../../runtime/contract.js";
 import { docFor, fail, pass, probe, type StepChecks } from "../define.js";
 import type { Result } from "../harness.js";
+import { listLeftovers } from "../probe-context.js";
 import { describeRun, unexpectedExit } from "./common.js";
 
 const task = (func: string) => docFor("4", func);
@@ -118,7 +119,7 @@ export const step4: StepChecks = {
           title: "The cgroup is removed once the container exits",
           judge: (seen, left) =>
             left.length
-              ? fail(`after the container exited, ${left.map((l) => l.what).join(", ")} was still there (the workshop removed it): removeCgroup() must kill what is left in it and rmdir it (${task("removeCgroup")})`)
+              ? fail(`after the container exited, ${listLeftovers(left)} was still there (the workshop removed it): removeCgroup() must kill what is left in it and rmdir it (${task("removeCgroup")})`)
               : (unexpectedExit(seen.result) ?? pass()),
         },
       ],

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
+import { listLeftovers } from "../probe-context.js";
 import { hostFilesTest, keyValues, rootNotChanged, unexpectedExit } from "./common.js";
 
 const mountVolumes = docFor("5", "mountVolumes");
@@ -88,7 +89,7 @@ export const step5: StepChecks = {
           title: "Nothing stays mounted on the host after the container exits (where / is shared)",
           judge: (seen, left) => {
             if (left.length) {
-              return fail(`after the container exited, the host still had ${left.map((l) => l.what).join(", ")} (the workshop removed it): mount volumes only in the container's own mount namespace (${mountVolumes})`);
+              return fail(`after the container exited, the host still had ${listLeftovers(left)} (the workshop removed it): mount volumes only in the container's own mount namespace (${mountVolumes})`);
             }
             return precondition(seen) ?? pass();
           },

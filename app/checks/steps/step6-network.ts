@@ -7,6 +7,7 @@ import { BRIDGE, DEFAULT_SUBNET } from "../../runtime/host-network.js";
 import { gatewayOf, overlaps, parseSubnet } from "../../runtime/ipam.js";
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
+import { listLeftovers } from "../probe-context.js";
 import { describeRun, keyValues, unexpectedExit } from "./common.js";
 
 const task = (func: string) => docFor("6", func);
@@ -99,7 +100,7 @@ export const step6: StepChecks = {
             precondition(seen) ??
             (seen.values.get("lo-ping") === "ok" && /[<,]UP[,>]/.test(seen.loLink)
               ? pass()
-              : fail(`lo is down inside the container ("${seen.loLink.replace(/\s+/g, " ")}"), so 127.0.0.1 does not answer; expected it up: a new network namespace starts with lo down (${task("configureContainerNetwork")})`)),
+              : fail(`lo is down inside the container (flags ${/<[^>]*>/.exec(seen.loLink)?.[0] ?? "unknown"}), so 127.0.0.1 does not answer; expected it up: a new network namespace starts with lo down (${task("configureContainerNetwork")})`)),
         },
         {
           name: "default-route",
@@ -143,7 +144,7 @@ export const step6: StepChecks = {
           needs: ["setupBridge", "connectContainer", "disconnectContainer"],
           judge: (seen, left) =>
             left.length
-              ? fail(`after the container exited, the host still had ${left.map((l) => l.what).join(", ")} (the workshop removed it) (${task("disconnectContainer")})`)
+              ? fail(`after the container exited, the host still had ${listLeftovers(left)} (the workshop removed it) (${task("disconnectContainer")})`)
               : (precondition(seen) ?? pass()),
         },
         {
