@@ -103,6 +103,9 @@ export function collect(child: ChildProcess, options: SpawnOptions = {}): Promis
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    // A command that exits without reading its stdin closes the pipe: an EPIPE here is no error of
+    // ours, and unhandled it would crash the process running the checks.
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(options.input ?? "");
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeout ?? 20_000);
     child.once("error", reject);
