@@ -218,7 +218,7 @@ function commandFor(image: ImageRecord, options: RunOptions, hostname: string) {
   try {
     const command = imageConfigStep.commandLine(image.config, options.args);
     if (command.length === 0) throw new UserError(`no command to run: the image ${image.ref} has no Cmd or Entrypoint`, "give one after the image name");
-    return { command, env: imageConfigStep.environment(image.config, withDefaults(extra)), cwd: imageConfigStep.workingDir(image.config) };
+    return { command, env: withDefaults(imageConfigStep.environment(image.config, extra)), cwd: imageConfigStep.workingDir(image.config) };
   } catch (error) {
     if (!isNotImplemented(error)) throw error;
     if (options.args.length === 0) throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
@@ -226,8 +226,11 @@ function commandFor(image: ImageRecord, options: RunOptions, hostname: string) {
   }
 }
 
-function withDefaults(extra: string[]): string[] {
-  return ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", ...extra];
+/** Docker's defaults, for the variables that neither the image nor the user set. */
+function withDefaults(env: string[]): string[] {
+  const named = new Set(env.map((entry) => entry.split("=", 1)[0]));
+  const defaults = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"];
+  return [...defaults.filter((entry) => !named.has(entry.split("=", 1)[0])), ...env];
 }
 
 function createCgroup(ctx: RunContext, id: string, limits: Limits): Cgroup | undefined {
