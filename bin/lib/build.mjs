@@ -175,15 +175,21 @@ function stampOf(file) {
   }
 }
 
-// Keep the newest few builds: a process started from an older one may still be loading its chunks.
+// Keep the newest few builds, and all from the last minutes: a process started from an older one
+// may still be loading its chunks, or not have started its other entry yet (`container run`
+// spawns init.mjs only once the image is pulled; containers started at once rebuild side by side).
+const KEEP_RECENT_MS = 10 * 60_000;
+
 /** @param {string} home @param {string} keep */
 function removeOldBuilds(home, keep) {
   const builds = readdirSync(home, { withFileTypes: true })
     .filter((d) => d.isDirectory() && join(home, d.name) !== keep)
-    .map((d) => join(home, d.name))
+    .map((d) => d.name)
     .sort()
-    .slice(0, -2);
-  for (const old of builds) rmSync(old, { recursive: true, force: true });
+    .slice(0, -2)
+    // Named `<Date.now() in base 36>-<pid>` by build().
+    .filter((name) => Date.now() - Number.parseInt(name, 36) > KEEP_RECENT_MS);
+  for (const old of builds) rmSync(join(home, old), { recursive: true, force: true });
 }
 
 /** A path relative to the repository, for messages. @param {string} file */
