@@ -189,7 +189,13 @@ function removeOldBuilds(home, keep) {
     .slice(0, -2)
     // Named `<Date.now() in base 36>-<pid>` by build().
     .filter((name) => Date.now() - Number.parseInt(name, 36) > KEEP_RECENT_MS);
-  for (const old of builds) rmSync(join(home, old), { recursive: true, force: true });
+  for (const old of builds) {
+    try {
+      rmSync(join(home, old), { recursive: true, force: true });
+    } catch {
+      // another process is removing it too: housekeeping must never fail a start
+    }
+  }
 }
 
 /** A path relative to the repository, for messages. @param {string} file */
