@@ -1,0 +1,69 @@
+// An implementation that hangs: the check fails by its time limit, the checks after it still run,
+// and nothing the run started is left anywhere.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureCheckImage, runStep } from "../../app/checks/index.js";
+import { requireRoot } from "../helpers/requirements.js";
+import { leftoversOf, mountTable, mutant, processesRunning, tempRoot } from "./support.js";
+
+const store = tempRoot("hang");
+const impls = mkdtempSync(join(tmpdir(), "workshop-hang-"));
+const mounts = mountTable();
+beforeAll(() => ensureCheckImage(store.root));
+beforeEach((ctx) => requireRoot(ctx));
+afterAll(() => {
+  expect(leftoversOf(store.root, mounts)).toEqual([]);
+  store.remove();
+  rmSync(impls, { recursive: true, force: true });
+});
+
+const TIMED_OUT = "timed out after 10s: the run did not finish, so the workshop killed it and everything it started";
+
+describe.concurrent("a hanging implementation", () => {
+  it("execCommand retrying forever: the checks that reach it time out, the others still run and pass", { timeout: 40_000 }, async () => {
+    const impl = mutant(impls, "process.ts", [
+      [
+        "  return execve(path ?? name, argv, env);",
+        [
+          "  // Mistake: retries until the kernel agrees, which for a missing or unrunnable file is never.",
+          "  for (;;) {",
+          "    try {",
+          "      return execve(path ?? name, argv, env);",
+          "    } catch {",
+          "      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);",
+          "    }",
+          "  }",
+        ].join("\n"),
+      ],
+    ]);
+    const results = await runStep("1", { impl, root: store.root });
+    expect(results.map((r) => [r.id, r.status, r.status === "pass" ? "" : r.message])).toEqual([
+      ["1.stdout", "pass", ""],
+      ["1.stdin", "pass", ""],
+      ["1.exit-status", "pass", ""],
+      ["1.not-found", "fail", TIMED_OUT],
+      ["1.not-executable", "fail", TIMED_OUT],
+      ["1.killed-by-signal", "pass", ""],
+    ]);
+  });
+
+  it("execCommand waiting forever on a helper it started: killed whole, helper included", { timeout: 40_000 }, async () => {
+    const impl = mutant(impls, "process.ts", [
+      [
+        "  const [name] = argv;",
+        [
+          "  // Mistake: starts a helper in the background, then waits for it forever.",
+          '  spawn("sleep", ["987"], { detached: true, stdio: "ignore" }).unref();',
+          "  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);",
+          "  const [name] = argv;",
+        ].join("\n"),
+      ],
+    ]);
+    const results = await runStep("3", { impl, root: store.root });
+    expect(results).toHaveLength(7);
+    for (const result of results) expect(result).toMatchObject({ status: "fail", message: TIMED_OUT });
+    expect(processesRunning("sleep 987")).toEqual([]);
+  });
+});

@@ -1,0 +1,110 @@
+// Implementations with one mistake each (copies of solutions/): the check meant for the mistake
+// catches it, says what it saw and what it expected, and the others are not fooled.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureCheckImage, runStep, type CheckResult } from "../../app/checks/index.js";
+import { requireRoot } from "../helpers/requirements.js";
+import { leftoversOf, mountTable, mutant, tempRoot } from "./support.js";
+
+const store = tempRoot("mutants");
+const impls = mkdtempSync(join(tmpdir(), "workshop-mutants-"));
+const mounts = mountTable();
+beforeAll(() => ensureCheckImage(store.root));
+beforeEach((ctx) => requireRoot(ctx));
+afterAll(() => {
+  // The tests run at the same time: what they left can be told only once all are done.
+  expect(leftoversOf(store.root, mounts)).toEqual([]);
+  store.remove();
+  rmSync(impls, { recursive: true, force: true });
+});
+
+/** The step's results for an implementation: the ones that did not pass, by id. */
+async function failures(step: string, impl: string): Promise<Record<string, CheckResult>> {
+  const results = await runStep(step, { impl, root: store.root });
+  return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
+}
+
+describe.concurrent("a mistake is caught by the check meant for it", () => {
+  it("no CLONE_NEWUTS: the hostname check fails, quoting container's own diagnosis", async () => {
+    const impl = mutant(impls, "namespaces.ts", [["CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNS", "CLONE_NEWPID | CLONE_NEWNS"]]);
+    const failed = await failures("2", impl);
+    expect(Object.keys(failed).sort()).toEqual(["2.hostname-default", "2.hostname-inside"]);
+    expect(failed["2.hostname-inside"]).toMatchObject({
+      status: "fail",
+      message:
+        'the hostname inside was "workshop-host" (the host\'s); expected "check-host-1": container says the init process shares the host\'s UTS namespace (is CLONE_NEWUTS in namespaceFlags?) (docs/02-namespaces.md, Task 1)',
+    });
+  });
+
+  it("no CLONE_NEWPID: the command is not PID 1, and sees the host's processes", async () => {
+    const impl = mutant(impls, "namespaces.ts", [["CLONE_NEWPID | CLONE_NEWUTS", "CLONE_NEWUTS"]]);
+    const failed = await failures("2", impl);
+    expect(Object.keys(failed).sort()).toEqual(["2.host-processes-hidden", "2.pid-one"]);
+    expect(failed["2.pid-one"]!.message).toMatch(/^the command's PID was \d+; expected 1: the init process is not the first of a new PID namespace \(CLONE_NEWPID, docs\/02-namespaces.md, Task 1\)$/);
+  });
+
+  it("/proc not mounted: the /proc check says ps saw nothing", async () => {
+    const impl = mutant(impls, "rootfs.ts", [['  mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);\n', ""]]);
+    const failed = await failures("3", impl);
+    expect(Object.keys(failed)).toEqual(["3.proc"]);
+    expect(failed["3.proc"]!.message).toBe("ps inside listed no processes: /proc is empty, so proc was not mounted on the image's /proc (docs/03-rootfs.md, Task 2)");
+  });
+
+  it("propagation not made private (no MS_REC): container refuses to mount, and the checks say why", async () => {
+    const impl = mutant(impls, "rootfs.ts", [['mount(null, "/", null, MS_REC | MS_PRIVATE);', 'mount(null, "/", null, MS_PRIVATE);']]);
+    const failed = await failures("3", impl);
+    expect(failed["3.no-propagation"]!.message).toMatch(
+      /^container refused to start it: "after makeMountsPrivate\(\), \d+ mount\(s\) still propagate to the host \(.*\): refusing to mount anything" \(docs\/03-rootfs.md, Task 1\)$/,
+    );
+  });
+
+  it("the process never moved into its cgroup: the in-cgroup check fails, and the limits do not hold", async () => {
+    const impl = mutant(impls, "cgroups.ts", [['  for (const dir of uniqueDirs(cgroup)) writeFileSync(join(dir, "cgroup.procs"), String(pid));', "  void cgroup, pid;"]]);
+    const failed = await failures("4", impl);
+    expect(Object.keys(failed).sort()).toEqual(["4.in-cgroup", "4.memory-enforced", "4.pids-enforced"]);
+    expect(failed["4.in-cgroup"]!.message).toMatch(
+      /^the container's process \d+ is not in \/sys\/fs\/cgroup\/.*\(its \/proc\/self\/cgroup says ".*\/sandbox"\): its limits do not apply to it; move it in with cgroup.procs \(docs\/04-cgroups.md, Task 2\)$/,
+    );
+  });
+
+  it("a volume also mounted on the host's side stays there: the nothing-left-mounted check fails", async () => {
+    const impl = mutant(impls, "volumes.ts", [
+      ['import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";', 'import { execFileSync } from "node:child_process";\nimport { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";'],
+      [
+        "    mount(volume.source, target, null, MS_BIND | MS_REC);\n",
+        [
+          "    mount(volume.source, target, null, MS_BIND | MS_REC);",
+          "    // Mistake: mounted from the runtime's side as well, in the host's mount namespace, where it stays.",
+          '    const runtime = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")[1]!;',
+          '    execFileSync("nsenter", ["--target", runtime, "--mount", "mount", "--bind", volume.source, target]);',
+          "",
+        ].join("\n"),
+      ],
+    ]);
+    const failed = await failures("5", impl);
+    expect(Object.keys(failed)).toEqual(["5.nothing-left-mounted"]);
+    expect(failed["5.nothing-left-mounted"]!.message).toMatch(
+      /^after the container exited, the host still had a mount on \/\S+\/rw, a mount on \/\S+\/ro and 1 more \(the workshop removed it\): mount volumes only in the container's own mount namespace \(docs\/05-volumes.md, Task 1\)$/,
+    );
+  });
+
+  it("lo left down: the lo check fails", async () => {
+    const impl = mutant(impls, "network.ts", [['const commands = ["link set lo up"];', "const commands: string[] = [];"]]);
+    const failed = await failures("6", impl);
+    expect(Object.keys(failed)).toEqual(["6.lo-up"]);
+    expect(failed["6.lo-up"]!.message).toBe(
+      "lo is down inside the container (flags <LOOPBACK>), so 127.0.0.1 does not answer; expected it up: a new network namespace starts with lo down (docs/06-network.md, Task 3)",
+    );
+  });
+
+  it("stdio not wired to the init process: the stdout check says the output never arrived", async () => {
+    const impl = mutant(impls, "process.ts", [['stdio: ["inherit", "inherit", "inherit", "pipe"]', 'stdio: ["ignore", "ignore", "ignore", "pipe"]']]);
+    const failed = await failures("1", impl);
+    expect(Object.keys(failed).sort()).toEqual(["1.stdin", "1.stdout"]);
+    expect(failed["1.stdout"]!.message).toBe(
+      'the command ran (it exited with 42) but printed nothing on container\'s stdout; expected "got: typed into stdin": the init process must share our stdin, stdout and stderr (stdio "inherit" in spawnInit(), docs/01-process.md, Task 1)',
+    );
+  });
+});

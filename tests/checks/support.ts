@@ -1,0 +1,61 @@
+/**
+ * For the checks' tests: a store root per test file, implementation directories with one mistake
+ * each (copies of solutions/), and what a run of the checks may have left on this machine.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO } from "../../app/checks/repo.js";
+import { cgroupBases } from "../../app/checks/cgroup-tree.js";
+
+/** A temporary store root, removed by `remove()`. */
+export function tempRoot(label: string): { root: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), `workshop-checks-${label}-`));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of solutions/ with `module` edited: each [before, after] replaces text that must be
+ * there (so that a change to the reference cannot quietly turn the mutant into the reference).
+ */
+export function mutant(parent: string, module: string, edits: [before: string, after: string][]): string {
+  const dir = mkdtempSync(join(parent, `mutant-${module.replace(".ts", "")}-`));
+  cpSync(join(REPO, "solutions"), dir, { recursive: true });
+  const file = join(dir, module);
+  let source = readFileSync(file, "utf8");
+  for (const [before, after] of edits) {
+    if (!source.includes(before)) throw new Error(`solutions/${module} no longer contains ${JSON.stringify(before)}: update this mutant`);
+    source = source.replace(before, after);
+  }
+  writeFileSync(file, source);
+  return dir;
+}
+
+/** What the checks run by this process left: cgroup parents, per-check store roots, mounts. */
+export function leftoversOf(root: string, mountsBefore: string[]): string[] {
+  const prefix = `workshop-check-${process.pid}-`;
+  const cgroups = cgroupBases().flatMap((base) => readdirSync(base).filter((name) => name.startsWith(prefix)).map((name) => join(base, name)));
+  const checks = join(root, "checks");
+  const roots = existsSync(checks) ? readdirSync(checks).map((name) => join(checks, name)) : [];
+  const mounts = mountTable().filter((line) => !mountsBefore.includes(line));
+  return [...cgroups, ...roots, ...mounts];
+}
+
+/** This process's mount table, a mount a line. */
+export function mountTable(): string[] {
+  return readFileSync("/proc/self/mountinfo", "utf8").trim().split("\n");
+}
+
+/** The processes on this machine whose command line contains `text`. */
+export function processesRunning(text: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
