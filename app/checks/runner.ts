@@ -126,15 +126,11 @@ async function withinLimit(run: Promise<never>, ms: number, context: ProbeContex
   return first;
 }
 
-function judge(stepId: string, check: CheckDef<never>, outcome: Outcome, stderr: string, left: Leftover[]): { status: CheckStatus; message?: string } {
-  switch (outcome.kind) {
-    case "error":
-      return { status: "error", message: `the check itself failed: ${describeError(outcome.error)}` };
-    case "timeout":
-    case "aborted":
-      return fail(`timed out after ${Math.round((outcome.kind === "timeout" ? outcome.ms : 0) / 1000)}s: the run did not finish, so the workshop killed it and everything it started`);
-    case "seen":
-      break;
+/** A check's verdict on its probe's outcome: not started when the run hit a TODO, else the check's own judgement. */
+function judge(stepId: string, check: CheckDef<never>, outcome: Exclude<Outcome, { kind: "aborted" }>, stderr: string, left: Leftover[]): Verdict | { status: "error"; message: string } {
+  if (outcome.kind === "error") return { status: "error", message: `the check itself failed: ${describeError(outcome.error)}` };
+  if (outcome.kind === "timeout") {
+    return fail(`timed out after ${Math.round(outcome.ms / 1000)}s: the run did not finish, so the workshop killed it and everything it started`);
   }
   const todo = todoLine(stderr, check.needs ?? findStep(stepId)?.functions ?? []);
   if (todo) return { status: "not-started", message: todo };

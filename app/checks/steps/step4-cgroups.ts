@@ -18,10 +18,19 @@ interface Limits {
   pid?: number;
   /** The cgroup directories below the probe's parent while the container ran. */
   dirs: string[];
-  /** file name -> content, read while the container ran. */
-  files: Record<string, string | undefined>;
+  /** The limits in the cgroup's files while the container ran. */
+  limits?: WrittenLimits;
   /** cgroup dir -> the pids in its cgroup.procs. */
   procs: Record<string, string[]>;
+}
+
+interface WrittenLimits {
+  memory?: string;
+  /** quota / period */
+  cpus: number;
+  pids?: string;
+  /** Where they are, for messages. */
+  files: { memory: string; cpu: string; pids: string };
 }
 
 function read(dir: string, file: string): string | undefined {
@@ -32,24 +41,14 @@ function read(dir: string, file: string): string | undefined {
   }
 }
 
-/** The limit files of each cgroup version, and what they must hold for --memory 64M --cpus 0.5 --pids 40. */
-function expectedFiles(cgroup: Cgroup): [controller: keyof Cgroup["dirs"], file: string, ok: (value: string) => boolean, want: string][] {
-  if (cgroup.version === 2) {
-    return [
-      ["memory", "memory.max", (v) => v === String(MEMORY), String(MEMORY)],
-      ["cpu", "cpu.max", (v) => ratio(v.split(" ")) === 0.5, '"50000 100000" (a quota of half the period)'],
-      ["pids", "pids.max", (v) => v === "40", "40"],
-    ];
+/** The limits as the kernel reads them, from the files of the cgroup's version. */
+function writtenLimits({ version, dirs }: Cgroup): WrittenLimits {
+  if (version === 2) {
+    const [quota, period] = (read(dirs.cpu, "cpu.max") ?? "").split(" ");
+    return { memory: read(dirs.memory, "memory.max"), cpus: Number(quota) / Number(period), pids: read(dirs.pids, "pids.max"), files: { memory: "memory.max", cpu: "cpu.max", pids: "pids.max" } };
   }
-  return [
-    ["memory", "memory.limit_in_bytes", (v) => v === String(MEMORY), String(MEMORY)],
-    ["cpu", "cpu.cfs_quota_us", () => true, "half of cpu.cfs_period_us"],
-    ["pids", "pids.max", (v) => v === "40", "40"],
-  ];
-}
-
-function ratio([quota, period]: (string | undefined)[]): number {
-  return Number(quota) / Number(period);
+  const cpus = Number(read(dirs.cpu, "cpu.cfs_quota_us")) / Number(read(dirs.cpu, "cpu.cfs_period_us"));
+  return { memory: read(dirs.memory, "memory.limit_in_bytes"), cpus, pids: read(dirs.pids, "pids.max"), files: { memory: "memory.limit_in_bytes", cpu: "cpu.cfs_quota_us / cpu.cfs_period_us", pids: "pids.max" } };
 }
 
 export const step4: StepChecks = {
@@ -59,15 +58,14 @@ export const step4: StepChecks = {
       // The container waits on its stdin while we read its cgroup from the host.
       run: async (c): Promise<Limits> => {
         const run = c.start(["run", "--net", "none", "--memory", "64M", "--cpus", "0.5", "--pids", "40", c.image, "sh", "-c", "echo ready; cat /proc/self/cgroup; read -t 8 line; true"]);
-        const seen: Omit<Limits, "result"> = { dirs: [], files: {}, procs: {} };
+        const seen: Omit<Limits, "result"> = { dirs: [], procs: {} };
         if (await run.waitFor(/ready/)) {
           const state = c.states().find((s) => s.pid !== undefined);
           seen.cgroup = state?.cgroup;
           seen.pid = state?.pid;
           seen.dirs = c.harness.cgroupDirs();
           if (seen.cgroup) {
-            for (const [controller, file] of expectedFiles(seen.cgroup)) seen.files[file] = read(seen.cgroup.dirs[controller], file);
-            if (seen.cgroup.version === 1) seen.files["cpu.cfs_period_us"] = read(seen.cgroup.dirs.cpu, "cpu.cfs_period_us");
+            seen.limits = writtenLimits(seen.cgroup);
             for (const dir of new Set(Object.values(seen.cgroup.dirs))) seen.procs[dir] = (read(dir, "cgroup.procs") ?? "").split("\n").filter(Boolean);
           }
         }
@@ -86,13 +84,12 @@ export const step4: StepChecks = {
             if (!seen.cgroup) return fail(`the container had no cgroup while it ran (${task("createCgroup")})`);
             const outside = Object.values(seen.cgroup.dirs).filter((dir) => !seen.dirs.includes(dir));
             if (outside.length) return fail(`createCgroup() returned ${outside.join(", ")}, which does not exist below the cgroup parent it was given (${task("createCgroup")})`);
-            const wrongFiles = expectedFiles(seen.cgroup).flatMap(([, file, ok, want]) => {
-              const value = seen.files[file];
-              return value !== undefined && ok(value) ? [] : [`${file} is ${value === undefined ? "missing" : `"${value}"`}, expected ${want}`];
-            });
-            if (seen.cgroup.version === 1 && ratio([seen.files["cpu.cfs_quota_us"], seen.files["cpu.cfs_period_us"]]) !== 0.5) {
-              wrongFiles.push(`cpu.cfs_quota_us / cpu.cfs_period_us is ${seen.files["cpu.cfs_quota_us"]} / ${seen.files["cpu.cfs_period_us"]}, expected 0.5 (--cpus 0.5)`);
-            }
+            const { memory, cpus, pids, files } = seen.limits!;
+            const wrongFiles = [
+              memory === String(MEMORY) ? undefined : `${files.memory} is ${memory ?? "missing"}, expected ${MEMORY} (--memory 64M)`,
+              cpus === 0.5 ? undefined : `${files.cpu} is ${Number.isNaN(cpus) ? "missing" : cpus}, expected 0.5 (--cpus 0.5)`,
+              pids === "40" ? undefined : `${files.pids} is ${pids ?? "missing"}, expected 40 (--pids 40)`,
+            ].filter(Boolean);
             return wrongFiles.length ? fail(`${wrongFiles.join("; ")} (${task("createCgroup")})`) : pass();
           },
         },
