@@ -1,7 +1,7 @@
 // Parsing of the values people type after run's options. Each failure says what was wrong and
 // what is accepted, and exits 125 like every other runtime error.
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { isAbsolute, normalize } from "node:path";
 import { UserError } from "../errors.js";
 import type { NetworkMode, Volume } from "../runtime/contract.js";
@@ -15,6 +15,8 @@ export function parseMemory(text: string): number {
   if (!Number.isFinite(bytes)) throw new UserError(`invalid --memory "${text}"`, "give a size such as 64M, 512m or 1G");
   // Below this the container's own init cannot even start its command.
   if (bytes < 6 * 2 ** 20) throw new UserError(`--memory ${text} is too small`, "the minimum is 6M");
+  // A limit above the machine's memory would never apply.
+  if (bytes > totalmem()) throw new UserError(`--memory ${text} is more than this machine has`, "give at most its total memory (`free -h` shows it)");
   return bytes;
 }
 
@@ -23,7 +25,7 @@ export function parseCpus(text: string): number {
   const max = availableParallelism();
   if (!/^\d*\.?\d+$/.test(text.trim()) || !(cpus > 0)) throw new UserError(`invalid --cpus "${text}"`, "give a positive number of CPUs, e.g. 0.5 or 2");
   if (cpus < 0.01) throw new UserError(`--cpus ${text} is too small`, "the minimum is 0.01 CPU");
-  if (cpus > max) throw new UserError(`--cpus ${text} is more than this machine has`, `it has ${max} CPU${max === 1 ? "" : "s"}`);
+  if (cpus > max) throw new UserError(`--cpus ${text} is more than this machine has`, `it has ${max} CPU${max === 1 ? "" : "s"}: give at most ${max}`);
   return cpus;
 }
 
@@ -32,11 +34,14 @@ export function parseCpus(text: string): number {
  * its threads (4) and the `ip` it runs count as tasks. Below this the command could not start.
  */
 export const MIN_PIDS = 8;
+/** The kernel's own ceiling on process ids (PID_MAX_LIMIT on 64-bit machines): pids.max takes nothing higher. */
+const MAX_PIDS = 4_194_304;
 
 export function parsePids(text: string): number {
   const pids = Number(text);
   if (!/^\d+$/.test(text.trim())) throw new UserError(`invalid --pids "${text}"`, "give a whole number of processes, e.g. 64");
   if (pids < MIN_PIDS) throw new UserError(`--pids ${text} is too small`, `the minimum is ${MIN_PIDS}: until the command starts, the runtime's own init process (Node, with its threads) counts too`);
+  if (pids > MAX_PIDS) throw new UserError(`--pids ${text} is more than the kernel allows`, `the maximum is ${MAX_PIDS}`);
   return pids;
 }
 
