@@ -47,6 +47,11 @@ export async function bundle(program) {
     return await ensureBuilt(program);
   } catch (error) {
     if (error instanceof BuildError) fail(`the TypeScript does not compile:\n${error.message}`, "fix the file named above and save it again");
+    // The cache belongs to whoever built last, usually root: a user without sudo cannot add to it.
+    const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+    if (code === "EACCES" || code === "EPERM") {
+      fail(`${program.name}: cannot save the build of the changed sources in node_modules/.cache: permission denied`, 'run it with sudo, or make the cache yours: sudo chown -R "$USER" node_modules/.cache');
+    }
     throw error;
   }
 }
