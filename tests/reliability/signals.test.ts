@@ -60,21 +60,14 @@ function readText(file: string): string {
 }
 
 describe("interrupting the CLI", () => {
-  it("SIGINT is passed to the container, which exits; its cgroup, veth, state and address are removed", async () => {
-    const { pid, output } = await startContainer('trap "exit 130" INT; echo ready; while :; do sleep 0.1; done');
+  it.each([
+    ["SIGINT is passed to the container, which exits", "SIGINT", 'trap "exit 130" INT; echo ready; while :; do sleep 0.1; done', "130"],
+    ["SIGTERM to a container that ignores it ends in SIGKILL after the grace period", "SIGTERM", "echo ready; exec sleep 60", "137"],
+  ] as const)("%s; its cgroup, veth, state and address are removed", async (_, signal, command, status) => {
+    const { pid, output } = await startContainer(command);
     await expectTraces();
-    process.kill(pid, "SIGINT");
-    expect(await sh.run(`wait ${pid}; echo $?`)).toBe("130");
-    expect(readFileSync(output, "utf8")).toBe("ready\n");
-    expect(await sh.veths()).toEqual([]);
-    expect(ws.leftovers()).toEqual([]);
-  });
-
-  it("SIGTERM to a container that ignores it ends in SIGKILL after the grace period, then the same clean-up", async () => {
-    const { pid, output } = await startContainer("echo ready; exec sleep 60");
-    await expectTraces();
-    process.kill(pid, "SIGTERM");
-    expect(await sh.run(`wait ${pid}; echo $?`)).toBe("137");
+    process.kill(pid, signal);
+    expect(await sh.run(`wait ${pid}; echo $?`)).toBe(status);
     expect(readFileSync(output, "utf8")).toBe("ready\n");
     expect(await sh.veths()).toEqual([]);
     expect(ws.leftovers()).toEqual([]);
@@ -82,7 +75,7 @@ describe("interrupting the CLI", () => {
 
   it("SIGINT at any moment of the start leaves nothing behind", async () => {
     // From the launcher to the container's command: each delay catches the run in another phase.
-    for (const delay of [30, 80, 130, 180, 250]) {
+    for (const delay of [30, 90, 150, 250]) {
       const output = join(scratch, `start-${delay}.out`);
       const pid = Number(await sh.run(`$CONTAINER run --pids 64 ${ws.image} sh -c 'trap "exit 130" INT; sleep 10 & wait' >${output} 2>&1 & echo $!`));
       await new Promise((resolve) => setTimeout(resolve, delay));
