@@ -1,23 +1,10 @@
 // An implementation that hangs: the check fails by its time limit, the checks after it still run,
 // and nothing the run started is left anywhere.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureCheckImage, runStep } from "../../app/checks/index.js";
-import { requireRoot } from "../helpers/requirements.js";
-import { leftoversOf, mountTable, mutant, processesRunning, tempRoot } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { runStep } from "../../app/checks/index.js";
+import { mutant, mutantsWorkspace, processesRunning } from "./support.js";
 
-const store = tempRoot("hang");
-const impls = mkdtempSync(join(tmpdir(), "workshop-hang-"));
-const mounts = mountTable();
-beforeAll(() => ensureCheckImage(store.root));
-beforeEach((ctx) => requireRoot(ctx));
-afterAll(() => {
-  expect(leftoversOf(store.root, mounts)).toEqual([]);
-  store.remove();
-  rmSync(impls, { recursive: true, force: true });
-});
+const { root, impls } = mutantsWorkspace("hang");
 
 const TIMED_OUT = "timed out after 10s: the run did not finish, so the workshop killed it and everything it started";
 
@@ -38,7 +25,7 @@ describe.concurrent("a hanging implementation", () => {
         ].join("\n"),
       ],
     ]);
-    const results = await runStep("1", { impl, root: store.root });
+    const results = await runStep("1", { impl, root });
     expect(results.map((r) => [r.id, r.status, r.status === "pass" ? "" : r.message])).toEqual([
       ["1.stdout", "pass", ""],
       ["1.stdin", "pass", ""],
@@ -61,7 +48,7 @@ describe.concurrent("a hanging implementation", () => {
         ].join("\n"),
       ],
     ]);
-    const results = await runStep("3", { impl, root: store.root });
+    const results = await runStep("3", { impl, root });
     expect(results).toHaveLength(7);
     for (const result of results) expect(result).toMatchObject({ status: "fail", message: TIMED_OUT });
     expect(processesRunning("sleep 987")).toEqual([]);

@@ -1,28 +1,14 @@
 // Implementations with one mistake each (copies of solutions/): the check meant for the mistake
 // catches it, says what it saw and what it expected, and the others are not fooled.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureCheckImage, runStep, type CheckResult } from "../../app/checks/index.js";
-import { requireRoot } from "../helpers/requirements.js";
-import { leftoversOf, mountTable, mutant, tempRoot } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { runStep, type CheckResult } from "../../app/checks/index.js";
+import { mutant, mutantsWorkspace } from "./support.js";
 
-const store = tempRoot("mutants");
-const impls = mkdtempSync(join(tmpdir(), "workshop-mutants-"));
-const mounts = mountTable();
-beforeAll(() => ensureCheckImage(store.root));
-beforeEach((ctx) => requireRoot(ctx));
-afterAll(() => {
-  // The tests run at the same time: what they left can be told only once all are done.
-  expect(leftoversOf(store.root, mounts)).toEqual([]);
-  store.remove();
-  rmSync(impls, { recursive: true, force: true });
-});
+const { root, impls } = mutantsWorkspace("mutants");
 
 /** The step's results for an implementation: the ones that did not pass, by id. */
 async function failures(step: string, impl: string): Promise<Record<string, CheckResult>> {
-  const results = await runStep(step, { impl, root: store.root });
+  const results = await runStep(step, { impl, root });
   return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
 }
 

@@ -5,13 +5,35 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO } from "../../app/checks/repo.js";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { cgroupBases } from "../../app/checks/cgroup-tree.js";
+import { ensureCheckImage } from "../../app/checks/index.js";
+import { REPO } from "../../app/checks/repo.js";
+import { requireRoot } from "../helpers/requirements.js";
 
 /** A temporary store root, removed by `remove()`. */
 export function tempRoot(label: string): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), `workshop-checks-${label}-`));
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file that runs the checks against mutants: a store root with the check image, a
+ * directory for the mutants, root required, and at the end nothing left behind (checked once all
+ * tests are done, since they may run at the same time).
+ */
+export function mutantsWorkspace(label: string): { root: string; impls: string } {
+  const store = tempRoot(label);
+  const impls = mkdtempSync(join(tmpdir(), `workshop-${label}-impls-`));
+  const mounts = mountTable();
+  beforeAll(() => ensureCheckImage(store.root));
+  beforeEach((ctx) => requireRoot(ctx));
+  afterAll(() => {
+    expect(leftoversOf(store.root, mounts)).toEqual([]);
+    store.remove();
+    rmSync(impls, { recursive: true, force: true });
+  });
+  return { root: store.root, impls };
 }
 
 /**

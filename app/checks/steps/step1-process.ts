@@ -8,11 +8,22 @@ const spawnInit = docFor("1", "spawnInit");
 const waitForExit = docFor("1", "waitForExit");
 const execCommand = docFor("1", "execCommand");
 
-/** The command line a run with a missing or unrunnable command must print, and its status. */
-function refusal(name: string, result: Result, status: number, expected: string): Verdict {
-  const said = result.stderr.split("\n")[0] ?? "";
-  if (result.status === status && said === expected) return pass();
-  return fail(`running ${name}: ${describeRun(result)}; expected exit status ${status} and "${expected}" (${execCommand})`);
+/** A probe running `command`, which the kernel refuses: container must exit with `status` and say why. */
+function refused(name: string, title: string, command: string, status: number, why: string) {
+  const expected = `container: cannot run "${command}": ${why}`;
+  return probe({
+    run: (c) => c.container(["run", "--net", "none", c.image, command]),
+    checks: [
+      {
+        name,
+        title,
+        judge: (r): Verdict =>
+          r.status === status && r.stderr.split("\n")[0] === expected
+            ? pass()
+            : fail(`running ${command}: ${describeRun(r)}; expected exit status ${status} and "${expected}" (${execCommand})`),
+      },
+    ],
+  });
 }
 
 export const step1: StepChecks = {
@@ -48,26 +59,8 @@ export const step1: StepChecks = {
         },
       ],
     }),
-    probe({
-      run: (c) => c.container(["run", "--net", "none", c.image, "no-such-command"]),
-      checks: [
-        {
-          name: "not-found",
-          title: "A command that is not in the image gives 127, with container's message",
-          judge: (r) => refusal("no-such-command", r, 127, 'container: cannot run "no-such-command": no such file in the container'),
-        },
-      ],
-    }),
-    probe({
-      run: (c) => c.container(["run", "--net", "none", c.image, "/etc/passwd"]),
-      checks: [
-        {
-          name: "not-executable",
-          title: "A file that is not executable gives 126, with container's message",
-          judge: (r) => refusal("/etc/passwd", r, 126, 'container: cannot run "/etc/passwd": it is not executable'),
-        },
-      ],
-    }),
+    refused("not-found", "A command that is not in the image gives 127, with container's message", "no-such-command", 127, "no such file in the container"),
+    refused("not-executable", "A file that is not executable gives 126, with container's message", "/etc/passwd", 126, "it is not executable"),
     probe({
       // The command is killed from outside with SIGKILL: container must report 128 + 9.
       run: async (c) => {
