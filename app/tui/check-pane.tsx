@@ -1,0 +1,162 @@
+import { Box, Text } from "ink";
+import type { ReactElement } from "react";
+import type { Step } from "../course/steps.js";
+import { describeFinding, type Finding } from "../doctor/index.js";
+import type { RunView } from "./check-runs.js";
+import { ellipsis, Panel } from "./panel.js";
+import type { CheckInfo, CheckResult } from "./runner.js";
+import { Elapsed, Spinner } from "./spinner.js";
+import { color, formatDuration, symbol } from "./theme.js";
+import { wrapLines } from "./wrap.js";
+
+export interface CheckPaneModel {
+  step: Step;
+  checks: CheckInfo[];
+  run?: RunView;
+  /** True when the run is of the reference solution, not the learner's code. */
+  reference: boolean;
+  /** The step to go to next, offered once this one passes. */
+  next?: Step;
+  findings: Finding[];
+  /** Why the last run started, e.g. "saved process.ts". */
+  trigger?: string;
+}
+
+type Row = ReactElement;
+
+/** The pane's rows, one screen row each, so the layout can size the pane to them. */
+export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
+  const rows: Row[] = [];
+  const text = (key: string, line: string, props: { color?: string; bold?: boolean; dimColor?: boolean } = {}) =>
+    rows.push(
+      <Text key={key} wrap="truncate" {...props}>
+        {line}
+      </Text>,
+    );
+  const wrapped = (key: string, message: string, indent: number, props: { color?: string } = {}) =>
+    wrapLines(message, width - indent).forEach((line, i) => text(`${key}-${i}`, `${" ".repeat(indent)}${line}`, props));
+
+  const blocking = model.findings.filter((f) => f.severity === "fail");
+  if (blocking.length > 0) {
+    text("blocked", "Before the checks can run:", { bold: true });
+    blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${symbol.fail} ${describeFinding(f)}`, 0, { color: color.fail }));
+    return rows;
+  }
+
+  rows.push(<StatusLine key="status" model={model} width={width} />);
+  const run = model.run;
+  if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
+    wrapped("error", run.error ?? "", 2, { color: color.fail });
+  } else {
+    const firstTodo = run?.results.find((r) => r.status === "not-started");
+    for (const check of model.checks) {
+      const result = run?.results.find((r) => r.id === check.id);
+      const current = !result && run?.outcome === "running" && run.running.includes(check.id);
+      rows.push(<CheckRow key={check.id} check={check} result={result} current={current} width={width} />);
+      if (result?.message && (result.status === "fail" || result.status === "error")) {
+        wrapped(`${check.id}-message`, result.message, 4, { color: result.status === "fail" ? color.fail : color.warn });
+      } else if (result?.message && result === firstTodo) {
+        wrapped(`${check.id}-message`, result.message, 4, { color: color.dim });
+      }
+    }
+  }
+  model.findings
+    .filter((f) => f.severity === "warn")
+    .forEach((f, i) => wrapped(`warning-${i}`, `${symbol.warn} ${describeFinding(f)}`, 0, { color: color.warn }));
+  return rows;
+}
+
+function StatusLine({ model, width }: { model: CheckPaneModel; width: number }) {
+  const { run, step } = model;
+  const who = model.reference ? "the reference solution" : "your code";
+  const name = step.bonus ? step.title.replace(/^Bonus: /, "") : `step ${step.number}`;
+  const trigger = model.trigger ? ` (${model.trigger})` : "";
+  if (!run) return <Text color={color.dim}>{ellipsis(`Checks run when you open a step, save a file, or press r.`, width)}</Text>;
+  switch (run.outcome) {
+    case "preparing":
+      return (
+        <Text wrap="truncate">
+          <Spinner /> {`Building ${who}${trigger}…`}
+        </Text>
+      );
+    case "running":
+      return (
+        <Text wrap="truncate">
+          <Spinner /> {`Checking ${who}${trigger} `}
+          <Elapsed since={run.startedAt} />
+        </Text>
+      );
+    case "cancelled":
+      return <Text color={color.dim}>{ellipsis("Stopped. Press r to run the checks again.", width)}</Text>;
+    case "compile-error":
+      return <Text color={color.fail} bold>{ellipsis(`${symbol.fail} Your code does not compile:`, width)}</Text>;
+    case "crashed":
+      return <Text color={color.fail} bold>{ellipsis(`${symbol.fail} The checks could not run:`, width)}</Text>;
+    case "finished":
+      return <Finished model={model} run={run} name={name} width={width} />;
+  }
+}
+
+function Finished({ model, run, name, width }: { model: CheckPaneModel; run: RunView; name: string; width: number }) {
+  const took = formatDuration((run.endedAt ?? run.startedAt) - run.startedAt);
+  const count = (status: CheckResult["status"]) => run.results.filter((r) => r.status === status).length;
+  const total = model.checks.length || run.results.length;
+  const failed = count("fail") + count("error");
+  const passed = count("pass");
+  if (failed > 0) {
+    return <Text color={color.fail} wrap="truncate">{`${symbol.fail} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
+  }
+  if (passed === total && total > 0) {
+    const next = model.next && !model.reference ? ` Press n for ${model.next.bonus ? model.next.title.replace(/^Bonus: /, "bonus: ") : `step ${model.next.number}`}.` : "";
+    return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${symbol.pass} ${capitalize(name)} passes! (${took})${next}`, width)}</Text>;
+  }
+  if (passed === 0) return <Text color={color.dim} wrap="truncate">{`${symbol.notStarted} Not started yet: write the first TODO below, then save.`}</Text>;
+  return <Text color={color.warn} wrap="truncate">{`${symbol.partial} ${passed} of ${total} pass; the rest are not started · ${took}`}</Text>;
+}
+
+function CheckRow({ check, result, current, width }: { check: CheckInfo; result?: CheckResult; current: boolean; width: number }) {
+  const time = result ? formatDuration(result.durationMs) : "";
+  const title = ellipsis(check.title, width - 3 - (time ? time.length + 1 : 0));
+  const quiet = !result || result.status === "not-started";
+  return (
+    <Box width={width}>
+      <Box flexGrow={1}>
+        <Text wrap="truncate">
+          {current ? <Spinner /> : <ResultIcon result={result} />}
+          <Text color={quiet ? color.dim : undefined}>{` ${title}`}</Text>
+        </Text>
+      </Box>
+      <Text color={color.dim}>{time}</Text>
+    </Box>
+  );
+}
+
+function ResultIcon({ result }: { result?: CheckResult }) {
+  switch (result?.status) {
+    case "pass":
+      return <Text color={color.pass}>{symbol.pass}</Text>;
+    case "fail":
+      return <Text color={color.fail}>{symbol.fail}</Text>;
+    case "error":
+      return <Text color={color.warn}>{symbol.warn}</Text>;
+    case "not-started":
+      return <Text color={color.dim}>{symbol.notStarted}</Text>;
+    default:
+      return <Text color={color.dim}>·</Text>;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The checks pane: `rows` from checkPaneRows, scrolled by `offset`. */
+export function CheckPane({ rows, offset, width, height, focused, title }: { rows: Row[]; offset: number; width: number; height: number; focused: boolean; title: string }) {
+  const visible = height - 2;
+  const note = rows.length > visible ? `${Math.min(offset + visible, rows.length)}/${rows.length}` : undefined;
+  return (
+    <Panel title={title} note={note} width={width} height={height} focused={focused}>
+      <Box flexDirection="column">{rows.slice(offset, offset + visible)}</Box>
+    </Panel>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The app's runs of checks: one at a time, the newest request wins. Starting a run cancels the one
+ * under way and waits for it to end (the runner removes its containers on abort) before the next
+ * begins, so two runs never compete for the machine. Views of the runs are immutable snapshots
+ * for React (`useSyncExternalStore`).
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { describeError } from "../errors.js";
+import type { CheckResult, Runner } from "./runner.js";
+
+export type Outcome = "preparing" | "running" | "finished" | "cancelled" | "compile-error" | "crashed";
+
+export interface RunView {
+  stepId: string;
+  /** The implementation directory the checks ran against. */
+  impl: string;
+  outcome: Outcome;
+  results: CheckResult[];
+  /** The checks under way (the runner runs a few at once). */
+  running: string[];
+  startedAt: number;
+  endedAt?: number;
+  /** The compiler's message, or what the runner threw. */
+  error?: string;
+  traceFile: string;
+}
+
+export interface CheckRunsOptions {
+  runner: Runner;
+  /** Where trace files go; the app removes it when it quits. */
+  traceDir: string;
+  root?: string;
+  /** Gets the implementation ready to run (bundles it), returning the compiler's message if it does not compile. */
+  prepare?(impl: string): Promise<string | undefined>;
+  onFinished?(run: RunView): void;
+}
+
+type Snapshot = ReadonlyMap<string, RunView>;
+
+export class CheckRuns {
+  private views: Snapshot = new Map();
+  private listeners = new Set<() => void>();
+  private active?: { controller: AbortController; done: Promise<void> };
+  private latestRequest = 0;
+  private runCount = 0;
+  private stopped = false;
+
+  constructor(private readonly options: CheckRunsOptions) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = (): Snapshot => this.views;
+
+  isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Runs a step's checks against `impl`, after cancelling whatever runs. Resolves when this run ends (or is superseded). */
+  async start(stepId: string, impl: string): Promise<void> {
+    if (this.stopped) return;
+    const request = ++this.latestRequest;
+    while (this.active) await this.cancel();
+    // While we waited, a newer request may have come in: it runs instead.
+    if (request !== this.latestRequest || this.stopped) return;
+    const controller = new AbortController();
+    const done = this.run(stepId, impl, controller.signal).finally(() => {
+      if (this.active?.controller === controller) this.active = undefined;
+    });
+    this.active = { controller, done };
+    await done;
+  }
+
+  /** Cancels the run under way, if any, and resolves once it has cleaned up. */
+  async cancel(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    active.controller.abort();
+    await active.done;
+  }
+
+  /** Cancels the run under way and starts no other: the app is quitting. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.cancel();
+  }
+
+  private async run(stepId: string, impl: string, signal: AbortSignal): Promise<void> {
+    const previous = this.views.get(stepId);
+    if (previous) rmSync(previous.traceFile, { force: true });
+    const traceFile = join(this.options.traceDir, `step-${stepId}-${++this.runCount}.jsonl`);
+    this.update({ stepId, impl, outcome: "preparing", results: [], running: [], startedAt: Date.now(), traceFile });
+
+    try {
+      const compileError = await this.options.prepare?.(impl);
+      if (signal.aborted) return this.end(stepId, "cancelled");
+      if (compileError) return this.end(stepId, "compile-error", compileError);
+      this.patch(stepId, { outcome: "running" });
+      await this.options.runner.runStep(stepId, {
+        impl,
+        root: this.options.root,
+        signal,
+        traceFile,
+        onStart: (_step, check) => {
+          const view = this.views.get(stepId);
+          if (view) this.patch(stepId, { running: [...view.running, check.id] });
+        },
+        onResult: (result) => {
+          const view = this.views.get(stepId);
+          if (!view) return;
+          this.patch(stepId, { results: [...view.results.filter((r) => r.id !== result.id), result], running: view.running.filter((id) => id !== result.id) });
+        },
+      });
+      this.end(stepId, signal.aborted ? "cancelled" : "finished");
+    } catch (error) {
+      this.end(stepId, signal.aborted ? "cancelled" : "crashed", signal.aborted ? undefined : describeError(error));
+    }
+  }
+
+  private end(stepId: string, outcome: Outcome, error?: string): void {
+    this.patch(stepId, { outcome, error, running: [], endedAt: Date.now() });
+    const view = this.views.get(stepId);
+    if (view && outcome === "finished") this.options.onFinished?.(view);
+  }
+
+  private patch(stepId: string, change: Partial<RunView>): void {
+    const view = this.views.get(stepId);
+    if (view) this.update({ ...view, ...change });
+  }
+
+  private update(view: RunView): void {
+    this.views = new Map(this.views).set(view.stepId, view);
+    for (const listener of this.listeners) listener();
+  }
+}

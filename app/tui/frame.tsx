@@ -1,0 +1,106 @@
+/** The app's first and last lines: where the learner stands, and the keys. */
+import { Box, Text } from "ink";
+import { STEPS, type Step } from "../course/steps.js";
+import { footerHints } from "./keys.js";
+import type { MainView } from "./main-pane.js";
+import { shownPath } from "./solution.js";
+import { Spinner } from "./spinner.js";
+import { StateIcon } from "./step-list.js";
+import type { StepStanding } from "./step-states.js";
+import { color } from "./theme.js";
+
+interface HeaderProps {
+  width: number;
+  standings: ReadonlyMap<string, StepStanding>;
+  instructor: boolean;
+  /** The implementation directory being watched. */
+  watching?: string;
+  repo: string;
+  /** Narrow screens: the steps as a strip here instead of a column. */
+  strip?: StripProps;
+}
+
+export function Header({ width, standings, instructor, watching, repo, strip }: HeaderProps) {
+  const required = STEPS.filter((s) => !s.bonus);
+  const done = required.filter((s) => standings.get(s.id)?.state === "done").length;
+  const bonus = STEPS.filter((s) => s.bonus && standings.get(s.id)?.state === "done").length;
+  const bar = required.map((s) => (standings.get(s.id)?.state === "done" ? "▰" : "▱")).join("");
+  return (
+    <Box width={width}>
+      <Box flexGrow={1}>
+        <Text wrap="truncate">
+          {strip ? (
+            <StepStrip {...strip} standings={standings} />
+          ) : (
+            <>
+              <Text bold>{" container-workshop  "}</Text>
+              <Text color={color.pass}>{bar}</Text>
+            </>
+          )}
+          <Text>{` ${done}/${required.length} steps done`}</Text>
+          {bonus > 0 ? <Text color={color.dim}>{` · ${bonus} bonus`}</Text> : null}
+        </Text>
+      </Box>
+      {instructor ? (
+        <Text inverse bold color={color.warn}>
+          {" INSTRUCTOR "}
+        </Text>
+      ) : (
+        <Text color={color.dim}>{watching ? `watching ${shownPath(repo, watching)}/ ` : ""}</Text>
+      )}
+    </Box>
+  );
+}
+
+interface StripProps {
+  openStep: string;
+  cursor: number;
+  focused: boolean;
+  running?: string;
+}
+
+/** The steps in one line: state and number, the open one bold and coloured, the cursor inverted when focused. */
+function StepStrip({ openStep, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
+  return (
+    <>
+      {STEPS.map((step, index) => (
+        <Text key={step.id}>
+          {step.id === "pivot-root" ? <Text color={color.dim}>{" bonus"}</Text> : null}
+          <Text> </Text>
+          <Text inverse={focused && index === cursor} bold={step.id === openStep} underline={step.id === openStep}>
+            {step.id === running ? <Spinner /> : <StateIcon standing={standings.get(step.id)} />}
+            {step.bonus ? "" : <Text color={step.id === openStep ? color.accent : undefined}>{step.number}</Text>}
+          </Text>
+        </Text>
+      ))}
+      <Text color={color.dim}>{"  ·"}</Text>
+    </>
+  );
+}
+
+interface FooterProps {
+  width: number;
+  /** A step whose solution is being asked for. */
+  confirm?: Step;
+  quitting: boolean;
+  view: MainView;
+}
+
+export function Footer({ width, confirm, quitting, view }: FooterProps) {
+  if (quitting) return <Text color={color.warn}>{" Stopping the checks and cleaning up…"}</Text>;
+  if (confirm) {
+    const name = confirm.bonus ? `the ${confirm.title.replace(/^Bonus: /, "")} bonus step` : `step ${confirm.number}`;
+    return (
+      <Text wrap="truncate">
+        <Text bold color={color.warn}>{` Show the solution for ${name}? `}</Text>
+        <Text>{"y/N"}</Text>
+      </Text>
+    );
+  }
+  const extra = view === "solution" ? "d diff  " : view !== "doc" ? "esc page  " : "";
+  return (
+    <Text color={color.dim} wrap="truncate">
+      {` ${extra}${footerHints(width - 2 - extra.length)}`}
+    </Text>
+  );
+}

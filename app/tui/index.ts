@@ -1,0 +1,83 @@
+/**
+ * `workshop` with no arguments: the app. `openApp` draws it until the learner quits and resolves
+ * with the exit status; without a terminal it prints the plain status instead.
+ *
+ * Only what the first screen needs is loaded before it is drawn: React and Ink (in production
+ * mode: the development builds take twice as long to load and run), the app and the checks'
+ * list. The doctor and the page renderer load after.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadProgress, progressFile } from "../course/progress.js";
+import type { Runner } from "./runner.js";
+
+export interface OpenAppOptions {
+  /** The repository: the course pages, the reference solution and .workshop/progress.json. */
+  repo: string;
+  /** "exercises", "solutions" or an implementation directory. */
+  impl: string;
+  /** The container store root for the checks. */
+  root?: string;
+  /** Start in instructor mode: checks run the reference solution, with its trace. */
+  instructor?: boolean;
+}
+
+// The alternate screen: the app has the whole terminal, and quitting gives the shell back as it was.
+const ENTER_SCREEN = "\u001b[?1049h";
+const LEAVE_SCREEN = "\u001b[?1049l";
+
+export async function openApp(options: OpenAppOptions): Promise<number> {
+  const [checks, prepare] = await Promise.all([import("../checks/index.js"), import("../checks/prepare.js")]);
+  const runner: Runner = checks;
+  const impl = await prepare.implDirectory(options.impl);
+  const progress = progressFile(options.repo);
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    const { plainStatus } = await import("./plain-status.js");
+    process.stdout.write(plainStatus(loadProgress(progress), runner.checksOf));
+    return 0;
+  }
+  process.env.NODE_ENV ??= "production";
+  const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }] = await Promise.all([
+    import("ink"),
+    import("./app.js"),
+    import("./theme.js"),
+    import("./markdown.js"),
+    import("./watch.js"),
+  ]);
+  applyColorPreference();
+  const traceDir = mkdtempSync(join(tmpdir(), "workshop-trace-"));
+  const quit = new AbortController();
+  const onSignal = () => quit.abort();
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  process.stdout.write(ENTER_SCREEN);
+  try {
+    const app = render(
+      appElement({
+        repo: options.repo,
+        impl,
+        solutions: join(options.repo, "solutions"),
+        root: options.root,
+        instructor: options.instructor,
+        progressFile: progress,
+        traceDir,
+        quitSignal: quit.signal,
+        services: {
+          runner,
+          doctor: async () => (await import("../doctor/index.js")).runDoctor(),
+          loadMarkdown,
+          prepare: prepare.buildContainer,
+          watch: watchDirectory,
+        },
+      }),
+      { exitOnCtrlC: false },
+    );
+    await app.waitUntilExit();
+  } finally {
+    process.stdout.write(LEAVE_SCREEN);
+    for (const signal of signals) process.off(signal, onSignal);
+    rmSync(traceDir, { recursive: true, force: true });
+  }
+  return 0;
+}

@@ -1,0 +1,69 @@
+/** What each key does. The help screen's list is in keys.ts. */
+import type { Key } from "ink";
+import { STEPS, type Step } from "../course/steps.js";
+import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
+
+export interface KeyContext {
+  /** The state as the previous key left it. */
+  ui: Ui;
+  update(change: Partial<Ui>): void;
+  /** The main pane's rows, its current offset and how far it can scroll, as last drawn. */
+  mainRows: number;
+  offset: number;
+  maxScroll: number;
+  maxChecksScroll: number;
+  open(step: Step): void;
+  next(): Step | undefined;
+  revealHint(): void;
+  rerun(): void;
+  quit(): void;
+}
+
+export function handleKey(input: string, key: Key, ctx: KeyContext): void {
+  const { ui, update } = ctx;
+  if (ui.quitting) return;
+  if (ui.confirming) {
+    const yes = input === "y" || input === "Y";
+    return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
+  }
+  const scrollMain = (to: number) => update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, ctx.maxScroll)) } });
+  if (input === "q" || (key.ctrl && input === "c")) return ctx.quit();
+  if (key.tab) {
+    const index = FOCUS_ORDER.indexOf(ui.focus) + (key.shift ? -1 : 1);
+    return update({ focus: FOCUS_ORDER[(index + FOCUS_ORDER.length) % FOCUS_ORDER.length] as Focus });
+  }
+  const up = key.upArrow || input === "k";
+  const down = key.downArrow || input === "j";
+  if (up || down) {
+    const delta = up ? -1 : 1;
+    if (ui.focus === "steps") return update({ cursor: Math.max(0, Math.min(ui.cursor + delta, STEPS.length - 1)) });
+    if (ui.focus === "main") return scrollMain(ctx.offset + delta);
+    return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
+  }
+  if (key.pageDown || input === " ") return scrollMain(ctx.offset + ctx.mainRows - 1);
+  if (key.pageUp || input === "b") return scrollMain(ctx.offset - (ctx.mainRows - 1));
+  if (key.home || input === "g") return scrollMain(0);
+  if (key.end || input === "G") return scrollMain(ctx.maxScroll);
+  if (key.return && ui.focus === "steps") return ctx.open(STEPS[ui.cursor] as Step);
+  if (key.escape) return update({ view: "doc", cursor: STEPS.findIndex((s) => s.id === ui.openId) });
+  switch (input) {
+    case "?":
+      return update({ view: ui.view === "help" ? "doc" : "help" });
+    case "h":
+      return ctx.revealHint();
+    case "n": {
+      const next = ctx.next();
+      return next && ctx.open(next);
+    }
+    case "r":
+      return ctx.rerun();
+    case "t":
+      return update({ view: ui.view === "trace" ? "doc" : "trace" });
+    case "s":
+      return ui.view === "solution" ? update({ view: "doc" }) : update({ confirming: true });
+    case "d":
+      return ui.view === "solution" ? update({ showDiff: !ui.showDiff }) : undefined;
+    case "i":
+      return update({ instructor: !ui.instructor, view: ui.instructor ? ui.view : "trace" });
+  }
+}

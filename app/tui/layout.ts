@@ -1,0 +1,35 @@
+/**
+ * How the screen is divided, from the terminal's size. Wide: the step list on the left, the page
+ * (or trace, solution, keys) on the right above the checks. Narrower than 100 columns (a
+ * projector's big font): the steps shrink to a strip in the header and the page takes the width.
+ * One row stays free at the bottom: a frame as tall as the terminal makes Ink redraw the whole
+ * screen on every change, which flickers.
+ */
+export interface Layout {
+  columns: number;
+  height: number;
+  /** The step list is a strip in the header, not a column. */
+  compact: boolean;
+  stepsWidth: number;
+  rightWidth: number;
+  mainHeight: number;
+  checksHeight: number;
+}
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 16;
+const WIDE = 100;
+
+/** `checksRows`: how many rows the checks pane's content would like. */
+export function layout(columns: number, rows: number, checksRows: number): Layout {
+  const height = rows - 1;
+  const body = height - 2;
+  const compact = columns < WIDE;
+  const stepsWidth = compact ? 0 : columns >= 120 ? 36 : 30;
+  const checksHeight = Math.min(Math.max(checksRows + 2, 5), Math.floor(body * 0.45));
+  return { columns, height, compact, stepsWidth, rightWidth: columns - stepsWidth, mainHeight: body - checksHeight, checksHeight };
+}
+
+export function tooSmall(columns: number, rows: number): boolean {
+  return columns < MIN_COLUMNS || rows < MIN_ROWS;
+}

@@ -1,0 +1,139 @@
+/**
+ * The big pane: the step's page, or the trace of its last run, or its solution, or the keys.
+ * Every view is a list of screen rows, scrolled by the app.
+ */
+import chalk from "chalk";
+import { Box, Text } from "ink";
+import { useEffect, useMemo, useState } from "react";
+import { join } from "node:path";
+import type { Page } from "../course/pages.js";
+import type { Step } from "../course/steps.js";
+import type { RunView } from "./check-runs.js";
+import { docLines } from "./doc-lines.js";
+import { KEYS } from "./keys.js";
+import type { RenderMarkdown } from "./markdown.js";
+import { Panel } from "./panel.js";
+import { moduleDiff, shownPath, stepSolution } from "./solution.js";
+import { readTrace } from "./trace.js";
+import { traceLines } from "./trace-lines.js";
+import { wrapLines } from "./wrap.js";
+
+export type MainView = "doc" | "trace" | "solution" | "help";
+
+export interface MainContent {
+  title: string;
+  lines: string[];
+  hintStarts?: number[];
+  note?: string;
+}
+
+interface ContentInput {
+  view: MainView;
+  step: Step;
+  page?: Page;
+  hintsSeen: number;
+  render: RenderMarkdown;
+  width: number;
+  run?: RunView;
+  showDiff: boolean;
+  repo: string;
+  /** The learner's implementation and the reference. */
+  impl: string;
+  solutions: string;
+}
+
+export function useMainContent(input: ContentInput): MainContent {
+  const { view, step, page, hintsSeen, render, width, run, showDiff, repo } = input;
+  const name = step.bonus ? step.title : `Step ${step.number} · ${step.title}`;
+  const doc = useMemo(() => docLines(page, step.doc, hintsSeen, render, width), [page, step.doc, hintsSeen, render, width]);
+  const diff = useDiff(view === "solution" && showDiff, input);
+  const solution = useMemo(() => (view === "solution" && !showDiff ? solutionLines(input.solutions, repo, step, render, width) : []), [view, showDiff, step, render, width]);
+  const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);
+
+  switch (view) {
+    case "doc": {
+      const hints = page?.hints.length ? `hints ${Math.min(hintsSeen, page.hints.length)}/${page.hints.length}` : undefined;
+      return { title: name, lines: doc.lines, hintStarts: doc.hintStarts, note: hints };
+    }
+    case "trace":
+      return {
+        title: `Trace · ${run ? `last run of ${step.bonus ? step.title : `step ${step.number}`}` : "no run yet"}`,
+        lines: run ? trace : [chalk.dim("No run of this step yet: press r to run its checks.")],
+      };
+    case "solution":
+      return showDiff
+        ? { title: `Your code → the solution · ${step.modules.join(", ")}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
+        : { title: `Solution · ${step.bonus ? step.title : `step ${step.number}`}`, lines: solution };
+    case "help":
+      return { title: "Keys", lines: helpLines(width) };
+  }
+}
+
+function solutionLines(solutions: string, repo: string, step: Step, render: RenderMarkdown, width: number): string[] {
+  return stepSolution(solutions, step).flatMap(({ file, code }) => [
+    chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`),
+    "",
+    ...render(`\`\`\`ts\n${code}\n\`\`\``, width),
+    "",
+  ]);
+}
+
+/** The diff of the learner's modules against the reference, computed when first asked for. */
+function useDiff(active: boolean, { step, repo, impl, solutions }: ContentInput): string | undefined {
+  const [diff, setDiff] = useState<{ key: string; text: string }>();
+  const key = `${step.id}:${impl}`;
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    Promise.all(step.modules.map((m) => moduleDiff(repo, join(impl, m), join(solutions, m))))
+      .then((diffs) => diffs.map(colorDiff).join("\n") || chalk.green("Your code is the same as the solution."))
+      .catch((error: Error) => chalk.red(`Could not compare: ${error.message}`))
+      .then((text) => live && setDiff({ key, text }));
+    return () => {
+      live = false;
+    };
+  }, [active, key]);
+  return diff?.key === key ? diff.text : undefined;
+}
+
+function colorDiff(diff: string): string {
+  return diff
+    .split("\n")
+    .map((line) => {
+      if (line.startsWith("+++") || line.startsWith("---")) return chalk.bold(line);
+      if (line.startsWith("+")) return chalk.green(line);
+      if (line.startsWith("-")) return chalk.red(line);
+      if (line.startsWith("@@")) return chalk.cyan(line);
+      return line;
+    })
+    .join("\n");
+}
+
+function helpLines(width: number): string[] {
+  const keyWidth = Math.max(...KEYS.map((k) => k.keys.length)) + 2;
+  const lines = KEYS.flatMap((k) => wrapLines(`${chalk.bold(k.keys.padEnd(keyWidth))}${k.does}`, width).map((l, i) => (i === 0 ? l : " ".repeat(keyWidth) + l.trimStart())));
+  return [
+    ...lines,
+    "",
+    ...wrapLines(chalk.dim("Checks run when you open a step and each time you save a file of your runtime. Your place, the hints you have seen and the checks that passed are saved in .workshop/progress.json."), width),
+  ];
+}
+
+interface MainPaneProps {
+  content: MainContent;
+  offset: number;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+export function MainPane({ content, offset, width, height, focused }: MainPaneProps) {
+  const rows = height - 2;
+  const scrolled = content.lines.length > rows ? `${Math.round((100 * Math.min(offset + rows, content.lines.length)) / content.lines.length)}%` : undefined;
+  const note = [content.note, scrolled].filter(Boolean).join(" · ");
+  return (
+    <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused}>
+      <Text>{content.lines.slice(offset, offset + rows).join("\n")}</Text>
+    </Panel>
+  );
+}

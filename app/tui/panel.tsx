@@ -1,0 +1,54 @@
+import { Box, Text } from "ink";
+import type { ReactNode } from "react";
+import { colorDisabled, color } from "./theme.js";
+
+interface PanelProps {
+  title: string;
+  /** Shown at the right end of the top border: a scroll position, a count. */
+  note?: string;
+  width: number;
+  height: number;
+  focused?: boolean;
+  children: ReactNode;
+}
+
+/**
+ * A bordered pane with its title in the top border. The focused pane's border is coloured, or
+ * drawn heavy when colour is off.
+ */
+export function Panel({ title, note, width, height, focused = false, children }: PanelProps) {
+  const heavy = focused && colorDisabled();
+  const [left, line, right] = heavy ? ["┏", "━", "┓"] : ["╭", "─", "╮"];
+  const room = width - 4;
+  const shownNote = note && note.length + 4 < room ? ` ${note} ` : "";
+  const shownTitle = ellipsis(title, Math.max(room - shownNote.length - 3, 1));
+  const fill = Math.max(width - shownTitle.length - shownNote.length - 6, 0);
+  const borderColor = focused ? color.accent : color.dim;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text color={borderColor}>{`${left}${line} `}</Text>
+        <Text bold={focused}>{shownTitle}</Text>
+        <Text color={borderColor}>{` ${line.repeat(fill)}`}</Text>
+        <Text color={color.dim}>{shownNote}</Text>
+        <Text color={borderColor}>{`${line}${right}`}</Text>
+      </Text>
+      <Box
+        borderStyle={heavy ? "bold" : "round"}
+        borderTop={false}
+        borderColor={borderColor}
+        flexDirection="column"
+        paddingX={1}
+        height={height - 1}
+        overflow="hidden"
+      >
+        {children}
+      </Box>
+    </Box>
+  );
+}
+
+/** Cuts plain text to `width` columns, marking the cut. */
+export function ellipsis(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Without a terminal (piped, in CI, over a dumb connection) the app cannot draw: `openApp` prints
+ * where the learner stands instead, and how to run the checks without it.
+ */
+import type { Progress } from "../course/progress.js";
+import { STEPS, findStep } from "../course/steps.js";
+import type { Runner } from "./runner.js";
+import { stepStanding, type StepStanding } from "./step-states.js";
+import { symbol } from "./theme.js";
+
+const ICON: Record<StepStanding["state"], string> = { done: symbol.pass, failing: symbol.fail, passing: symbol.partial, "not-started": symbol.notStarted };
+
+export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): string {
+  const width = Math.max(...STEPS.map((s) => s.title.length));
+  const line = (label: string, title: string, standing: StepStanding) => {
+    const state =
+      standing.state === "done" ? "done" : standing.passed > 0 ? `${standing.passed} of ${standing.total} checks passed` : "not started";
+    return `  ${ICON[standing.state]} ${label.padEnd(3)}${title.padEnd(width + 2)}${state}`;
+  };
+  const required = STEPS.filter((s) => !s.bonus);
+  const standings = new Map(STEPS.map((s) => [s.id, stepStanding(s, checksOf(s.id).length, progress)]));
+  const done = required.filter((s) => standings.get(s.id)?.state === "done").length;
+  const current = findStep(progress.currentStep) ?? STEPS[0];
+  return [
+    `container-workshop: ${done} of ${required.length} steps done`,
+    "",
+    ...required.map((s) => line(String(s.number), s.title, standings.get(s.id) as StepStanding)),
+    "  (steps 4 to 6 can be done in any order)",
+    "",
+    "  Bonus",
+    ...STEPS.filter((s) => s.bonus).map((s) => line("", s.title.replace(/^Bonus: /, ""), standings.get(s.id) as StepStanding)),
+    "",
+    `The app needs a terminal. Without one, run a step's checks with:`,
+    `  sudo npx workshop check ${current?.id ?? "1"}`,
+    "",
+  ].join("\n");
+}

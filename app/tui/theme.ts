@@ -1,0 +1,50 @@
+/**
+ * Colours and symbols, in one place. Colour is never the only signal: every state also has its
+ * own symbol, so the screen reads the same with NO_COLOR, on a projector, or to a colour-blind eye.
+ */
+import chalk from "chalk";
+
+export const color = {
+  accent: "cyan",
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  dim: "gray",
+} as const;
+
+export const symbol = {
+  pass: "✓",
+  fail: "✗",
+  notStarted: "○",
+  partial: "◐",
+  cursor: "›",
+  open: "▸",
+  warn: "!",
+  skip: "–",
+} as const;
+
+export const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
+
+/** NO_COLOR (https://no-color.org): any non-empty value turns colour off. */
+export function colorDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.NO_COLOR);
+}
+
+/**
+ * chalk (which Ink and marked-terminal both draw with) honours FORCE_COLOR but not NO_COLOR,
+ * so the app turns it off itself before the first render.
+ */
+export function applyColorPreference(env: NodeJS.ProcessEnv = process.env): void {
+  if (colorDisabled(env)) chalk.level = 0;
+}
+
+/** Removes colour and style escapes, for text rendered by libraries that colour on their own. */
+export function stripStyles(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,46 @@
+/**
+ * Wrapping styled text to a pane's width, so that every line the app draws is one screen row and
+ * scrolling can count in rows. Wrapped list items and indented text keep their indent.
+ */
+import wrapAnsi from "wrap-ansi";
+import { stripStyles } from "./theme.js";
+
+// A list bullet ("* ", "- ", "12. ") after the indent: continuation lines align with its text.
+const HANGING = /^(\s*)((?:[*•-]|\d+\.)\s+)?/;
+// Tables are drawn to their own width; cutting them is better than folding their borders.
+const TABLE_ROW = /^\s*[┌│├└╭╰┬┼┴─]/;
+
+/** `hanging`: the indent of continuation lines, instead of the one read from each line's start. */
+export function wrapLines(text: string, width: number, hanging?: number): string[] {
+  const columns = Math.max(width, 10);
+  return text.split("\n").flatMap((line) => wrapLine(line.replace(/\s+$/, ""), columns, hanging));
+}
+
+function wrapLine(line: string, width: number, hanging?: number): string[] {
+  const plain = stripStyles(line);
+  if (plain.length <= width) return [line];
+  if (TABLE_ROW.test(plain)) return [`${wrapAnsi(line, width - 1, { hard: true, trim: false }).split("\n")[0]}…`];
+  const match = HANGING.exec(plain);
+  let indent = hanging ?? (match?.[1]?.length ?? 0) + (match?.[2]?.length ?? 0);
+  if (indent > width / 2) indent = 0;
+  const [head, rest] = splitVisible(line, indent);
+  const pad = " ".repeat(indent);
+  return wrapAnsi(rest, width - indent, { hard: true })
+    .split("\n")
+    .map((part, i) => (i === 0 ? head : pad) + part);
+}
+
+/** Splits a styled string after `count` visible characters, escapes staying with the visible text they precede. */
+function splitVisible(line: string, count: number): [string, string] {
+  let seen = 0;
+  let i = 0;
+  while (i < line.length && seen < count) {
+    const escape = /^\u001b\[[0-9;]*m/.exec(line.slice(i));
+    if (escape) i += escape[0].length;
+    else {
+      i++;
+      seen++;
+    }
+  }
+  return [line.slice(0, i), line.slice(i)];
+}

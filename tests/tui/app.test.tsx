@@ -1,0 +1,299 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import chalk from "chalk";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadProgress } from "../../app/course/progress.js";
+import { applyColorPreference } from "../../app/tui/theme.js";
+import { watchDirectory } from "../../app/tui/watch.js";
+import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
+
+let course: Course;
+beforeEach(() => {
+  course = new Course();
+});
+afterEach(() => {
+  course.remove();
+});
+
+describe("the workshop app", () => {
+  it("opens on step 1 of a fresh course, and moves to step 2 with the arrow keys and enter", async () => {
+    const app = await renderApp({ course });
+    await app.shows("The page of step 1.");
+    expect(app.screen()).toContain("Step 1 · Process creation");
+    await app.press(KEY.down);
+    // On 80 columns the list opens over the page while a step is chosen.
+    await app.shows("›○ 2 PID and UTS namespaces");
+    await app.press(KEY.enter);
+    await app.shows("The page of step 2.");
+    expect(app.screen()).toContain("Step 2 · PID and UTS namespaces");
+    expect(loadProgress(course.progressFile).currentStep).toBe("2");
+    app.unmount();
+  });
+
+  it("moves with j and k too, and never past the ends of the list", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("The page of step 1.");
+    await app.press("k", "k", KEY.enter);
+    await app.shows("The page of step 1.");
+    await app.press(..."jjjjjjjjjjjj", KEY.enter);
+    await app.shows("The page of step image-config.");
+    app.unmount();
+  });
+
+  it("reveals the hints one at a time with h, and remembers them", async () => {
+    const app = await renderApp({ course });
+    await app.shows("The page of step 1.");
+    expect(app.screen()).not.toContain("Hint 1 of 3");
+    expect(app.screen()).toContain("hints 0/3");
+    await app.press("h");
+    await app.shows("Hint 1 of step 1");
+    expect(app.screen()).not.toContain("Hint 2 of step 1");
+    expect(app.screen()).toContain("Stuck? Press h for hint 2 of 3.");
+    await app.press("h", "h");
+    await app.shows("Hint 3 of step 1");
+    expect(app.screen()).toContain("That was the last hint.");
+    await app.press("h");
+    expect(loadProgress(course.progressFile).hintsSeen).toEqual({ "1": 3 });
+    app.unmount();
+  });
+
+  it("streams check results in as they come: a spinner while a check runs, then ✓ or ✗ with the reason", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner });
+    const run = await runner.latest();
+    expect(run.stepId).toBe("1");
+    run.start(0);
+    await app.shows(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] first check of step 1/);
+    run.report(0, "pass", undefined, 420);
+    await app.shows(/✓ first check of step 1 +420 ms/);
+    run.start(1);
+    run.report(1, "fail", "expected exit status 7, got 0", 1300);
+    await app.shows(/✗ second check of step 1 +1\.3 s/);
+    expect(app.screen()).toContain("expected exit status 7, got 0");
+    run.end();
+    await app.shows("1 of 2 checks fails");
+    // The list marks the step failing, and the progress keeps what passed.
+    expect(app.screen()).toMatch(/✗1 ○2/);
+    expect(loadProgress(course.progressFile).passed).toEqual({ "1": ["1.first"] });
+    app.unmount();
+  });
+
+  it("shows checks of a step not started yet calmly, with what to write first", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner });
+    const run = await runner.latest();
+    run.report(0, "not-started", "spawnInit() is still a TODO: docs/01-process.md, Task 1");
+    run.report(1, "not-started", "waitForExit() is still a TODO");
+    run.end();
+    await app.shows("Not started yet");
+    const screen = app.screen();
+    expect(screen).toContain("○ first check of step 1");
+    expect(screen).toContain("spawnInit() is still a TODO");
+    // Only the first TODO is spelled out, and nothing reads as a failure.
+    expect(screen).not.toContain("waitForExit() is still a TODO");
+    expect(screen).not.toContain("✗");
+    expect(screen).not.toMatch(/fail/i);
+    app.unmount();
+  });
+
+  it("says so when a step passes, and n opens the next step", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner });
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.shows("Step 1 passes!");
+    expect(app.screen()).toContain("Press n for step 2.");
+    expect(app.screen()).toContain("1/6 steps done");
+    await app.press("n");
+    await app.shows("The page of step 2.");
+    expect((await runner.latest(2)).stepId).toBe("2");
+    app.unmount();
+  });
+
+  it("re-runs the step's checks when a file of the implementation is saved, cancelling the run under way", async () => {
+    const impl = course.copyExercises();
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, impl, services: { watch: watchDirectory } });
+    const first = await runner.latest();
+    first.start(0);
+    writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// saved\n`);
+    const second = await runner.latest(2);
+    expect(first.aborted).toBe(true);
+    expect(second.stepId).toBe("1");
+    expect(second.options.impl).toBe(impl);
+    await app.shows("(saved process.ts)");
+    app.unmount();
+  });
+
+  it("resumes where the learner left: the step, its hints and what passed", async () => {
+    course.saveProgress({ currentStep: "3", hintsSeen: { "3": 1 }, passed: { "1": ["1.first", "1.second"], "2": ["2.first"] } });
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("The page of step 3.");
+    const screen = app.screen();
+    expect(screen).toContain("Step 3 · Mount namespace and root directory");
+    expect(screen).toContain("Hint 1 of step 3");
+    expect(screen).toContain("1/6 steps done");
+    expect(screen).toMatch(/✓ 1 Process creation/);
+    expect(screen).toMatch(/◐ 2 PID and UTS namespaces/);
+    app.unmount();
+  });
+
+  it("shows what blocks the course instead of running checks that cannot work", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({
+      course,
+      runner,
+      findings: [
+        { check: "root", severity: "fail", message: "not running as root", fix: "run: sudo npx workshop" },
+        { check: "iptables", severity: "warn", message: "iptables is not installed", fix: "run: apt-get install iptables" },
+      ],
+    });
+    await app.shows("Before the checks can run:");
+    expect(app.screen()).toContain("✗ not running as root — run: sudo npx workshop");
+    await app.press("r");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.runs).toHaveLength(0);
+    app.unmount();
+  });
+
+  it("quits on q after stopping the checks under way", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner });
+    const run = await runner.latest();
+    run.start(0);
+    await app.press("q");
+    expect(run.aborted).toBe(true);
+    // Nothing else starts once quitting, even on a save or r.
+    await app.press("r");
+    expect(runner.runs).toHaveLength(1);
+  });
+
+  it("shows the trace of the last run, per process, failures first and in red", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    const run = await runner.latest();
+    const record = (pid: number, call: string, args: unknown[], outcome: { result?: number; error?: string }, time: number) =>
+      JSON.stringify({ time, pid, call, args, ...outcome, ms: 0.1 });
+    writeFileSync(
+      run.options.traceFile as string,
+      [
+        record(4242, "unshare", ["CLONE_NEWPID|CLONE_NEWUTS"], { result: 0 }, 1000),
+        record(1, "sethostname", ["box"], { result: 0 }, 1012),
+        record(1, "mount", ["proc", "/rootfs/proc", "proc", "MS_NOSUID"], { error: "EPERM" }, 1020),
+      ].join("\n") + "\n",
+    );
+    run.report(0, "fail", "no /proc");
+    run.end();
+    await app.shows("1 of 2 checks fails");
+    await app.press("t");
+    await app.shows("3 system calls, in the order they returned; 1 failed:");
+    const screen = app.screen();
+    expect(screen).toContain('✗ mount("proc", "/rootfs/proc", "proc", MS_NOSUID) = -1 EPERM  (pid 1,');
+    // Each process's calls under its pid, in the order they returned.
+    const order = ["pid 4242", "+0.000s  unshare(CLONE_NEWPID|CLONE_NEWUTS) = 0", "pid 1  the container's init", '+0.012s  sethostname("box") = 0'];
+    const positions = order.map((text) => screen.indexOf(text));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    await app.press("t");
+    await app.shows("The page of step 1.");
+    app.unmount();
+  });
+
+  it("shows the solution only after asking, then the diff with the learner's code", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("The page of step 1.");
+    await app.press("s");
+    await app.shows("Show the solution for step 1? y/N");
+    await app.press("n");
+    await app.shows("↑↓ move");
+    expect(app.screen()).not.toContain("export function spawnInit");
+    await app.press("s", "y");
+    await app.shows("solutions/process.ts: spawnInit, waitForExit, execCommand");
+    expect(app.screen()).toContain("export function spawnInit(init: InitCommand): ChildProcess {");
+    await app.press("d");
+    await app.shows(/--- \S*exercises\/process\.ts/);
+    expect(app.screen()).toMatch(/\+\+\+ \S*solutions\/process\.ts/);
+    expect(app.screen()).toMatch(/│ -\s+return todo\(1, "spawnInit"/);
+    app.unmount();
+  });
+
+  it("runs the reference solution in instructor mode, and keeps it out of the learner's progress", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, instructor: true });
+    const run = await runner.latest();
+    expect(run.options.impl).toMatch(/solutions$/);
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.shows("Checks · reference solution");
+    expect(app.screen()).toContain("INSTRUCTOR");
+    expect(loadProgress(course.progressFile).passed).toEqual({});
+    await app.press("i");
+    expect((await runner.latest(2)).options.impl).toMatch(/exercises$/);
+    app.unmount();
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [60, 16],
+  ])("fits a %i×%i terminal, one row to spare", async (columns, rows) => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns, rows });
+    const run = await runner.latest();
+    run.report(0, "fail", "a long reason that has to wrap onto more than one line of the checks pane, ".repeat(3));
+    run.report(1, "pass");
+    run.end();
+    await app.shows("1 of 2 checks fails");
+    for (const view of ["", "t", "?"]) {
+      if (view) await app.press(view);
+      const lines = app.screen().split("\n");
+      expect(lines.length).toBe(rows - 1);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+    }
+    app.unmount();
+  });
+
+  it("asks for a bigger terminal below 60×16", async () => {
+    const app = await renderApp({ course, columns: 50, rows: 12 });
+    await app.shows("Make the terminal at least 60×16 (it is 50×12)");
+    app.unmount();
+  });
+
+  it("draws without colour when NO_COLOR is set", async () => {
+    const level = chalk.level;
+    chalk.level = 3;
+    try {
+      applyColorPreference({ NO_COLOR: "1" });
+      const runner = new ScriptedRunner();
+      const app = await renderApp({ course, runner });
+      const run = await runner.latest();
+      run.report(0, "pass");
+      run.report(1, "fail", "nope");
+      run.end();
+      await app.shows("1 of 2 checks fails");
+      await app.press("h");
+      await app.shows("Hint 1 of step 1");
+      expect(app.lastFrame()).not.toMatch(/\u001b\[/);
+      app.unmount();
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
+
+describe("the app's key help", () => {
+  it("lists every key on ?", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.press("?");
+    await app.shows("reveal the next hint");
+    for (const key of ["enter", "tab", "space", "instructor mode", "quit"]) expect(app.screen()).toContain(key);
+    await app.press(KEY.escape);
+    await app.shows("The page of step 1.");
+    app.unmount();
+  });
+});
+
+vi.setConfig({ testTimeout: 15_000 });

@@ -1,0 +1,116 @@
+/**
+ * The real app in a real terminal: tmux at 80×24, keys sent as a person types them, the screen
+ * read back. The app runs the real checks (against the pristine exercises) in the background.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ensureBuilt } from "../../bin/lib/build.mjs";
+import { loadProgress } from "../../app/course/progress.js";
+import { requireProgram, requireRoot } from "../helpers/requirements.js";
+import { Course } from "./support.js";
+
+const SOCKET = `workshop-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-p", "-t", "app");
+
+async function shows(text: string, timeout = 15_000): Promise<void> {
+  await vi.waitFor(() => expect(screen()).toContain(text), { timeout, interval: 50 });
+}
+
+/** The processes under `pid`, from each process's parent in /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const p of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      // "pid (comm) state ppid ...": the command name may hold spaces, so read after its ")".
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      parents.set(Number(p), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0; ) {
+    const children = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...children);
+    frontier = children;
+  }
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+  } catch {
+    return false;
+  }
+};
+
+/** Processes whose command line mentions `marker`: what the app and its checks started (the tmux server aside). */
+function processesMentioning(marker: string): string[] {
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+        return cmdline.includes(marker) && !cmdline.startsWith("tmux ") ? [`${pid}: ${cmdline}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+describe("the app in a terminal", () => {
+  let course: Course;
+  let root: string;
+
+  beforeAll(() => {
+    course = new Course();
+    root = mkdtempSync(join(tmpdir(), "workshop-e2e-store-"));
+  });
+
+  afterAll(() => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // no server left to kill
+    }
+    course.remove();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("opens on step 1, moves to step 2, reveals a hint, and quits with q leaving no process", async (ctx) => {
+    requireRoot(ctx);
+    requireProgram(ctx, "tmux", "tmux");
+    const built = await ensureBuilt({ name: "test-open-app", entries: { script: join(import.meta.dirname, "fixtures/open-app.ts") } });
+    const traceDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("workshop-trace-"));
+    const tracesBefore = traceDirs();
+    // The shell around the app records how it exited (tmux 3.3 can miss a pane's exit status).
+    const status = join(course.repo, "exit-status");
+    const command = [process.execPath, built.files.script, course.repo, "exercises", root].map((a) => `'${a}'`).join(" ");
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
+
+    await shows("Step 1 · Process creation");
+    expect(screen()).toContain("The page of step 1.");
+    tmux("send-keys", "-t", "app", "Down");
+    await shows("PID and UTS namespaces");
+    tmux("send-keys", "-t", "app", "Enter");
+    await shows("Step 2 · PID and UTS namespaces");
+    expect(screen()).toContain("The page of step 2.");
+    tmux("send-keys", "-t", "app", "h");
+    await shows("Hint 1 of step 2");
+
+    const started = descendants(Number(tmux("display-message", "-p", "-t", "app", "#{pane_pid}").trim()));
+    expect(started.length).toBeGreaterThan(0);
+    tmux("send-keys", "-t", "app", "q");
+    await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
+    expect(started.filter(alive)).toEqual([]);
+    expect(processesMentioning(course.repo)).toEqual([]);
+    expect(processesMentioning(root)).toEqual([]);
+    expect(traceDirs()).toEqual(tracesBefore);
+    expect(loadProgress(course.progressFile)).toMatchObject({ currentStep: "2", hintsSeen: { "2": 1 } });
+  }, 60_000);
+});

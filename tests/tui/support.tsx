@@ -1,0 +1,162 @@
+/**
+ * Driving the app in tests: a scripted runner whose runs the test advances check by check, a
+ * throwaway course (pages with hints, a progress file), and the app rendered with
+ * ink-testing-library at a fixed terminal size.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { render } from "ink-testing-library";
+import { expect, vi } from "vitest";
+import { REPO } from "../../bin/lib/build.mjs";
+import { STEPS } from "../../app/course/steps.js";
+import type { Finding } from "../../app/doctor/index.js";
+import { App, type AppServices } from "../../app/tui/app.js";
+import { loadMarkdown } from "../../app/tui/markdown.js";
+import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
+import { stripStyles } from "../../app/tui/theme.js";
+
+export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
+
+/** Two checks per step: "<step>.first" and "<step>.second". */
+export function checksFor(stepId: string): CheckInfo[] {
+  return [
+    { id: `${stepId}.first`, title: `first check of step ${stepId}` },
+    { id: `${stepId}.second`, title: `second check of step ${stepId}` },
+  ];
+}
+
+/** One run the test drives: `start`, then `report` each check, then `end`. */
+export class ScriptedRun {
+  readonly results: CheckResult[] = [];
+  aborted = false;
+  private resolve!: (results: CheckResult[]) => void;
+  readonly done = new Promise<CheckResult[]>((r) => (this.resolve = r));
+
+  constructor(
+    readonly stepId: string,
+    readonly options: RunOptions,
+  ) {
+    options.signal?.addEventListener("abort", () => {
+      this.aborted = true;
+      this.end();
+    });
+  }
+
+  start(index: number): void {
+    this.options.onStart?.(this.stepId, checksFor(this.stepId)[index] as CheckInfo);
+  }
+
+  report(index: number, status: CheckStatus, message?: string, durationMs = 250): void {
+    const result = { ...(checksFor(this.stepId)[index] as CheckInfo), step: this.stepId, status, message, durationMs };
+    this.results.push(result);
+    this.options.onResult?.(result);
+  }
+
+  end(): void {
+    this.resolve(this.results);
+  }
+}
+
+export class ScriptedRunner implements Runner {
+  readonly runs: ScriptedRun[] = [];
+
+  checksOf = (stepId: string): CheckInfo[] => checksFor(stepId);
+
+  runStep = (stepId: string, options: RunOptions): Promise<CheckResult[]> => {
+    const run = new ScriptedRun(stepId, options);
+    this.runs.push(run);
+    return run.done;
+  };
+
+  /** The latest run, once it has started. */
+  async latest(count = this.runs.length || 1): Promise<ScriptedRun> {
+    await vi.waitFor(() => expect(this.runs.length).toBeGreaterThanOrEqual(count));
+    return this.runs[count - 1] as ScriptedRun;
+  }
+}
+
+/** A course of its own: every step's page has a body naming the step and three hints. */
+export class Course {
+  readonly repo = mkdtempSync(join(tmpdir(), "workshop-tui-course-"));
+  readonly progressFile = join(this.repo, ".workshop", "progress.json");
+  readonly traceDir = join(this.repo, "traces");
+
+  constructor() {
+    mkdirSync(join(this.repo, "docs"));
+    mkdirSync(this.traceDir);
+    for (const step of STEPS) {
+      const hints = [1, 2, 3].map((n) => `### Hint ${n}\n\nHint ${n} of step ${step.id}: ${"think. ".repeat(n)}`).join("\n\n");
+      writeFileSync(join(this.repo, step.doc), `# ${step.title}\n\nThe page of step ${step.id}.\n\n## Tasks\n\n- write it\n- save it\n\n## Hints\n\n${hints}\n`);
+    }
+  }
+
+  /** A copy of the exercises, for a test that saves files in it. */
+  copyExercises(): string {
+    const dir = join(this.repo, "impl");
+    cpSync(join(REPO, "exercises"), dir, { recursive: true });
+    return dir;
+  }
+
+  saveProgress(progress: object): void {
+    mkdirSync(join(this.repo, ".workshop"), { recursive: true });
+    writeFileSync(this.progressFile, JSON.stringify(progress));
+  }
+
+  remove(): void {
+    rmSync(this.repo, { recursive: true, force: true });
+  }
+}
+
+export interface AppOptions {
+  course: Course;
+  runner?: Runner;
+  services?: Partial<AppServices>;
+  findings?: Finding[];
+  impl?: string;
+  instructor?: boolean;
+  columns?: number;
+  rows?: number;
+}
+
+/** Renders the app in a terminal of the given size; `screen()` is the last frame without colours. */
+export async function renderApp({ course, runner = new ScriptedRunner(), services, findings = [], impl, instructor, columns = 80, rows = 24 }: AppOptions) {
+  const app = render(
+    <App
+      repo={course.repo}
+      impl={impl ?? join(REPO, "exercises")}
+      solutions={join(REPO, "solutions")}
+      progressFile={course.progressFile}
+      traceDir={course.traceDir}
+      instructor={instructor}
+      services={{ runner, doctor: async () => findings, loadMarkdown, ...services }}
+    />,
+  );
+  // ink-testing-library's terminal is 100 columns and has no rows: give it a size, as a terminal
+  // does, and tell the app it changed.
+  const size = { columns, rows };
+  Object.defineProperty(app.stdout, "columns", { get: () => size.columns });
+  Object.defineProperty(app.stdout, "rows", { get: () => size.rows });
+  app.stdout.emit("resize");
+  const screen = () => stripStyles(app.lastFrame() ?? "");
+  await vi.waitFor(() => expect(screen().split("\n").length === rows - 1 || screen().includes("Make the terminal")).toBe(true));
+  return {
+    ...app,
+    screen,
+    /** Types keys one at a time, as a person would. */
+    async press(...keys: string[]) {
+      for (const key of keys) {
+        app.stdin.write(key);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    /** Waits until the screen shows `text`. */
+    async shows(text: string | RegExp) {
+      await vi.waitFor(() => expect(screen()).toMatch(text), { timeout: 3000 });
+    },
+    resize(columns: number, rows: number) {
+      Object.assign(size, { columns, rows });
+      app.stdout.emit("resize");
+    },
+  };
+}
