@@ -4,12 +4,22 @@
 // the files it was built from changes. Plain JavaScript so that it runs before anything is built.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository's root directory. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CACHE = join(REPO, "node_modules", ".cache", "container-workshop");
+const NODE_MODULES = join(REPO, "node_modules") + sep;
+const LOCKFILE = join(REPO, "package-lock.json");
+
+// npm packages are bundled too: Node resolves, reads and links every module file of a package on
+// its own, which for the app (Ink, React, marked: ~800 files) took longer than the rest of its
+// start (first screen ~2x later). Not bundled: a native addon, and a package Ink imports only in
+// its development mode, which is not installed.
+const UNBUNDLED_PACKAGES = ["koffi", "react-devtools-core"];
+// CommonJS packages inside an ES module bundle still call require(): every chunk gets one.
+const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from "node:module"; const require = __workshopCreateRequire(import.meta.url);';
 
 /**
  * @typedef {object} Program
@@ -81,7 +91,8 @@ export async function build(program) {
       format: "esm",
       platform: "node",
       target: `node${process.versions.node.split(".")[0]}`,
-      packages: "external",
+      external: UNBUNDLED_PACKAGES,
+      banner: { js: REQUIRE_BANNER },
       // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
       // the container CLI); a debugger or --enable-source-maps still finds it by its link.
       sourcemap: "linked",
@@ -98,7 +109,9 @@ export async function build(program) {
   const inputs = { [fileURLToPath(import.meta.url)]: stampOf(fileURLToPath(import.meta.url)) };
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = resolve(REPO, input);
-    inputs[file] = stampOf(file);
+    // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all.
+    const stamped = file.startsWith(NODE_MODULES) ? LOCKFILE : file;
+    inputs[stamped] = stampOf(stamped);
   }
   /** @type {Record<string, string>} */
   const files = {};
