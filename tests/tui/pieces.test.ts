@@ -1,0 +1,195 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { REPO } from "../../bin/lib/build.mjs";
+import { STEPS } from "../../app/course/steps.js";
+import { CheckRuns } from "../../app/tui/check-runs.js";
+import { plainStatus } from "../../app/tui/plain-status.js";
+import { extractFunctions, stepSolution } from "../../app/tui/solution.js";
+import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
+import { stripStyles } from "../../app/tui/theme.js";
+import { watchDirectory } from "../../app/tui/watch.js";
+import { wrapLines } from "../../app/tui/wrap.js";
+import { ScriptedRunner, checksFor } from "./support.js";
+
+const temp: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "workshop-tui-"));
+  temp.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of temp.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("traces", () => {
+  const call = (pid: number, name: string, extra: object = {}) => ({ time: 1000 + pid, pid, call: name, args: [], result: 0, ms: 0.1, ...extra });
+
+  it("keeps the calls in order, in blocks of one process, since every container's init is pid 1", () => {
+    const trace = groupTrace([call(10, "unshare"), call(1, "sethostname"), call(1, "mount"), call(10, "setns"), call(1, "execve")]);
+    expect(trace.blocks.map((b) => [b.pid, b.calls.map((c) => c.call)])).toEqual([
+      [10, ["unshare"]],
+      [1, ["sethostname", "mount"]],
+      [10, ["setns"]],
+      [1, ["execve"]],
+    ]);
+    expect(trace.calls).toBe(5);
+  });
+
+  it("reads a file being written: a torn last line is left for later, no file is no calls", () => {
+    const file = join(tempDir(), "trace.jsonl");
+    expect(readTrace(file).calls).toBe(0);
+    writeFileSync(file, `${JSON.stringify(call(7, "mount", { error: "EPERM", result: undefined }))}\n{"time":12`);
+    const trace = readTrace(file);
+    expect(trace.calls).toBe(1);
+    expect(trace.failed).toBe(1);
+  });
+
+  it("writes a call the way strace does, flags bare, strings quoted, digests cut", () => {
+    const digest = "48828536f35818efad96dd87442148a8d8e0c644f0971c4fde3197cc5aa43b31";
+    expect(formatCall({ time: 0, pid: 1, call: "mount", args: ["proc", `/images/${digest}/rootfs/proc`, null, "MS_NOSUID|MS_NODEV"], result: 0, ms: 0 })).toBe(
+      'mount("proc", "/images/48828536f358…/rootfs/proc", NULL, MS_NOSUID|MS_NODEV) = 0',
+    );
+    expect(formatCall({ time: 0, pid: 1, call: "pivot_root", args: [".", ".old"], error: "EBUSY", ms: 0 })).toBe('pivot_root(".", ".old") = -1 EBUSY');
+  });
+});
+
+describe("solutions", () => {
+  it("lists, for every step, functions that the exercises leave as TODOs of that step's page", () => {
+    for (const step of STEPS) {
+      const todos = step.modules.flatMap((m) => [...readFileSync(join(REPO, "exercises", m), "utf8").matchAll(/todo\(\d+, "(\w+)", "([^",]+)/g)]);
+      expect(todos.filter(([, , doc]) => doc === step.doc).map(([, name]) => name), step.id).toEqual(step.functions);
+    }
+  });
+
+  it("takes a step's functions from the reference, with the imports and the helpers they use, and no other step's", () => {
+    const [rootfs] = stepSolution(join(REPO, "solutions"), STEPS.find((s) => s.id === "3")!);
+    expect(rootfs?.file).toBe(join(REPO, "solutions", "rootfs.ts"));
+    const code = rootfs?.code ?? "";
+    for (const name of ["makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"]) expect(code).toContain(`export function ${name}(`);
+    expect(code).toContain("function ensureDir(");
+    expect(code).toContain("const DEVICES =");
+    expect(code).toContain('from "#native"');
+    expect(code).not.toContain("pivotRoot(rootfs");
+    expect(code).not.toContain("mountOverlay");
+  });
+
+  it("follows helpers through brackets in strings, comments and templates", () => {
+    const source = [
+      "import { x } from \"y\";",
+      "",
+      "// about a",
+      "export function a(): string {",
+      "  const s = \"}\"; // a } in a comment",
+      "  return `${helper(`{`)}` + s;",
+      "}",
+      "",
+      "function helper(v: string): string {",
+      "  /* { */ return v;",
+      "}",
+      "",
+      "function unused(): void {}",
+      "",
+      "export function b(): void {}",
+    ].join("\n");
+    expect(extractFunctions(source, ["a"])).toBe(
+      ['import { x } from "y";', "", "// about a\nexport function a(): string {\n  const s = \"}\"; // a } in a comment\n  return `${helper(`{`)}` + s;\n}", "", "function helper(v: string): string {\n  /* { */ return v;\n}"].join("\n"),
+    );
+  });
+});
+
+describe("wrapping", () => {
+  it("wraps to the width, continuation lines under the text of their list item", () => {
+    const lines = wrapLines("  * namespaceFlags: flags are bits, and one of them depends on the network mode", 30);
+    expect(lines).toEqual(["  * namespaceFlags: flags are", "    bits, and one of them", "    depends on the network", "    mode"]);
+    for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripStyles(line).length).toBeLessThanOrEqual(40);
+  });
+
+  it("cuts a table rather than folding it", () => {
+    expect(wrapLines(`│ ${"x".repeat(50)} │`, 20)).toEqual([`│ ${"x".repeat(17)}…`]);
+  });
+});
+
+describe("the plain status, without a terminal", () => {
+  it("lists the steps with their state and says how to run the checks", () => {
+    const text = plainStatus({ currentStep: "2", hintsSeen: {}, passed: { "1": ["1.first", "1.second"], "2": ["2.first"] } }, checksFor);
+    expect(text).toContain("container-workshop: 1 of 6 steps done");
+    expect(text).toMatch(/✓ 1 {2}Process creation +done/);
+    expect(text).toMatch(/◐ 2 {2}PID and UTS namespaces +1 of 2 checks passed/);
+    expect(text).toMatch(/○ 3 {2}Mount namespace and root directory +not started/);
+    expect(text).toMatch(/○ {4}pivot_root +not started/);
+    expect(text).toContain("sudo npx workshop check 2");
+  });
+});
+
+describe("runs of checks", () => {
+  it("runs one at a time: a new run cancels the one under way and starts once it has ended", async () => {
+    const runner = new ScriptedRunner();
+    const runs = new CheckRuns({ runner, traceDir: tempDir() });
+    const first = runs.start("1", "/impl");
+    const run1 = await runner.latest(1);
+    run1.start(0);
+    const second = runs.start("2", "/impl");
+    const third = runs.start("3", "/impl");
+    await first;
+    expect(run1.aborted).toBe(true);
+    const run3 = await runner.latest(2);
+    // The request in between was overtaken before it started.
+    expect(run3.stepId).toBe("3");
+    run3.report(0, "pass");
+    run3.end();
+    await Promise.all([second, third]);
+    expect(runs.snapshot().get("1")?.outcome).toBe("cancelled");
+    expect(runs.snapshot().get("2")).toBeUndefined();
+    expect(runs.snapshot().get("3")).toMatchObject({ outcome: "finished", running: [], results: [{ id: "3.first", status: "pass" }] });
+  });
+
+  it("reports code that does not compile without running the checks", async () => {
+    const runner = new ScriptedRunner();
+    const runs = new CheckRuns({ runner, traceDir: tempDir(), prepare: async () => 'process.ts:3:1: ERROR: Expected ";"' });
+    await runs.start("1", "/impl");
+    expect(runs.snapshot().get("1")).toMatchObject({ outcome: "compile-error", error: 'process.ts:3:1: ERROR: Expected ";"' });
+    expect(runner.runs).toHaveLength(0);
+  });
+
+  it("keeps only the last run's trace of a step", async () => {
+    const runner = new ScriptedRunner();
+    const traceDir = tempDir();
+    const runs = new CheckRuns({ runner, traceDir });
+    for (const n of [1, 2]) {
+      const done = runs.start("1", "/impl");
+      const run = await runner.latest(n);
+      writeFileSync(run.options.traceFile as string, "{}\n");
+      run.end();
+      await done;
+    }
+    expect(readdirSync(traceDir).map((f) => join(traceDir, f))).toEqual([runner.runs[1]?.options.traceFile]);
+  });
+
+  it("starts nothing once stopped", async () => {
+    const runner = new ScriptedRunner();
+    const runs = new CheckRuns({ runner, traceDir: tempDir() });
+    await runs.stop();
+    await runs.start("1", "/impl");
+    expect(runner.runs).toHaveLength(0);
+  });
+});
+
+describe("watching", () => {
+  it("reports a save once the writes have settled, naming the last file written", async () => {
+    const dir = tempDir();
+    const saves: string[] = [];
+    const stop = watchDirectory(dir, (file) => saves.push(file));
+    try {
+      writeFileSync(join(dir, ".process.ts.swp"), "x");
+      writeFileSync(join(dir, "process.ts"), "y");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(saves).toEqual([]);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(saves).toEqual(["process.ts"]);
+    } finally {
+      stop();
+    }
+  });
+});
