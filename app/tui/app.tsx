@@ -86,6 +86,9 @@ export function App(props: AppProps) {
         onFinished: (run) => {
           if (run.impl !== props.impl) return;
           const passed = run.results.filter((r) => r.status === "pass").map((r) => r.id);
+          // In the order of the step's checks, not the order they happened to finish in.
+          const order = services.runner.checksOf(run.stepId).map((c) => c.id);
+          passed.sort((a, b) => order.indexOf(a) - order.indexOf(b));
           updateProgress((p) => ({ ...p, passed: { ...p.passed, [run.stepId]: passed } }));
         },
       }),

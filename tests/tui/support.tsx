@@ -114,13 +114,15 @@ export interface AppOptions {
   services?: Partial<AppServices>;
   findings?: Finding[];
   impl?: string;
+  /** The container store root the checks use. */
+  root?: string;
   instructor?: boolean;
   columns?: number;
   rows?: number;
 }
 
 /** Renders the app in a terminal of the given size; `screen()` is the last frame without colours. */
-export async function renderApp({ course, runner = new ScriptedRunner(), services, findings = [], impl, instructor, columns = 80, rows = 24 }: AppOptions) {
+export async function renderApp({ course, runner = new ScriptedRunner(), services, findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
   const app = render(
     <App
       repo={course.repo}
@@ -128,6 +130,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), service
       solutions={join(REPO, "solutions")}
       progressFile={course.progressFile}
       traceDir={course.traceDir}
+      root={root}
       instructor={instructor}
       services={{ runner, doctor: async () => findings, loadMarkdown, ...services }}
     />,

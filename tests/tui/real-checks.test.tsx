@@ -1,0 +1,44 @@
+/** The app driving the real checks: containers started through the `container` CLI in sandboxes. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO } from "../../bin/lib/build.mjs";
+import { checksOf, runStep } from "../../app/checks/index.js";
+import { buildContainer } from "../../app/checks/prepare.js";
+import { loadProgress } from "../../app/course/progress.js";
+import { requireRoot } from "../helpers/requirements.js";
+import { Course, renderApp } from "./support.js";
+
+describe("the app with the real checks", () => {
+  let course: Course;
+  let root: string;
+  beforeAll(() => {
+    course = new Course();
+    root = mkdtempSync(join(tmpdir(), "workshop-tui-store-"));
+  });
+  afterAll(() => {
+    course.remove();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("shows step 1 passing with the reference solution, check by check", async (ctx) => {
+    requireRoot(ctx);
+    const app = await renderApp({ course, root, impl: join(REPO, "solutions"), runner: { checksOf, runStep }, services: { prepare: buildContainer }, columns: 120, rows: 40 });
+    await app.shows("Step 1 passes!");
+    const screen = app.screen();
+    for (const check of checksOf("1")) expect(screen).toMatch(new RegExp(`✓ ${check.title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    expect(loadProgress(course.progressFile).passed["1"]).toEqual(checksOf("1").map((c) => c.id));
+    app.unmount();
+  }, 90_000);
+
+  it("shows the pristine exercises as not started, not as failing", async (ctx) => {
+    requireRoot(ctx);
+    const app = await renderApp({ course, root, impl: join(REPO, "exercises"), runner: { checksOf, runStep }, services: { prepare: buildContainer }, columns: 120, rows: 40 });
+    await app.shows("Not started yet");
+    const screen = app.screen();
+    expect(screen).toContain("spawnInit() is still a TODO");
+    expect(screen).not.toContain("✗");
+    app.unmount();
+  }, 90_000);
+});
