@@ -16,9 +16,10 @@ export interface Parsed {
  * Parses options that stand before the positionals. With `stopAtPositional`, everything from the
  * first positional on is left alone, so `run IMAGE CMD --flag` passes --flag to CMD as Docker does.
  */
-export function parseOptions(args: string[], specs: OptionSpec[], command: string, stopAtPositional: boolean): Parsed {
+export function parseOptions(args: string[], specs: OptionSpec[], command: string, stopAtPositional: boolean, program = "container"): Parsed {
   const options = new Map<string, string[]>();
   const positionals: string[] = [];
+  const usage = [program, command].filter(Boolean).join(" ");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
@@ -35,11 +36,11 @@ export function parseOptions(args: string[], specs: OptionSpec[], command: strin
     }
     const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const spec = specs.find((s) => s.names.includes(name));
-    if (!spec) throw new UserError(`unknown option ${name} for \`container ${command}\``, `see \`container ${command} --help\``);
+    if (!spec) throw new UserError(`unknown option ${name} for \`${usage}\``, `see \`${usage} --help\``);
     let value = "true";
     if (spec.value) {
       const next = inline ?? args[++i];
-      if (next === undefined) throw new UserError(`option ${name} needs a value`, `see \`container ${command} --help\``);
+      if (next === undefined) throw new UserError(`option ${name} needs a value`, `see \`${usage} --help\``);
       value = next;
     }
     const key = spec.names[0]!;
