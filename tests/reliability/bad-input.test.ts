@@ -1,0 +1,130 @@
+// Every line of the table in docs/bad-input.md, run through the real CLI: the exact stderr, the
+// exit status, and nothing left behind. The page is the test's data, so the two cannot drift.
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { REPO } from "../../bin/lib/build.mjs";
+import { collect, CONTAINER, Workspace, type Result } from "../helpers/container.js";
+import { requireRoot } from "../helpers/requirements.js";
+import { storeSummary } from "../image/support.js";
+import { startPull } from "./host-cli.js";
+import { codeSpans, tableRows } from "./markdown-table.js";
+
+const PAGE = join(REPO, "docs/bad-input.md");
+const ws = new Workspace();
+const scratch: string[] = [];
+beforeAll(() => ws.pull());
+beforeEach((ctx) => requireRoot(ctx));
+afterEach(() => {
+  expect(ws.leftovers()).toEqual([]);
+  const store = storeSummary(ws.root);
+  expect([store.images.length, store.refs.length, store.tmp]).toEqual([1, 1, []]);
+});
+afterAll(() => {
+  ws.cleanUp();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The page's placeholders, as the test machine fills them in. */
+function fillIn(text: string): string {
+  return text
+    .replaceAll("IMAGE", ws.image)
+    .replaceAll("REGISTRY", inject("registryHost"))
+    .replaceAll("CWD", process.cwd())
+    .replaceAll("NCPU", String(availableParallelism()));
+}
+
+interface Row {
+  input: string;
+  argv: string[];
+  condition: string;
+  stderr: string[];
+  status: number;
+}
+
+function readRows(): Row[] {
+  return tableRows(readFileSync(PAGE, "utf8"), "## What you see").map(([input = "", seen = "", status = ""]) => {
+    const [command] = codeSpans(input);
+    if (!command) throw new Error(`no command in "${input}"`);
+    const [program, ...argv] = command.text.split(" ");
+    if (program !== "container") throw new Error(`"${command.text}" is not a container command`);
+    return {
+      input: command.text,
+      argv,
+      condition: input.slice(command.end).trim(),
+      stderr: seen.split("<br>").map((line) => codeSpans(line)[0]?.text ?? line),
+      status: Number(status),
+    };
+  });
+}
+
+/** The CLI as root, with the test image present: `pull` against the loopback registry, the rest in a sandbox. */
+function asUsual(argv: string[]): Promise<Result> {
+  return argv[0] === "pull" ? collect(startPull(ws.root, ...argv.slice(1))) : ws.run(argv);
+}
+
+/** The machines and users the page's conditions describe. */
+const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
+  "": asUsual,
+  "as a user other than root": async (argv) => {
+    // Build as root first: a build started by `nobody` could not be saved (the next condition).
+    await ws.run(["--help"]);
+    return collect(ws.spawn("setpriv", [...AS_NOBODY, process.execPath, CONTAINER, ...argv]));
+  },
+  "as a user other than root, with changes not built yet": (argv) => {
+    // A copy of the implementation no one has built: as after the learner saved a file.
+    const impl = mkdtempSync(join(tmpdir(), "workshop-unbuilt-"));
+    scratch.push(impl);
+    chmodSync(impl, 0o755);
+    cpSync(join(REPO, "solutions"), impl, { recursive: true });
+    return collect(ws.spawn("setpriv", [...AS_NOBODY, process.execPath, CONTAINER, ...argv], { impl }));
+  },
+  // The sandbox's own mount namespace gets an empty /sys/fs/cgroup: the host's is untouched.
+  "on a machine without cgroup controllers": (argv) => collect(ws.spawn("sh", ["-c", WITHOUT_CGROUPS, "sh", process.execPath, CONTAINER, ...argv])),
+};
+const AS_NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+const WITHOUT_CGROUPS = 'mount -t tmpfs no-cgroups /sys/fs/cgroup && exec "$@"';
+
+describe("docs/bad-input.md", () => {
+  const rows = readRows();
+
+  it("has a line for each kind of wrong input the issue lists", () => {
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    for (const condition of new Set(rows.map((r) => r.condition))) expect(Object.keys(CONDITIONS)).toContain(condition);
+  });
+
+  it.for(rows.map((row) => [`${row.input}${row.condition ? ` ${row.condition}` : ""}`, row] as const))("answers %s", async ([, row]) => {
+    const result = await CONDITIONS[row.condition]!(row.argv.map(fillIn));
+    const expected = row.stderr.map(fillIn);
+    // A hint follows its message, indented by two spaces; the page shows it without them.
+    const shown = expected.map((line, i) => (i > 0 && expected[i - 1]!.startsWith("container:") ? `  ${line}` : line));
+    expect(result.stderr).toBe(`${shown.join("\n")}\n`);
+    expect(result.status).toBe(row.status);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("a machine without cgroup controllers", () => {
+  it("runs without limits on a machine without cgroup controllers", async () => {
+    const result = await CONDITIONS["on a machine without cgroup controllers"]!(["run", ws.image, "echo", "ran"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("ran\n");
+    expect(result.status).toBe(0);
+  });
+});
+
+describe("the page's map of where each guarantee is tested", () => {
+  it("names test files and tests that exist", () => {
+    const rows = tableRows(readFileSync(PAGE, "utf8"), "## Where each guarantee is tested");
+    expect(rows.length).toBeGreaterThan(20);
+    for (const [guarantee, tests = ""] of rows) {
+      // In order: a `path.test.ts` names the file, each "quoted title" a test in it.
+      let source: string | undefined;
+      for (const [, path, title] of tests.matchAll(/`([^`]+\.test\.ts)`|"([^"]+)"/g)) {
+        if (path) source = readFileSync(join(REPO, "tests", path), "utf8");
+        else expect(source, `${guarantee}: "${title}" names no file`).toContain(title);
+      }
+    }
+  });
+});
