@@ -23,20 +23,23 @@ export interface CheckDef<T> {
   needs?: string[];
   /** Time limit of the probe this check is part of (default 10 s; the probe takes its checks' longest). */
   timeoutMs?: number;
-  /** `left`: what the run left behind that this check answers for (see Probe.blame). */
+  /** `left`: what the run left behind that this check answers for (see StepChecks.blame). */
   judge(seen: T, left: Leftover[]): Verdict;
 }
 
 export interface Probe<T> {
   run(context: ProbeContext): Promise<T>;
   checks: CheckDef<T>[];
-  /** The check to blame for each kind of leftover; the other kinds fail every check of the probe. */
-  blame?: Partial<Record<LeftoverKind, string>>;
 }
 
 export interface StepChecks {
   step: string;
   probes: Probe<never>[];
+  /**
+   * The check that answers for each kind of leftover, whichever probe left it (every probe runs
+   * the same cleanup code, so one check says it once). Other kinds fail every check of the probe.
+   */
+  blame?: Partial<Record<LeftoverKind, string>>;
   /** Images or other things the step's probes need in the store, made once before they start. */
   prepare?(root: string): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { findStep } from "../course/steps.js";
 import { describeError } from "../errors.js";
 import { cgroupBases, removeParent } from "./cgroup-tree.js";
 import { ensureCheckImage } from "./check-image.js";
-import { fail, type CheckDef, type Probe, type Verdict } from "./define.js";
+import { fail, type CheckDef, type Probe, type StepChecks, type Verdict } from "./define.js";
 import { buildContainer, implDirectory } from "./prepare.js";
 import { listLeftovers, ProbeContext, type Leftover, type ProbeSetup } from "./probe-context.js";
 import { stepChecks } from "./steps/index.js";
@@ -50,7 +50,7 @@ export async function runStep(stepId: string, options: RunOptions): Promise<Chec
       report({ ...info(stepId, check), step: stepId, status: setup.status, message: setup.message, durationMs: Date.now() - started });
     }
   } else {
-    await eachAtMost(CONCURRENCY, step.probes, options.signal, (p) => runProbe(stepId, p, setup, options, report));
+    await eachAtMost(CONCURRENCY, step.probes, options.signal, (p) => runProbe(step, p, setup, options, report));
   }
   return order.flatMap((id) => results.get(id) ?? []);
 }
@@ -75,7 +75,8 @@ async function prepare(stepId: string, impl: string, options: RunOptions): Promi
 
 type Outcome = { kind: "seen"; seen: never } | { kind: "timeout"; ms: number } | { kind: "aborted" } | { kind: "error"; error: unknown };
 
-async function runProbe(stepId: string, probe: Probe<never>, setup: ProbeSetup, options: RunOptions, report: (r: CheckResult) => void): Promise<void> {
+async function runProbe(step: StepChecks, probe: Probe<never>, setup: ProbeSetup, options: RunOptions, report: (r: CheckResult) => void): Promise<void> {
+  const stepId = step.step;
   for (const check of probe.checks) options.onStart?.(stepId, info(stepId, check));
   const started = Date.now();
   const limit = Math.max(...probe.checks.map((c) => c.timeoutMs ?? DEFAULT_TIMEOUT_MS));
@@ -97,7 +98,7 @@ async function runProbe(stepId: string, probe: Probe<never>, setup: ProbeSetup, 
   if (outcome.kind === "aborted" || options.signal?.aborted) return;
   const durationMs = Date.now() - started;
   for (const check of probe.checks) {
-    const mine = left.filter((l) => (probe.blame?.[l.kind] ?? check.name) === check.name);
+    const mine = left.filter((l) => (step.blame?.[l.kind] ?? check.name) === check.name);
     const verdict = judge(stepId, check, outcome, context?.stderr() ?? "", mine);
     report({ ...info(stepId, check), step: stepId, ...verdict, durationMs });
   }

@@ -55,6 +55,15 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     );
   });
 
+  it("a cgroup never removed: the cgroup-removed check fails, and only it", async () => {
+    const impl = mutant(impls, "cgroups.ts", [["    killAll(dir);\n    rmdirWhenEmpty(dir);\n", "    void dir;\n"]]);
+    const failed = await failures("4", impl);
+    expect(Object.keys(failed)).toEqual(["4.cgroup-removed"]);
+    expect(failed["4.cgroup-removed"]!.message).toMatch(
+      /^cgroup \/sys\/fs\/cgroup\/\S+\/[0-9a-f]{12}(, cgroup \S+ and 1 more)? stayed after the container exited \(the workshop removed (it|them)\): removeCgroup\(\) must kill what is left in it and rmdir it \(docs\/04-cgroups.md, Task 3\)$/,
+    );
+  });
+
   it("a volume also mounted on the host's side stays there: the nothing-left-mounted check fails", async () => {
     const impl = mutant(impls, "volumes.ts", [
       ['import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";', 'import { execFileSync } from "node:child_process";\nimport { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";'],

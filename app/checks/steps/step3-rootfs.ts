@@ -40,6 +40,7 @@ function precondition({ result, values }: Seen): Verdict | undefined {
 
 export const step3: StepChecks = {
   step: "3",
+  blame: { mount: "no-propagation" },
   probes: [
     probe({
       run: async (c): Promise<Seen> => {
@@ -48,7 +49,6 @@ export const step3: StepChecks = {
         const processes = ps.trim().split("\n").slice(1).filter(Boolean).map((line) => line.trim().split(/\s+/));
         return { result, values: keyValues(result.stdout), processes };
       },
-      blame: { mount: "no-propagation" },
       checks: [
         {
           name: "image-root",

@@ -53,6 +53,7 @@ function writtenLimits({ version, dirs }: Cgroup): WrittenLimits {
 
 export const step4: StepChecks = {
   step: "4",
+  blame: { cgroup: "cgroup-removed" },
   probes: [
     probe({
       // The container waits on its stdin while we read its cgroup from the host.
@@ -72,7 +73,6 @@ export const step4: StepChecks = {
         run.end();
         return { result: await run.done, ...seen };
       },
-      blame: { cgroup: "cgroup-removed" },
       checks: [
         {
           name: "limits",
@@ -116,7 +116,7 @@ export const step4: StepChecks = {
           title: "The cgroup is removed once the container exits",
           judge: (seen, left) =>
             left.length
-              ? fail(`after the container exited, ${listLeftovers(left)} was still there (the workshop removed it): removeCgroup() must kill what is left in it and rmdir it (${task("removeCgroup")})`)
+              ? fail(`${listLeftovers(left)} stayed after the container exited (the workshop removed ${left.length > 1 ? "them" : "it"}): removeCgroup() must kill what is left in it and rmdir it (${task("removeCgroup")})`)
               : (unexpectedExit(seen.result) ?? pass()),
         },
       ],

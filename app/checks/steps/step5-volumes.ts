@@ -31,6 +31,7 @@ function precondition({ result, values }: Seen): Verdict | undefined {
 
 export const step5: StepChecks = {
   step: "5",
+  blame: { mount: "nothing-left-mounted" },
   probes: [
     probe({
       run: async (c): Promise<Seen> => {
@@ -54,7 +55,6 @@ export const step5: StepChecks = {
         const lost = [rw, ro].filter((dir) => read(join(dir, "from-host")) !== FROM_HOST);
         return { result, values: keyValues(result.stdout), rw, written: read(join(rw, "from-container")), lost };
       },
-      blame: { mount: "nothing-left-mounted" },
       checks: [
         {
           name: "read-write",

@@ -49,6 +49,7 @@ function precondition({ result }: Seen): Verdict | undefined {
 
 export const step6: StepChecks = {
   step: "6",
+  blame: { interface: "veth-removed" },
   probes: [
     probe({
       run: async (c): Promise<Seen> => {
@@ -76,7 +77,6 @@ export const step6: StepChecks = {
           host: { interfaces: c.sandbox.interfaces(), forwarding: forwarding.trim(), nat: nat.trim(), bridgeAddress: bridgeAddress.trim() },
         };
       },
-      blame: { interface: "veth-removed" },
       checks: [
         {
           name: "eth0",
