@@ -115,7 +115,8 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
 }
 
 function CheckRow({ check, result, current, width }: { check: CheckInfo; result?: CheckResult; current: boolean; width: number }) {
-  const time = result ? formatDuration(result.durationMs) : "";
+  // A check that did not start took no time worth showing.
+  const time = result && result.status !== "not-started" ? formatDuration(result.durationMs) : "";
   const title = ellipsis(check.title, width - 3 - (time ? time.length + 1 : 0));
   const quiet = !result || result.status === "not-started";
   return (

@@ -44,7 +44,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   if (key.pageUp || input === "b") return scrollMain(ctx.offset - (ctx.mainRows - 1));
   if (key.home || input === "g") return scrollMain(0);
   if (key.end || input === "G") return scrollMain(ctx.maxScroll);
-  if (key.return && ui.focus === "steps") return ctx.open(STEPS[ui.cursor] as Step);
+  // Enter opens the step under the cursor from any pane: nothing to remember about focus.
+  if (key.return) return ctx.open(STEPS[ui.cursor] as Step);
   if (key.escape) return update({ view: "doc", cursor: STEPS.findIndex((s) => s.id === ui.openId) });
   switch (input) {
     case "?":

@@ -39,6 +39,11 @@ export function loadMarkdown(): Promise<RenderMarkdown> {
             emoji: false,
             codespan: chalk.yellow,
             code: chalk.yellow,
+            // One line per row, headings bold: a table takes the rows it has, not twice as many.
+            tableOptions: {
+              style: { head: ["bold"], border: ["gray"] },
+              chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+            },
           }),
           fixes(width, chalk),
         );

@@ -19,7 +19,7 @@ export function wrapLines(text: string, width: number, hanging?: number): string
 function wrapLine(line: string, width: number, hanging?: number): string[] {
   const plain = stripStyles(line);
   if (plain.length <= width) return [line];
-  if (TABLE_ROW.test(plain)) return [`${wrapAnsi(line, width - 1, { hard: true, trim: false }).split("\n")[0]}…`];
+  if (TABLE_ROW.test(plain)) return [`${wrapAnsi(line, width - 1, { hard: true, wordWrap: false, trim: false }).split("\n")[0]}…`];
   const match = HANGING.exec(plain);
   let indent = hanging ?? (match?.[1]?.length ?? 0) + (match?.[2]?.length ?? 0);
   if (indent > width / 2) indent = 0;
