@@ -1,7 +1,9 @@
 /**
- * The trace of a run, as the trace pane shows it: the system calls in the order they returned,
- * in blocks of consecutive calls by the same process. Blocks rather than one group per pid
- * because every container's init is pid 1 in its own PID namespace: a step's run starts several.
+ * The trace of a run, as the trace pane shows it: the system calls grouped per process, each
+ * process's calls in the order they returned, the processes in the order they first made one.
+ * A step's checks start several containers at once, and every container's init is pid 1 in a PID
+ * namespace of its own: pid 1's calls are therefore kept in runs of consecutive calls, one block
+ * each, where the runtimes' (unique host) pids each get one block.
  */
 import { readFileSync } from "node:fs";
 import type { TraceRecord } from "../../native/trace.js";
@@ -41,10 +43,17 @@ export function readTrace(file: string): Trace {
 
 export function groupTrace(records: TraceRecord[]): Trace {
   const blocks: TraceBlock[] = [];
+  const byPid = new Map<number, TraceBlock>();
+  let previous: TraceBlock | undefined;
   for (const record of records) {
-    const last = blocks.at(-1);
-    if (last?.pid === record.pid) last.calls.push(record);
-    else blocks.push({ pid: record.pid, calls: [record] });
+    let block = previous?.pid === record.pid ? previous : record.pid === 1 ? undefined : byPid.get(record.pid);
+    if (!block) {
+      block = { pid: record.pid, calls: [] };
+      blocks.push(block);
+      byPid.set(record.pid, block);
+    }
+    block.calls.push(record);
+    previous = block;
   }
   return {
     blocks,

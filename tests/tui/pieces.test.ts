@@ -26,15 +26,15 @@ afterEach(() => {
 describe("traces", () => {
   const call = (pid: number, name: string, extra: object = {}) => ({ time: 1000 + pid, pid, call: name, args: [], result: 0, ms: 0.1, ...extra });
 
-  it("keeps the calls in order, in blocks of one process, since every container's init is pid 1", () => {
-    const trace = groupTrace([call(10, "unshare"), call(1, "sethostname"), call(1, "mount"), call(10, "setns"), call(1, "execve")]);
+  it("groups the calls per process, pid 1 (every container's init) in runs of consecutive calls", () => {
+    const trace = groupTrace([call(10, "unshare"), call(11, "unshare"), call(1, "sethostname"), call(1, "mount"), call(10, "setns"), call(11, "setns"), call(1, "execve")]);
     expect(trace.blocks.map((b) => [b.pid, b.calls.map((c) => c.call)])).toEqual([
-      [10, ["unshare"]],
+      [10, ["unshare", "setns"]],
+      [11, ["unshare", "setns"]],
       [1, ["sethostname", "mount"]],
-      [10, ["setns"]],
       [1, ["execve"]],
     ]);
-    expect(trace.calls).toBe(5);
+    expect(trace.calls).toBe(7);
   });
 
   it("reads a file being written: a torn last line is left for later, no file is no calls", () => {
