@@ -1,0 +1,27 @@
+// `workshop hint STEP [N]`: the step page's hints, one at a time. Without N, the next one not yet
+// seen; which ones were seen is kept in .workshop/progress.json, shared with the app.
+import { readPage } from "../course/pages.js";
+import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
+import { UserError } from "../errors.js";
+import { stepArgument, type Workspace } from "./workshop-args.js";
+
+export function hintCommand(args: string[], { repo, out }: Workspace): number {
+  const [stepId, wanted, ...extra] = args;
+  const step = stepArgument(stepId, "hint STEP [N]");
+  if (extra.length) throw new UserError(`unexpected argument "${extra[0]}"`, "usage: workshop hint STEP [N]", 2);
+  const { hints } = readPage(repo, step.doc);
+  if (hints.length === 0) throw new UserError(`${step.doc} has no hints`, "read the page's Tasks section, or `workshop solution ${step.id}`");
+  const file = progressFile(repo);
+  const progress = loadProgress(file);
+  const seen = progress.hintsSeen[step.id] ?? 0;
+  let n = Math.min(seen + 1, hints.length);
+  if (wanted !== undefined) {
+    n = Number(wanted);
+    if (!Number.isInteger(n) || n < 1 || n > hints.length) throw new UserError(`step ${step.id} has hints 1 to ${hints.length}, not "${wanted}"`, `e.g. workshop hint ${step.id} 1`, 2);
+  }
+  out.write(`Hint ${n} of ${hints.length} for step ${step.id} (${step.title})\n\n${hints[n - 1]}\n\n`);
+  out.write(n < hints.length ? `Still stuck? workshop hint ${step.id}\n` : `That was the last hint. The reference code: workshop solution ${step.id}\n`);
+  progress.hintsSeen[step.id] = Math.max(seen, n);
+  saveProgress(file, progress);
+  return 0;
+}
