@@ -158,13 +158,14 @@ describe("the workshop app", () => {
     app.unmount();
   });
 
-  it("quits on q after stopping the checks under way", async () => {
+  it("quits on ctrl-c (or q) after stopping the checks under way", async () => {
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner });
     const run = await runner.latest();
     run.start(0);
-    await app.press("q");
+    await app.press("\u0003");
     expect(run.aborted).toBe(true);
+    await app.shows("Stopping the checks and cleaning up…");
     // Nothing else starts once quitting, even on a save or r.
     await app.press("r");
     expect(runner.runs).toHaveLength(1);
@@ -253,6 +254,18 @@ describe("the workshop app", () => {
       expect(lines.length).toBe(rows - 1);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
     }
+    app.unmount();
+  });
+
+  it("follows the terminal's size: a step column when wide, a strip in the header when narrow", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("╭─ Steps");
+    expect(app.screen()).toMatch(/│ ›[○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 1 Process creation/);
+    app.resize(80, 24);
+    await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23));
+    expect(app.screen()).not.toContain("╭─ Steps");
+    expect(app.screen().split("\n")[0]).toMatch(/^ [○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]1 ○2 ○3 ○4 ○5 ○6 bonus ○ ○ ○/);
+    for (const line of app.screen().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     app.unmount();
   });
 
