@@ -3,8 +3,7 @@
  * several times at once (each would otherwise build it anew). A file that does not compile is
  * reported in the compiler's words.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UserError } from "../errors.js";
 import { REPO } from "./repo.js";
@@ -30,9 +29,7 @@ export async function buildContainer(implDir: string): Promise<string | undefine
 
 /** The directory an --impl choice names (exercises, solutions, or a path), checked as bin/container checks it. */
 export async function implDirectory(impl: string): Promise<string> {
-  const { IMPL_MODULES } = await load<Launch>("launch.mjs");
-  const dir = impl === "exercises" || impl === "solutions" ? join(REPO, impl) : resolve(impl);
-  const missing = IMPL_MODULES.filter((m) => !existsSync(join(dir, `${m}.ts`)));
+  const { dir, missing } = (await load<Launch>("launch.mjs")).implDirectory(impl);
   if (missing.length) {
     throw new UserError(
       `--impl ${impl}: ${dir} is not an implementation directory (missing ${missing.map((m) => `${m}.ts`).join(", ")})`,

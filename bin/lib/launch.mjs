@@ -20,12 +20,21 @@ export function chooseImpl(argv) {
     else if (arg.startsWith("--impl=")) choice = arg.slice("--impl=".length);
     else if (["--root", "--trace"].includes(arg)) i++;
   }
-  const dir = choice === "exercises" || choice === "solutions" ? join(REPO, choice) : resolve(choice);
-  const missing = IMPL_MODULES.filter((m) => !existsSync(join(dir, `${m}.ts`)));
+  const { dir, missing } = implDirectory(choice);
   if (missing.length) {
     fail(`--impl ${choice}: ${dir} is not an implementation directory (missing ${missing.map((m) => `${m}.ts`).join(", ")})`, "use exercises, solutions, or a copy of one of them");
   }
   return dir;
+}
+
+/**
+ * The directory an --impl choice names ("exercises", "solutions", or a path), and the modules of
+ * an implementation it lacks.
+ * @param {string} choice
+ */
+export function implDirectory(choice) {
+  const dir = choice === "exercises" || choice === "solutions" ? join(REPO, choice) : resolve(choice);
+  return { dir, missing: IMPL_MODULES.filter((m) => !existsSync(join(dir, `${m}.ts`))) };
 }
 
 /**
