@@ -31,17 +31,17 @@ export async function benchApp(ctx: BenchContext, memory: Figure[]): Promise<Par
   tmux.start();
   const { rounds, warmup } = roundsFor(ctx, 10, 3, 1);
   ctx.log(`App: ${rounds} rounds after ${warmup} warm-up, interleaved with a bare Ink app and a bare Node program`);
-  const notes = new Set<string>();
+  let plainOutput: string | undefined;
   const samples = await interleave(
     {
-      app: () => tmux.timeFirstScreen([process.execPath, workshop], { quit: "q", onPlainOutput: (text) => notes.add(notYetTheApp(text)) }),
+      app: () => tmux.timeFirstScreen([process.execPath, workshop], { quit: "q", onPlainOutput: (text) => (plainOutput ??= text) }),
       ink: () => tmux.timeFirstScreen([process.execPath, ctx.programs.inkFloor]),
       node: () => tmux.timeFirstScreen([process.execPath, "-e", NODE_FLOOR]),
     },
     { rounds, warmup, onRound: (done, total) => process.stderr.write(`\r  app: round ${done}/${total} `) },
   );
   process.stderr.write("\n");
-  if (notes.size) return { title, method, figures: memory, notes: [...notes] };
+  if (plainOutput !== undefined) return { title, method, figures: memory, notes: [notYetTheApp(plainOutput)] };
   const value = summarise(samples.app);
   return {
     title,

@@ -4,6 +4,7 @@
 import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { checksOf, runStep, type CheckResult } from "../app/checks/index.js";
+import { buildContainer } from "../app/checks/prepare.js";
 import { STEPS, type Step } from "../app/course/steps.js";
 import { roundsFor, type BenchContext } from "./context.js";
 import { interleave } from "./interleave.js";
@@ -24,12 +25,19 @@ export async function benchFeedback(ctx: BenchContext): Promise<PartResult> {
 
   const figures: Figure[] = [];
   const notes: string[] = [];
+  // Of each measured save of the reference: the whole wait, and the re-bundling part of it.
+  const bundling: { total: number; bundle: number }[] = [];
   for (const step of steps) {
     const unexpected = new Set<string>();
+    let round = 0;
     const samples = await interleave(
       {
-        reference: () => timeSave(step, reference, root, (r) => r.status !== "pass" && unexpected.add(`${r.id}: ${r.status}`)),
-        exercises: () => timeSave(step, pristine, root),
+        reference: async () => {
+          const save = await timeSave(step, reference, root, (r) => r.status !== "pass" && unexpected.add(`${r.id}: ${r.status}`));
+          if (round++ >= warmup) bundling.push(save);
+          return save.total;
+        },
+        exercises: async () => (await timeSave(step, pristine, root)).total,
       },
       { rounds, warmup, onRound: (done, total) => process.stderr.write(`\r  feedback, step ${step.id}: round ${done}/${total} `) },
     );
@@ -45,6 +53,13 @@ export async function benchFeedback(ctx: BenchContext): Promise<PartResult> {
     figures.push({ name: `step ${step.id}: save → last check, exercises`, unit: "ms", value: summarise(samples.exercises), ratios: [] });
     if (unexpected.size) notes.push(`step ${step.id}: the reference did not pass ${[...unexpected].join(", ")}: its time is not that of a passing run`);
   }
+  const total = bundling.map((b) => b.total);
+  figures.push({
+    name: "of a save with the reference (all steps): re-bundling the implementation",
+    unit: "ms",
+    value: summarise(bundling.map((b) => b.bundle)),
+    ratios: [{ against: "the whole save → last check", ratio: summarise(pairedRatios(bundling.map((b) => b.bundle), total)) }],
+  });
   const without = STEPS.filter((s) => !hasChecks(s)).map((s) => s.id);
   if (without.length) notes.push(`steps without checks yet, not measured: ${without.join(", ")}`);
   return {
@@ -66,11 +81,17 @@ function hasChecks(step: Step): boolean {
   }
 }
 
-/** Saves the step's first module (a new line, so its size and mtime change) and times its checks. */
-async function timeSave(step: Step, impl: string, root: string, onResult?: (result: CheckResult) => void): Promise<number> {
+/**
+ * Saves the step's first module (a new line, so its size and mtime change) and times its checks:
+ * the whole wait, and the re-bundling that runStep would otherwise begin with.
+ */
+async function timeSave(step: Step, impl: string, root: string, onResult?: (result: CheckResult) => void): Promise<{ total: number; bundle: number }> {
   const start = performance.now();
   let last = start;
   appendFileSync(join(impl, step.modules[0]!), `// saved by the benchmark at ${Date.now()}\n`);
+  const compileError = await buildContainer(impl);
+  if (compileError) throw new Error(`${impl} does not compile: ${compileError}`);
+  const bundle = performance.now() - start;
   await runStep(step.id, {
     impl,
     root,
@@ -79,7 +100,7 @@ async function timeSave(step: Step, impl: string, root: string, onResult?: (resu
       onResult?.(result);
     },
   });
-  return last - start;
+  return { total: last - start, bundle };
 }
 
 /** A copy of an implementation directory in the run's work directory; its bundles go with it. */

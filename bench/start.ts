@@ -33,7 +33,7 @@ export async function benchContainers(ctx: BenchContext): Promise<{ start: PartR
     removeCgroupEverywhere(cgroupParent);
     removeCgroupEverywhere(runcCgroup);
   });
-  const { rounds, warmup } = roundsFor(ctx, 25, 6, 3);
+  const { rounds, warmup } = roundsFor(ctx, 40, 8, 3);
   const config: StartRunnerConfig = {
     rounds,
     warmup,
