@@ -54,7 +54,7 @@ export function App(props: AppProps) {
   const { services } = props;
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
-  const [progress, updateProgress, latestProgress] = useProgress(props.progressFile);
+  const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(props.progressFile);
   const [ui, update, latestUi] = useUi(() => {
     const openId = findStep(progress.currentStep)?.id ?? "1";
     return {
@@ -137,7 +137,15 @@ export function App(props: AppProps) {
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
   const reference = run !== undefined && run.impl !== props.impl;
   const checkRows = checkPaneRows(
-    { step, checks: services.runner.checksOf(step.id), run, reference, next: next(step.id), findings: findings ?? [], trigger: ui.trigger },
+    {
+      step,
+      checks: services.runner.checksOf(step.id),
+      run,
+      reference,
+      next: next(step.id),
+      findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],
+      trigger: ui.trigger,
+    },
     rightWidth - 4,
   );
   const { mainHeight, checksHeight } = layout(columns, rows, checkRows.length);

@@ -108,7 +108,8 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
   }
   if (passed === total && total > 0) {
     const next = model.next && !model.reference ? ` Press n for ${model.next.bonus ? model.next.title.replace(/^Bonus: /, "bonus: ") : `step ${model.next.number}`}.` : "";
-    return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${symbol.pass} ${capitalize(name)} passes! (${took})${next}`, width)}</Text>;
+    const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
+    return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${symbol.pass} ${says} (${took})${next}`, width)}</Text>;
   }
   if (passed === 0) return <Text color={color.dim} wrap="truncate">{`${symbol.notStarted} Not started yet: write the first TODO below, then save.`}</Text>;
   return <Text color={color.warn} wrap="truncate">{`${symbol.partial} ${passed} of ${total} pass; the rest are not started · ${took}`}</Text>;

@@ -140,6 +140,17 @@ describe("the workshop app", () => {
     app.unmount();
   });
 
+  it("carries on when the progress cannot be saved, and says so", async () => {
+    // A file where the .workshop directory should be: nothing can be written under it.
+    writeFileSync(join(course.repo, ".workshop"), "");
+    const app = await renderApp({ course });
+    await app.shows("The page of step 1.");
+    await app.press("h");
+    await app.shows("Hint 1 of step 1");
+    expect(app.screen()).toContain("! your progress is not saved:");
+    app.unmount();
+  });
+
   it("shows what blocks the course instead of running checks that cannot work", async () => {
     const runner = new ScriptedRunner();
     const app = await renderApp({
