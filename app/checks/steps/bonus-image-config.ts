@@ -55,10 +55,13 @@ export const imageConfigChecks: StepChecks = {
       ],
     }),
     probe({
-      run: async (c) => ({
-        plain: await c.container(["run", "--net", "none", CONFIG_IMAGES.entrypoint.ref]),
-        withArgs: await c.container(["run", "--net", "none", CONFIG_IMAGES.entrypoint.ref, "one", "two"]),
-      }),
+      run: async (c) => {
+        const [plain, withArgs] = await Promise.all([
+          c.container(["run", "--net", "none", CONFIG_IMAGES.entrypoint.ref]),
+          c.container(["run", "--net", "none", CONFIG_IMAGES.entrypoint.ref, "one", "two"]),
+        ]);
+        return { plain, withArgs };
+      },
       checks: [
         {
           name: "entrypoint",

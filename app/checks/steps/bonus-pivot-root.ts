@@ -58,7 +58,10 @@ export const pivotRootChecks: StepChecks = {
   step: "pivot-root",
   probes: [
     probe({
-      run: async (c) => ({ pivot: await look(c, true), chroot: await look(c, false) }),
+      run: async (c) => {
+        const [pivot, chroot] = await Promise.all([look(c, true), look(c, false)]);
+        return { pivot, chroot };
+      },
       checks: [
         {
           name: "rootfs",
