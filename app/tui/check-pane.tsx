@@ -37,17 +37,15 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
     wrapLines(message, width - indent).forEach((line, i) => text(`${key}-${i}`, `${" ".repeat(indent)}${line}`, props));
 
   const blocking = model.findings.filter((f) => f.severity === "fail");
+  const run = model.run;
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${symbol.fail} ${describeFinding(f)}`, 0, { color: color.fail }));
-    return rows;
-  }
-
-  rows.push(<StatusLine key="status" model={model} width={width} />);
-  const run = model.run;
-  if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
+  } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
+    rows.push(<StatusLine key="status" model={model} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
   } else {
+    rows.push(<StatusLine key="status" model={model} width={width} />);
     const firstTodo = run?.results.find((r) => r.status === "not-started");
     for (const check of model.checks) {
       const result = run?.results.find((r) => r.id === check.id);

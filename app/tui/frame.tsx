@@ -46,7 +46,7 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
           {" INSTRUCTOR "}
         </Text>
       ) : (
-        <Text color={color.dim}>{watching ? `watching ${shownPath(repo, watching)}/ ` : ""}</Text>
+        <Text color={color.dim}>{watching ? `  watching ${shownPath(repo, watching)}/ ` : ""}</Text>
       )}
     </Box>
   );
