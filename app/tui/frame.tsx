@@ -26,7 +26,7 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
   const bonus = STEPS.filter((s) => s.bonus && standings.get(s.id)?.state === "done").length;
   const bar = required.map((s) => (standings.get(s.id)?.state === "done" ? "▰" : "▱")).join("");
   return (
-    <Box width={width}>
+    <Box width={width} height={1} overflow="hidden">
       <Box flexGrow={1}>
         <Text wrap="truncate">
           {strip ? (
@@ -46,7 +46,9 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
           {" INSTRUCTOR "}
         </Text>
       ) : (
-        <Text color={color.dim}>{watching ? `  watching ${shownPath(repo, watching)}/ ` : ""}</Text>
+        <Text color={color.dim} wrap="truncate">
+          {watching && width >= 80 ? `  watching ${shownPath(repo, watching)}/ ` : ""}
+        </Text>
       )}
     </Box>
   );

@@ -253,7 +253,7 @@ describe("the workshop app", () => {
     [60, 16],
   ])("fits a %i×%i terminal, one row to spare", async (columns, rows) => {
     const runner = new ScriptedRunner();
-    const app = await renderApp({ course, runner, columns, rows });
+    const app = await renderApp({ course, runner, columns, rows, services: { watch: () => () => undefined } });
     const run = await runner.latest();
     run.report(0, "fail", "a long reason that has to wrap onto more than one line of the checks pane, ".repeat(3));
     run.report(1, "pass");
@@ -264,6 +264,9 @@ describe("the workshop app", () => {
       const lines = app.screen().split("\n");
       expect(lines.length).toBe(rows - 1);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+      // The header, a pane's top border right under it, the footer of keys at the bottom.
+      expect(lines[1]).toMatch(/^[╭┏]─/);
+      expect(lines.at(-1)).toContain("q quit");
     }
     app.unmount();
   });
