@@ -41,8 +41,7 @@ export function mutantsWorkspace(label: string): { root: string; impls: string }
  * there (so that a change to the reference cannot quietly turn the mutant into the reference).
  */
 export function mutant(parent: string, module: string, edits: [before: string, after: string][]): string {
-  const dir = mkdtempSync(join(parent, `mutant-${module.replace(".ts", "")}-`));
-  cpSync(join(REPO, "solutions"), dir, { recursive: true });
+  const dir = copyOfSolutions(parent, `mutant-${module.replace(".ts", "")}`);
   const file = join(dir, module);
   let source = readFileSync(file, "utf8");
   for (const [before, after] of edits) {
@@ -50,6 +49,19 @@ export function mutant(parent: string, module: string, edits: [before: string, a
     source = source.replace(before, after);
   }
   writeFileSync(file, source);
+  return dir;
+}
+
+/** A copy of solutions/ with `modules` back to the pristine exercises' TODOs: a runtime in progress. */
+export function inProgress(parent: string, ...modules: string[]): string {
+  const dir = copyOfSolutions(parent, "in-progress");
+  for (const file of ["todo.ts", ...modules.map((m) => `${m}.ts`)]) cpSync(join(REPO, "exercises", file), join(dir, file));
+  return dir;
+}
+
+function copyOfSolutions(parent: string, label: string): string {
+  const dir = mkdtempSync(join(parent, `${label}-`));
+  cpSync(join(REPO, "solutions"), dir, { recursive: true });
   return dir;
 }
 

@@ -1,0 +1,50 @@
+// A runtime in progress: the steps written pass, and the steps not written yet read as "not
+// started", with the reason, rather than as failures.
+import { describe, expect, it } from "vitest";
+import { runStep } from "../../app/checks/index.js";
+import { inProgress, mutant, mutantsWorkspace } from "./support.js";
+
+const { root, impls } = mutantsWorkspace("progress");
+
+/** status: message, for each check of the step. */
+async function statuses(step: string, impl: string): Promise<string[]> {
+  return (await runStep(step, { impl, root })).map((r) => `${r.status}: ${r.message ?? ""}`);
+}
+
+describe.concurrent("a runtime in progress", () => {
+  it("with steps 1 and 2 written, step 2 passes and steps 3 and 5 are not started: the root never changed", async () => {
+    const impl = inProgress(impls, "rootfs", "cgroups", "volumes", "network", "image-config");
+    const [two, three, five] = await Promise.all([statuses("2", impl), statuses("3", impl), statuses("5", impl)]);
+    expect(new Set(two)).toEqual(new Set(["pass: "]));
+    expect(new Set(three)).toEqual(new Set(["not-started: the container still sees the host's files, so its root never changed: changeRoot() is still to write (docs/03-rootfs.md, Task 5)"]));
+    expect(new Set(five)).toEqual(new Set(["not-started: the container still sees the host's files, so its root never changed: step 3 comes first (docs/03-rootfs.md, Task 5)"]));
+  });
+
+  it("with steps 1 to 3 written, step 3 passes and the others say which function they are waiting for", async () => {
+    const impl = inProgress(impls, "cgroups", "volumes", "network", "image-config");
+    const [three, four, five, six, config] = await Promise.all(["3", "4", "5", "6", "image-config"].map((step) => statuses(step, impl)));
+    expect(new Set(three)).toEqual(new Set(["pass: "]));
+    expect(new Set(four)).toEqual(new Set(["not-started: step 4 is not done yet (createCgroup): running without resource limits"]));
+    expect(new Set(five)).toEqual(new Set(["not-started: step 5 is not done yet: mountVolumes() is still a TODO, so -v cannot work"]));
+    expect(new Set(six)).toEqual(new Set(["not-started: step 6 is not done yet (setupBridge): the container has no network"]));
+    expect(new Set(config)).toEqual(new Set(["not-started: the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh"]));
+  });
+
+  it("with step 4's cgroup made but the process never moved in, the limits pass and the rest waits for addProcess", async () => {
+    const impl = mutant(impls, "cgroups.ts", [
+      [
+        '  for (const dir of uniqueDirs(cgroup)) writeFileSync(join(dir, "cgroup.procs"), String(pid));',
+        '  void cgroup, pid;\n  throw Object.assign(new Error("todo"), { name: "NotImplemented", step: 4, func: "addProcess", doc: "docs/04-cgroups.md, Task 2" });',
+      ],
+    ]);
+    const results = await runStep("4", { impl, root });
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ["4.limits", "pass"],
+      ["4.in-cgroup", "not-started"],
+      ["4.cgroup-removed", "not-started"],
+      ["4.memory-enforced", "not-started"],
+      ["4.pids-enforced", "not-started"],
+    ]);
+    expect(results[1]!.message).toBe("step 4 is not done yet (addProcess): running without resource limits");
+  });
+});
