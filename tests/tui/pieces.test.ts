@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -177,17 +177,54 @@ describe("runs of checks", () => {
 });
 
 describe("watching", () => {
-  it("reports a save once the writes have settled, naming the last file written", async () => {
+  const settled = () => new Promise((r) => setTimeout(r, 450));
+
+  it("reports a save once the writes have settled, naming the file saved", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "process.ts"), "x");
+    const saves: string[] = [];
+    const stop = watchDirectory(dir, (file) => saves.push(file));
+    try {
+      writeFileSync(join(dir, "process.ts"), "y");
+      writeFileSync(join(dir, "process.ts"), "z");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(saves).toEqual([]);
+      await settled();
+      expect(saves).toEqual(["process.ts"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("keeps seeing saves made by renaming a new file over the old one, as vim and JetBrains editors do", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "rootfs.ts"), "v0");
+    const saves: string[] = [];
+    const stop = watchDirectory(dir, (file) => saves.push(file));
+    try {
+      for (const version of ["v1", "v2", "v3"]) {
+        writeFileSync(join(dir, ".rootfs.ts.swp"), version);
+        renameSync(join(dir, ".rootfs.ts.swp"), join(dir, "rootfs.ts"));
+        await settled();
+      }
+      writeFileSync(join(dir, "rootfs.ts"), "in place");
+      await settled();
+      expect(saves).toEqual(["rootfs.ts", "rootfs.ts", "rootfs.ts", "rootfs.ts"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("sees files in directories made after it started", async () => {
     const dir = tempDir();
     const saves: string[] = [];
     const stop = watchDirectory(dir, (file) => saves.push(file));
     try {
-      writeFileSync(join(dir, ".process.ts.swp"), "x");
-      writeFileSync(join(dir, "process.ts"), "y");
-      await new Promise((r) => setTimeout(r, 50));
-      expect(saves).toEqual([]);
-      await new Promise((r) => setTimeout(r, 400));
-      expect(saves).toEqual(["process.ts"]);
+      mkdirSync(join(dir, "helpers"));
+      await settled();
+      writeFileSync(join(dir, "helpers", "mounts.ts"), "export {}");
+      await settled();
+      expect(saves).toEqual([join("helpers", "mounts.ts")]);
     } finally {
       stop();
     }
