@@ -33,8 +33,8 @@ export class Cleanup {
 
 /**
  * Removes the cgroup `name` (a path relative to each hierarchy's root, deepest first) from every
- * cgroup hierarchy mounted here: runc creates its cgroups in all the v1 hierarchies, not only the
- * three controllers `container` uses. A cgroup that still has processes cannot go: that throws.
+ * cgroup hierarchy mounted here, where app/checks/cgroup-tree.ts knows only the three controllers
+ * `container` uses. A cgroup that still has processes cannot go: that throws.
  */
 export function removeCgroupEverywhere(name: string): void {
   const busy: string[] = [];

@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { removeParent } from "../app/checks/cgroup-tree.js";
 import { buildBusyboxLayout } from "../app/image/busybox-image.js";
 import { ImageStore, type ImageRecord } from "../app/image/store.js";
 import { sandboxed } from "../app/sandbox/sandbox.js";
@@ -29,10 +30,9 @@ export async function benchContainers(ctx: BenchContext): Promise<{ start: PartR
   const image = await importBusybox(ctx);
   const cgroupParent = `workshop-bench-${process.pid}`;
   const runcCgroup = `workshop-bench-${process.pid}-runc`;
-  ctx.cleanup.defer(`remove cgroups ${cgroupParent}, ${runcCgroup}`, () => {
-    removeCgroupEverywhere(cgroupParent);
-    removeCgroupEverywhere(runcCgroup);
-  });
+  ctx.cleanup.defer(`remove the containers' cgroup parent ${cgroupParent}`, () => removeParent(cgroupParent));
+  // runc puts a container in every hierarchy mounted (v1), not only memory, cpu and pids.
+  ctx.cleanup.defer(`remove runc's cgroups ${runcCgroup}`, () => removeCgroupEverywhere(runcCgroup));
   const { rounds, warmup } = roundsFor(ctx, 40, 8, 3);
   const config: StartRunnerConfig = {
     rounds,
