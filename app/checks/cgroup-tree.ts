@@ -74,13 +74,14 @@ export async function removeParent(parent: string): Promise<void> {
     for (const name of subdirs(dir)) remove(join(dir, name));
     rmdirSync(dir);
   };
+  const deadline = Date.now() + 5000;
   for (const dir of parentDirs(parent)) {
-    // A killed process leaves its cgroup a moment after it died: retry while it is busy.
-    for (let attempt = 0; existsSync(dir); attempt++) {
+    // A killed process leaves its cgroup a moment after it died (longer on a busy machine): retry while it is busy.
+    while (existsSync(dir)) {
       try {
         remove(dir);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EBUSY" || attempt > 100) throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EBUSY" || Date.now() > deadline) throw error;
         await sleep(10);
       }
     }

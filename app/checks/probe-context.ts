@@ -46,7 +46,7 @@ export function listLeftovers(left: Leftover[]): string {
 }
 
 /** Thrown into a probe that goes on starting containers after its time is up. */
-export class ProbeStopped extends Error {
+class ProbeStopped extends Error {
   override name = "ProbeStopped";
 }
 
@@ -125,9 +125,9 @@ export class ProbeContext {
     return new StateStore(this.root).list();
   }
 
-  /** The check image's root filesystem, on the host. */
+  /** The check image's root filesystem, on the host (by its path in the shared store, which outlives the probe). */
   imageRootfs(): string {
-    const image = new ImageStore(this.root).resolve(this.image);
+    const image = new ImageStore(this.setup.storeRoot).resolve(this.image);
     if (!image) throw new Error(`${this.image} is not in ${this.setup.storeRoot}`);
     return image.rootfs;
   }

@@ -6,6 +6,8 @@ import { mutant, mutantsWorkspace, processesRunning } from "./support.js";
 
 const { root, impls } = mutantsWorkspace("hang");
 
+// How long the helper would sleep: a number no other test run uses, to find it by.
+const HELPER = `987.${process.pid}`;
 const TIMED_OUT = "timed out after 10s: the run did not finish, so the workshop killed it and everything it started";
 
 describe.concurrent("a hanging implementation", () => {
@@ -42,7 +44,7 @@ describe.concurrent("a hanging implementation", () => {
         "  const [name] = argv;",
         [
           "  // Mistake: starts a helper in the background, then waits for it forever.",
-          '  spawn("sleep", ["987"], { detached: true, stdio: "ignore" }).unref();',
+          `  spawn("sleep", ["${HELPER}"], { detached: true, stdio: "ignore" }).unref();`,
           "  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);",
           "  const [name] = argv;",
         ].join("\n"),
@@ -51,6 +53,6 @@ describe.concurrent("a hanging implementation", () => {
     const results = await runStep("3", { impl, root });
     expect(results).toHaveLength(7);
     for (const result of results) expect(result).toMatchObject({ status: "fail", message: TIMED_OUT });
-    expect(processesRunning("sleep 987")).toEqual([]);
+    expect(processesRunning(`sleep ${HELPER}`)).toEqual([]);
   });
 });

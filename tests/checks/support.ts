@@ -65,14 +65,19 @@ function copyOfSolutions(parent: string, label: string): string {
   return dir;
 }
 
-/** What the checks run by this process left: cgroup parents, per-check store roots, mounts. */
+/** What the checks run by this process left: cgroup parents, per-check store roots, mount points in the images, mounts. */
 export function leftoversOf(root: string, mountsBefore: string[]): string[] {
   const prefix = `workshop-check-${process.pid}-`;
   const cgroups = cgroupBases().flatMap((base) => readdirSync(base).filter((name) => name.startsWith(prefix)).map((name) => join(base, name)));
-  const checks = join(root, "checks");
-  const roots = existsSync(checks) ? readdirSync(checks).map((name) => join(checks, name)) : [];
+  const roots = list(join(root, "checks")).map((name) => join(root, "checks", name));
+  const images = list(join(root, "images")).map((hex) => join(root, "images", hex, "rootfs"));
+  const mountPoints = images.flatMap((rootfs) => list(rootfs).filter((name) => name.startsWith("workshop-check-")).map((name) => join(rootfs, name)));
   const mounts = mountTable().filter((line) => !mountsBefore.includes(line));
-  return [...cgroups, ...roots, ...mounts];
+  return [...cgroups, ...roots, ...mountPoints, ...mounts];
+}
+
+function list(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 /** This process's mount table, a mount a line. */
