@@ -47,10 +47,19 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   ]);
   applyColorPreference();
   const traceDir = mkdtempSync(join(tmpdir(), "workshop-trace-"));
+  const removeTraces = () => rmSync(traceDir, { recursive: true, force: true });
+  process.on("exit", removeTraces);
+  // A closed terminal (SIGHUP: the window, the SSH connection) still lets the app stop its
+  // checks and clean up; drawing then fails with EIO, which is no reason to crash.
   const quit = new AbortController();
   const onSignal = () => quit.abort();
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const signal of signals) process.on(signal, onSignal);
+  const terminalGone = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EIO" && error.code !== "EPIPE") throw error;
+  };
+  process.stdout.on("error", terminalGone);
+  process.stdin.on("error", terminalGone);
   process.stdout.write(ENTER_SCREEN);
   try {
     const app = render(
@@ -75,9 +84,10 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     );
     await app.waitUntilExit();
   } finally {
-    process.stdout.write(LEAVE_SCREEN);
+    removeTraces();
+    process.off("exit", removeTraces);
     for (const signal of signals) process.off(signal, onSignal);
-    rmSync(traceDir, { recursive: true, force: true });
+    process.stdout.write(LEAVE_SCREEN);
   }
   return 0;
 }
