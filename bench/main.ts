@@ -24,10 +24,8 @@ instead, prints each figure with its ratio, and rewrites the results in docs/per
 const PARTS = ["start", "feedback", "pull", "app"] as const;
 type Part = (typeof PARTS)[number];
 
-/** The bundled programs bin/bench hands over; `feedback` only once the checks exist. */
-export interface Programs extends Required<BenchContext["programs"]> {
-  feedback?: string;
-}
+/** The bundled programs bin/bench hands over; `feedback` and `openApp` only once the checks and the app exist. */
+export type Programs = BenchContext["programs"] & { feedback?: string };
 
 // Debian packages of the programs the benchmark runs (.ci/run installs them).
 const TOOLS: Record<string, string> = {
