@@ -63,6 +63,8 @@ function processesMentioning(marker: string): string[] {
     });
 }
 
+const traceDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("workshop-trace-"));
+
 describe("the app in a terminal", () => {
   let course: Course;
   let root: string;
@@ -82,16 +84,22 @@ describe("the app in a terminal", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** Starts the app in an 80×24 tmux session; returns the file its exit status will be written to. */
+  async function startApp(): Promise<string> {
+    const built = await ensureBuilt({ name: "test-open-app", entries: { script: join(import.meta.dirname, "fixtures/open-app.ts") } });
+    // The shell around the app records how it exited (tmux 3.3 can miss a pane's exit status).
+    const status = join(course.repo, "exit-status");
+    rmSync(status, { force: true });
+    const command = [process.execPath, built.files.script, course.repo, "exercises", root].map((a) => `'${a}'`).join(" ");
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
+    return status;
+  }
+
   it("opens on step 1, moves to step 2, reveals a hint, and quits with q leaving no process", async (ctx) => {
     requireRoot(ctx);
     requireProgram(ctx, "tmux", "tmux");
-    const built = await ensureBuilt({ name: "test-open-app", entries: { script: join(import.meta.dirname, "fixtures/open-app.ts") } });
-    const traceDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("workshop-trace-"));
     const tracesBefore = traceDirs();
-    // The shell around the app records how it exited (tmux 3.3 can miss a pane's exit status).
-    const status = join(course.repo, "exit-status");
-    const command = [process.execPath, built.files.script, course.repo, "exercises", root].map((a) => `'${a}'`).join(" ");
-    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
+    const status = await startApp();
 
     await shows("Step 1 · Process creation");
     expect(screen()).toContain("The page of step 1.");
@@ -112,5 +120,20 @@ describe("the app in a terminal", () => {
     expect(processesMentioning(root)).toEqual([]);
     expect(traceDirs()).toEqual(tracesBefore);
     expect(loadProgress(course.progressFile)).toMatchObject({ currentStep: "2", hintsSeen: { "2": 1 } });
+  }, 60_000);
+
+  it("stops its checks and cleans up when the terminal goes away in the middle of a run", async (ctx) => {
+    requireRoot(ctx);
+    requireProgram(ctx, "tmux", "tmux");
+    const tracesBefore = traceDirs();
+    await startApp();
+    await shows("╭─ Checks");
+    tmux("send-keys", "-t", "app", "r");
+    await shows("Checking your code");
+    const started = descendants(Number(tmux("display-message", "-p", "-t", "app", "#{pane_pid}").trim()));
+    tmux("kill-server");
+    await vi.waitFor(() => expect(started.filter(alive)).toEqual([]), { timeout: 15_000, interval: 50 });
+    expect(processesMentioning(root)).toEqual([]);
+    expect(traceDirs()).toEqual(tracesBefore);
   }, 60_000);
 });
