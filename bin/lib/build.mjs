@@ -2,7 +2,7 @@
 // start path pays for a TypeScript loader (tsx costs ~3x a plain node start here).
 // Each program is bundled with esbuild into a cache directory; a bundle is reused until one of
 // the files it was built from changes. Plain JavaScript so that it runs before anything is built.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,7 +77,9 @@ export function fresh(program) {
 export async function build(program) {
   const esbuild = await import("esbuild");
   const home = programDir(program);
-  const dir = join(home, `${Date.now().toString(36)}-${process.pid}`);
+  // Unique even for builds one process starts at the same moment (the checks build ahead while the app does).
+  const unique = `${process.pid}-${randomBytes(3).toString("hex")}`;
+  const dir = join(home, `${Date.now().toString(36)}-${unique}`);
   mkdirSync(dir, { recursive: true });
   let result;
   try {
@@ -116,7 +118,7 @@ export async function build(program) {
   /** @type {Record<string, string>} */
   const files = {};
   for (const name of Object.keys(program.entries)) files[name] = join(dir, `${name}.mjs`);
-  const tmp = join(home, `current.${process.pid}.json`);
+  const tmp = join(home, `current.${unique}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, files, inputs, impl: program.impl }));
   renameSync(tmp, join(home, "current.json"));
   removeOldBuilds(home, dir);
