@@ -15,8 +15,20 @@ type Build = typeof import("../../bin/lib/build.mjs");
 // bundle's directory for the repository's.
 const load = <T>(file: string) => import(pathToFileURL(join(REPO, "bin", "lib", file)).href) as Promise<T>;
 
+/** Builds under way in this process, by implementation directory: steps checked at once share one. */
+const building = new Map<string, Promise<string | undefined>>();
+
 /** Builds the bundle of `implDir` if it is out of date; returns esbuild's message when it does not compile. */
-export async function buildContainer(implDir: string): Promise<string | undefined> {
+export function buildContainer(implDir: string): Promise<string | undefined> {
+  let build = building.get(implDir);
+  if (!build) {
+    build = buildNow(implDir).finally(() => building.delete(implDir));
+    building.set(implDir, build);
+  }
+  return build;
+}
+
+async function buildNow(implDir: string): Promise<string | undefined> {
   const [{ containerProgram }, { ensureBuilt, BuildError }] = await Promise.all([load<Launch>("launch.mjs"), load<Build>("build.mjs")]);
   try {
     await ensureBuilt(containerProgram(implDir));
