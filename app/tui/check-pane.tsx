@@ -5,8 +5,8 @@ import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
-import { Elapsed, Spinner } from "./spinner.js";
-import { color, formatDuration, symbol } from "./theme.js";
+import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
+import { color, formatDuration, MARK } from "./theme.js";
 import { wrapLines } from "./wrap.js";
 
 export interface CheckPaneModel {
@@ -40,7 +40,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   const run = model.run;
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
-    blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${symbol.fail} ${describeFinding(f)}`, 0, { color: color.fail }));
+    blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
@@ -60,7 +60,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   }
   model.findings
     .filter((f) => f.severity === "warn")
-    .forEach((f, i) => wrapped(`warning-${i}`, `${symbol.warn} ${describeFinding(f)}`, 0, { color: color.warn }));
+    .forEach((f, i) => wrapped(`warning-${i}`, `${MARK.error.symbol} ${describeFinding(f)}`, 0, { color: color.warn }));
   return rows;
 }
 
@@ -87,9 +87,9 @@ function StatusLine({ model, width }: { model: CheckPaneModel; width: number }) 
     case "cancelled":
       return <Text color={color.dim}>{ellipsis("Stopped. Press r to run the checks again.", width)}</Text>;
     case "compile-error":
-      return <Text color={color.fail} bold>{ellipsis(`${symbol.fail} Your code does not compile:`, width)}</Text>;
+      return <Text color={color.fail} bold>{ellipsis(`${MARK.fail.symbol} Your code does not compile:`, width)}</Text>;
     case "crashed":
-      return <Text color={color.fail} bold>{ellipsis(`${symbol.fail} The checks could not run:`, width)}</Text>;
+      return <Text color={color.fail} bold>{ellipsis(`${MARK.fail.symbol} The checks could not run:`, width)}</Text>;
     case "finished":
       return <Finished model={model} run={run} name={name} width={width} />;
   }
@@ -102,15 +102,15 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
   const failed = count("fail") + count("error");
   const passed = count("pass");
   if (failed > 0) {
-    return <Text color={color.fail} wrap="truncate">{`${symbol.fail} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
+    return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
     const next = model.next && !model.reference ? ` Press n for ${model.next.bonus ? model.next.title.replace(/^Bonus: /, "bonus: ") : `step ${model.next.number}`}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
-    return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${symbol.pass} ${says} (${took})${next}`, width)}</Text>;
+    return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
-  if (passed === 0) return <Text color={color.dim} wrap="truncate">{`${symbol.notStarted} Not started yet: write the first TODO below, then save.`}</Text>;
-  return <Text color={color.warn} wrap="truncate">{`${symbol.partial} ${passed} of ${total} pass; the rest are not started · ${took}`}</Text>;
+  if (passed === 0) return <Text color={color.dim} wrap="truncate">{`${MARK["not-started"].symbol} Not started yet: write the first TODO below, then save.`}</Text>;
+  return <Text color={color.warn} wrap="truncate">{`${MARK.partial.symbol} ${passed} of ${total} pass; the rest are not started · ${took}`}</Text>;
 }
 
 function CheckRow({ check, result, current, width }: { check: CheckInfo; result?: CheckResult; current: boolean; width: number }) {
@@ -122,28 +122,13 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
     <Box width={width}>
       <Box flexGrow={1}>
         <Text wrap="truncate">
-          {current ? <Spinner /> : <ResultIcon result={result} />}
+          {current ? <Spinner /> : <MarkIcon mark={result?.status ?? "pending"} />}
           <Text color={quiet ? color.dim : undefined}>{` ${title}`}</Text>
         </Text>
       </Box>
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
-}
-
-function ResultIcon({ result }: { result?: CheckResult }) {
-  switch (result?.status) {
-    case "pass":
-      return <Text color={color.pass}>{symbol.pass}</Text>;
-    case "fail":
-      return <Text color={color.fail}>{symbol.fail}</Text>;
-    case "error":
-      return <Text color={color.warn}>{symbol.warn}</Text>;
-    case "not-started":
-      return <Text color={color.dim}>{symbol.notStarted}</Text>;
-    default:
-      return <Text color={color.dim}>·</Text>;
-  }
 }
 
 function capitalize(text: string): string {

@@ -5,17 +5,15 @@
 import type { Progress } from "../course/progress.js";
 import { STEPS, findStep } from "../course/steps.js";
 import type { Runner } from "./runner.js";
-import { stepStanding, type StepStanding } from "./step-states.js";
-import { symbol } from "./theme.js";
-
-const ICON: Record<StepStanding["state"], string> = { done: symbol.pass, failing: symbol.fail, passing: symbol.partial, "not-started": symbol.notStarted };
+import { STATE_MARK, stepStanding, type StepStanding } from "./step-states.js";
+import { MARK } from "./theme.js";
 
 export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): string {
   const width = Math.max(...STEPS.map((s) => s.title.length));
   const line = (label: string, title: string, standing: StepStanding) => {
     const state =
       standing.state === "done" ? "done" : standing.passed > 0 ? `${standing.passed} of ${standing.total} checks passed` : "not started";
-    return `  ${ICON[standing.state]} ${label.padEnd(3)}${title.padEnd(width + 2)}${state}`;
+    return `  ${MARK[STATE_MARK[standing.state]].symbol} ${label.padEnd(3)}${title.padEnd(width + 2)}${state}`;
   };
   const required = STEPS.filter((s) => !s.bonus);
   const standings = new Map(STEPS.map((s) => [s.id, stepStanding(s, checksOf(s.id).length, progress)]));

@@ -1,6 +1,6 @@
 import { Text } from "ink";
 import { useEffect, useState } from "react";
-import { SPINNER, color, formatDuration } from "./theme.js";
+import { MARK, SPINNER, color, formatDuration, type Mark } from "./theme.js";
 
 /** Re-renders its caller every `ms` while mounted. */
 function useTick(ms: number): number {
@@ -21,4 +21,9 @@ export function Spinner() {
 export function Elapsed({ since }: { since: number }) {
   useTick(100);
   return <Text color={color.dim}>{formatDuration(Date.now() - since)}</Text>;
+}
+
+/** A state's symbol in its colour. */
+export function MarkIcon({ mark }: { mark: Mark }) {
+  return <Text color={MARK[mark].color}>{MARK[mark].symbol}</Text>;
 }

@@ -1,8 +1,8 @@
 import { Box, Text } from "ink";
 import { STEPS, type Step } from "../course/steps.js";
 import { ellipsis, Panel } from "./panel.js";
-import { Spinner } from "./spinner.js";
-import type { StepStanding } from "./step-states.js";
+import { MarkIcon, Spinner } from "./spinner.js";
+import { STATE_MARK, type StepStanding } from "./step-states.js";
 import { color, symbol } from "./theme.js";
 
 interface StepListProps {
@@ -79,14 +79,5 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
 }
 
 export function StateIcon({ standing }: { standing?: StepStanding }) {
-  switch (standing?.state) {
-    case "done":
-      return <Text color={color.pass}>{symbol.pass}</Text>;
-    case "failing":
-      return <Text color={color.fail}>{symbol.fail}</Text>;
-    case "passing":
-      return <Text color={color.warn}>{symbol.partial}</Text>;
-    default:
-      return <Text color={color.dim}>{symbol.notStarted}</Text>;
-  }
+  return <MarkIcon mark={STATE_MARK[standing?.state ?? "not-started"]} />;
 }

@@ -5,8 +5,12 @@
 import type { Progress } from "../course/progress.js";
 import { STEPS, type Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
+import type { Mark } from "./theme.js";
 
 export type StepState = "not-started" | "failing" | "passing" | "done";
+
+/** How a step's state is drawn (see MARK). */
+export const STATE_MARK: Record<StepState, Mark> = { done: "pass", failing: "fail", passing: "partial", "not-started": "not-started" };
 
 export interface StepStanding {
   state: StepState;

@@ -12,15 +12,26 @@ export const color = {
   dim: "gray",
 } as const;
 
+/** How each state is drawn, a check's or a step's: a symbol, and a colour that only repeats it. */
+export const MARK = {
+  pass: { symbol: "✓", color: color.pass },
+  fail: { symbol: "✗", color: color.fail },
+  error: { symbol: "!", color: color.warn },
+  partial: { symbol: "◐", color: color.warn },
+  "not-started": { symbol: "○", color: color.dim },
+  pending: { symbol: "·", color: color.dim },
+} as const;
+
+export type Mark = keyof typeof MARK;
+
+/** The marks by name, and the step list's cursor. */
 export const symbol = {
-  pass: "✓",
-  fail: "✗",
-  notStarted: "○",
-  partial: "◐",
+  pass: MARK.pass.symbol,
+  fail: MARK.fail.symbol,
+  warn: MARK.error.symbol,
+  partial: MARK.partial.symbol,
+  notStarted: MARK["not-started"].symbol,
   cursor: "›",
-  open: "▸",
-  warn: "!",
-  skip: "–",
 } as const;
 
 export const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
