@@ -2,7 +2,7 @@
  * The real app in a real terminal: tmux at 80×24, keys sent as a person types them, the screen
  * read back. The app runs the real checks (against the pristine exercises) in the background.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,6 +121,17 @@ describe("the app in a terminal", () => {
     expect(traceDirs()).toEqual(tracesBefore);
     expect(loadProgress(course.progressFile)).toMatchObject({ currentStep: "2", hintsSeen: { "2": 1 } });
   }, 60_000);
+
+  it("prints where the learner stands when there is no terminal to draw on", async () => {
+    course.saveProgress({ currentStep: "2", hintsSeen: {}, passed: { "1": ["1.a"] } });
+    const built = await ensureBuilt({ name: "test-open-app", entries: { script: join(import.meta.dirname, "fixtures/open-app.ts") } });
+    const result = spawnSync(process.execPath, [built.files.script as string, course.repo, "exercises"], { encoding: "utf8", timeout: 20_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^container-workshop: 0 of 6 steps done\n/);
+    expect(result.stdout).toMatch(/◐ 1 {2}Process creation +1 of \d+ checks passed/);
+    expect(result.stdout).toContain("sudo npx workshop check 2");
+    expect(result.stdout).not.toContain("\u001b");
+  });
 
   it("stops its checks and cleans up when the terminal goes away in the middle of a run", async (ctx) => {
     requireRoot(ctx);
