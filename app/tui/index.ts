@@ -37,6 +37,8 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     process.stdout.write(plainStatus(loadProgress(progress), runner.checksOf));
     return 0;
   }
+  // React picks its build when it is first loaded; the setting goes no further (not to the checks' processes).
+  const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV ??= "production";
   const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }] = await Promise.all([
     import("ink"),
@@ -45,6 +47,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     import("./markdown.js"),
     import("./watch.js"),
   ]);
+  if (nodeEnv === undefined) delete process.env.NODE_ENV;
   applyColorPreference();
   const traceDir = mkdtempSync(join(tmpdir(), "workshop-trace-"));
   const removeTraces = () => rmSync(traceDir, { recursive: true, force: true });
