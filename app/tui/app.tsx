@@ -108,11 +108,20 @@ export function App(props: AppProps) {
   }, [services]);
 
   // Called from keys and the watcher as well as renders: reads the latest state, not a render's.
+  const canRun = () => findings !== undefined && blockers(findings).length === 0 && !latestUi.current.quitting;
+  const implNow = () => (latestUi.current.instructor ? props.solutions : props.impl);
   const startRun = (why?: string) => {
-    const { openId, instructor, quitting } = latestUi.current;
-    if (findings === undefined || blockers(findings).length > 0 || quitting) return;
+    if (!canRun()) return;
     update({ trigger: why, checksScroll: 0 });
-    void runs.start(openId, instructor ? props.solutions : props.impl);
+    void runs.start(latestUi.current.openId, implNow());
+  };
+  const startAll = () => {
+    if (!canRun()) return;
+    update({ trigger: "every step in turn", checksScroll: 0 });
+    void runs.startAll(
+      STEPS.map((s) => s.id),
+      implNow(),
+    );
   };
   const startRunRef = useRef(startRun);
   startRunRef.current = startRun;
@@ -205,6 +214,7 @@ export function App(props: AppProps) {
       next: () => next(latestUi.current.openId),
       revealHint,
       rerun: () => startRun(),
+      runAll: startAll,
       quit,
     }),
   );

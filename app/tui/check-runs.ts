@@ -59,19 +59,30 @@ export class CheckRuns {
     return this.active !== undefined;
   }
 
-  /** Runs a step's checks against `impl`, after cancelling whatever runs. Resolves when this run ends (or is superseded). */
-  async start(stepId: string, impl: string): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Runs a step's checks against `impl`, after cancelling whatever runs. Resolves when this run
+   * ends, with how it ended; undefined when a newer request took its place before it started.
+   */
+  async start(stepId: string, impl: string): Promise<Outcome | undefined> {
+    if (this.stopped) return undefined;
     const request = ++this.latestRequest;
     while (this.active) await this.cancel();
     // While we waited, a newer request may have come in: it runs instead.
-    if (request !== this.latestRequest || this.stopped) return;
+    if (request !== this.latestRequest || this.stopped) return undefined;
     const controller = new AbortController();
     const done = this.run(stepId, impl, controller.signal).finally(() => {
       if (this.active?.controller === controller) this.active = undefined;
     });
     this.active = { controller, done };
     await done;
+    return this.views.get(stepId)?.outcome;
+  }
+
+  /** Runs every step in turn, until one does not finish (cancelled by another request, or broken code). */
+  async startAll(stepIds: readonly string[], impl: string): Promise<void> {
+    for (const stepId of stepIds) {
+      if ((await this.start(stepId, impl)) !== "finished") return;
+    }
   }
 
   /** Cancels the run under way, if any, and resolves once it has cleaned up. */

@@ -16,6 +16,7 @@ export interface KeyContext {
   next(): Step | undefined;
   revealHint(): void;
   rerun(): void;
+  runAll(): void;
   quit(): void;
 }
 
@@ -58,6 +59,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     }
     case "r":
       return ctx.rerun();
+    case "a":
+      return ctx.runAll();
     case "t":
       return update({ view: ui.view === "trace" ? "doc" : "trace" });
     case "s":

@@ -112,6 +112,30 @@ describe("the workshop app", () => {
     app.unmount();
   });
 
+  it("runs every step's checks in turn on a, and stops when another run takes over", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest(1)).end();
+    await app.press("a");
+    for (const [n, stepId] of [[2, "1"], [3, "2"]] as const) {
+      const run = await runner.latest(n);
+      expect(run.stepId).toBe(stepId);
+      run.report(0, "pass");
+      run.report(1, "pass");
+      run.end();
+    }
+    const third = await runner.latest(4);
+    expect(third.stepId).toBe("3");
+    await app.shows(/✓ 2 PID and UTS namespaces/);
+    expect(app.screen()).toContain("2/6 steps done");
+    await app.press("r");
+    expect((await runner.latest(5)).stepId).toBe("1");
+    expect(third.aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.runs).toHaveLength(5);
+    app.unmount();
+  });
+
   it("re-runs the step's checks when a file of the implementation is saved, cancelling the run under way", async () => {
     const impl = course.copyExercises();
     const runner = new ScriptedRunner();
