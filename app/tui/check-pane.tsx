@@ -46,7 +46,8 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
     wrapped("error", run.error ?? "", 2, { color: color.fail });
   } else {
     rows.push(<StatusLine key="status" model={model} width={width} />);
-    const firstTodo = run?.results.find((r) => r.status === "not-started");
+    // In the order of the checks, not the order their results came in.
+    const firstTodo = model.checks.map((c) => run?.results.find((r) => r.id === c.id)).find((r) => r?.status === "not-started");
     for (const check of model.checks) {
       const result = run?.results.find((r) => r.id === check.id);
       const current = !result && run?.outcome === "running" && run.running.includes(check.id);
