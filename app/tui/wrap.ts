@@ -18,16 +18,43 @@ export function wrapLines(text: string, width: number, hanging?: number): string
 
 function wrapLine(line: string, width: number, hanging?: number): string[] {
   const plain = stripStyles(line);
+  const styled = plain !== line;
   if (plain.length <= width) return [line];
-  if (TABLE_ROW.test(plain)) return [`${wrapAnsi(line, width - 1, { hard: true, wordWrap: false, trim: false }).split("\n")[0]}…`];
+  if (TABLE_ROW.test(plain)) {
+    const cut = styled ? wrapAnsi(line, width - 1, { hard: true, wordWrap: false, trim: false }).split("\n")[0] : line.slice(0, width - 1);
+    return [`${cut}…`];
+  }
   const match = HANGING.exec(plain);
   let indent = hanging ?? (match?.[1]?.length ?? 0) + (match?.[2]?.length ?? 0);
   if (indent > width / 2) indent = 0;
   const [head, rest] = splitVisible(line, indent);
   const pad = " ".repeat(indent);
-  return wrapAnsi(rest, width - indent, { hard: true })
-    .split("\n")
-    .map((part, i) => (i === 0 ? head : pad) + part);
+  // wrap-ansi measures every character's width: worth it for styled text only (a page before it is
+  // styled, a trace line, take the quick way, which matters for the first screen).
+  const parts = styled ? wrapAnsi(rest, width - indent, { hard: true }).split("\n") : wrapWords(rest, width - indent);
+  return parts.map((part, i) => (i === 0 ? head : pad) + part);
+}
+
+/** Word-wraps unstyled text; a word longer than a line is cut. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line: string | undefined;
+  for (let word of text.split(" ")) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      line = undefined;
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (line === undefined) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Splits a styled string after `count` visible characters, escapes staying with the visible text they precede. */

@@ -106,6 +106,10 @@ describe("wrapping", () => {
     for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripStyles(line).length).toBeLessThanOrEqual(40);
   });
 
+  it("cuts a word longer than a line", () => {
+    expect(wrapLines(`see ${"x".repeat(25)}`, 10)).toEqual(["see", "xxxxxxxxxx", "xxxxxxxxxx", "xxxxx"]);
+  });
+
   it("cuts a table rather than folding it", () => {
     expect(wrapLines(`│ ${"x".repeat(50)} │`, 20)).toEqual([`│ ${"x".repeat(17)}…`]);
   });
