@@ -1,6 +1,5 @@
 // Step 1, process creation: the command runs, shares our stdio, and its end becomes ours.
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
-import type { Result } from "../harness.js";
 import { describeRun } from "./common.js";
 
 const INPUT = "typed into stdin";
