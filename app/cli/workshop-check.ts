@@ -6,7 +6,7 @@ import { checksOf, runStep, type CheckResult, type CheckStatus } from "../checks
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
 import { findStep, STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
-import { colorDisabled, formatDuration, symbol } from "../tui/theme.js";
+import { colorDisabled, formatDuration, MARK } from "../tui/theme.js";
 import { interruptible } from "./interrupt.js";
 import { last } from "./options.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";
@@ -65,13 +65,9 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
 
 /** "  ✗ title (412 ms)" and, under it, the message, indented. */
 export function formatResult(result: CheckResult, paint: ChalkInstance): string {
-  const [mark, note] = {
-    pass: [paint.green(symbol.pass), ""],
-    fail: [paint.red(symbol.fail), ""],
-    "not-started": [paint.gray(symbol.notStarted), " not started"],
-    error: [paint.yellow(symbol.warn), " could not be checked"],
-  }[result.status];
-  const head = `  ${mark} ${result.title}${paint.dim(`${note} (${formatDuration(result.durationMs)})`)}\n`;
+  const mark = MARK[result.status];
+  const note = { pass: "", fail: "", "not-started": " not started", error: " could not be checked" }[result.status];
+  const head = `  ${paint[mark.color](mark.symbol)} ${result.title}${paint.dim(`${note} (${formatDuration(result.durationMs)})`)}\n`;
   const lines = (result.message ?? "").split("\n").filter(Boolean);
   return head + lines.map((line) => `      ${result.status === "pass" ? paint.dim(line) : line}\n`).join("");
 }
