@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 
@@ -39,9 +39,10 @@ export function gatewayOf(subnet: Subnet): string {
 }
 
 /**
- * Hands out container addresses. Each address taken is a file created with O_EXCL in `dir`:
- * the kernel makes the creation atomic, so containers started at the same moment never share one,
- * with no lock to leave behind if a run is killed.
+ * Hands out container addresses. Each address taken is a file in `dir` naming its owner, created
+ * with link(2) from a file already holding the owner: the kernel makes that atomic, so containers
+ * started at the same moment never share an address, nobody ever sees an address file without its
+ * owner (which prune would take for an orphan), and no lock is left behind if a run is killed.
  */
 export class AddressPool {
   constructor(
@@ -51,19 +52,21 @@ export class AddressPool {
 
   allocate(owner: string): string {
     mkdirSync(this.dir, { recursive: true });
-    const hosts = 2 ** (32 - this.subnet.prefix) - 2;
-    for (let n = 2; n <= hosts; n++) {
-      const address = toAddress(this.subnet.base + n);
-      let fd: number;
-      try {
-        fd = openSync(join(this.dir, address), "wx");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
-        throw error;
+    const claim = join(this.dir, `.claim-${owner}`);
+    writeFileSync(claim, owner);
+    try {
+      const hosts = 2 ** (32 - this.subnet.prefix) - 2;
+      for (let n = 2; n <= hosts; n++) {
+        const address = toAddress(this.subnet.base + n);
+        try {
+          linkSync(claim, join(this.dir, address));
+          return address;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
       }
-      writeSync(fd, owner);
-      closeSync(fd);
-      return address;
+    } finally {
+      unlinkSync(claim);
     }
     throw new UserError(`no free address left in ${this.subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
   }
@@ -85,7 +88,7 @@ export class AddressPool {
     } catch {
       return taken;
     }
-    for (const address of names) {
+    for (const address of names.filter((name) => !name.startsWith("."))) {
       try {
         taken.set(address, readFileSync(join(this.dir, address), "utf8"));
       } catch {
