@@ -36,9 +36,10 @@ Exit status: 0 success (check: every check passed); 1 a check did not pass; 2 wr
 export async function main(argv: string[], workspace: Workspace = { repo: REPO, out: process.stdout }): Promise<number> {
   const debug = argv.includes("--debug");
   const args = argv.filter((a) => a !== "--debug");
-  // Output piped into `head` may be cut short: that is not an error.
+  // Output piped into `head` may be cut short: that is not an error, and checks under way still
+  // finish and clean up after themselves.
   workspace.out.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
+    if (error.code !== "EPIPE") throw error;
   });
   try {
     return await dispatch(args, workspace);
