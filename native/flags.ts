@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { CLONE, MNT, MS, PR } from "./constants.js";
+import { CLONE, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MNT, MS, PR } from "./constants.js";
 
 /**
  * A flags word decoded to names. Its own type so that messages print it bare (MS_BIND|MS_REC)
@@ -37,6 +37,12 @@ export const mountFlags = (value: number): string => decodeFlags(value, MS);
 export const shownClone = (value: number) => new FlagWord(cloneFlags(value));
 export const shownMount = (value: number) => new FlagWord(mountFlags(value));
 export const shownUmount = (value: number) => new FlagWord(decodeFlags(value, MNT));
+
+const FCNTL_COMMANDS: Record<number, string> = { [F_GETFD]: "F_GETFD", [F_SETFD]: "F_SETFD", [F_GETFL]: "F_GETFL", [F_SETFL]: "F_SETFL" };
+
+export function shownFcntl(cmd: number): FlagWord {
+  return new FlagWord(FCNTL_COMMANDS[cmd] ?? String(cmd));
+}
 
 export function shownPrctl(value: number): FlagWord {
   return new FlagWord(Object.entries(PR).find(([, v]) => v === value)?.[0] ?? String(value));

@@ -2,7 +2,7 @@ import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
 import { errnoName } from "./errno.js";
 import { SyscallError } from "./errors.js";
-import { shownClone, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
+import { shownClone, shownFcntl, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
 import { loadLibc, type Libc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
 
@@ -95,7 +95,7 @@ function keepAcrossExec(fd: number): void {
 
 /** fcntl(2) with an integer argument. */
 export function fcntl(fd: number, cmd: number, arg = 0): number {
-  return invoke("fcntl", [fd, cmd, arg], (c) => c.fcntl(fd, cmd, "int", arg));
+  return invoke("fcntl", [fd, shownFcntl(cmd), arg], (c) => c.fcntl(fd, cmd, "int", arg));
 }
 
 export function getpid(): number {
