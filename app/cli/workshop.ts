@@ -1,19 +1,23 @@
-// The `workshop` command: the course's checks, hints, solutions and resets. With no command it
-// says where the learner stands and how to check their work.
-import { checksOf } from "../checks/index.js";
+// The `workshop` command: with no command, the app; otherwise the course's checks, hints,
+// solutions and resets, and the doctor.
 import { REPO } from "../checks/repo.js";
-import { loadProgress, progressFile } from "../course/progress.js";
-import { findStep, STEPS } from "../course/steps.js";
+import { STEPS } from "../course/steps.js";
 import { describeError, UserError } from "../errors.js";
 import { checkCommand } from "./workshop-check.js";
 import { hintCommand } from "./workshop-hint.js";
 import { resetCommand } from "./workshop-reset.js";
-import type { Workspace } from "./workshop-args.js";
+import { parseArgs, type Workspace } from "./workshop-args.js";
 import { solutionCommand } from "./workshop-solution.js";
 
 export const USAGE = `Usage: workshop [--debug] [COMMAND]
 
+  (no command) [--impl exercises|solutions|DIR] [--root DIR] [--instructor]
+                        open the workshop app: the steps, the course, your checks re-run as you
+                        save (without a terminal: where you stand, and how to check your work)
+
 Commands:
+  doctor                check that this machine has what the course needs, and say how to fix
+                        what it lacks
   check [STEP|all] [--impl exercises|solutions|DIR] [--root DIR] [--json]
                         run a step's checks (default: the step you are on) against your
                         runtime in exercises/, or another implementation; needs root
@@ -53,10 +57,9 @@ export async function main(argv: string[], workspace: Workspace = { repo: REPO, 
 async function dispatch(args: string[], workspace: Workspace): Promise<number> {
   const [command, ...rest] = args;
   const { out } = workspace;
+  const help = command === "--help" || command === "-h" || command === "help";
+  if (command === undefined || (command.startsWith("--") && !help)) return openTheApp(args, workspace);
   switch (command) {
-    case undefined:
-      out.write(status(workspace.repo));
-      return 0;
     case "--help":
     case "-h":
     case "help":
@@ -70,29 +73,35 @@ async function dispatch(args: string[], workspace: Workspace): Promise<number> {
       return solutionCommand(rest, workspace);
     case "reset":
       return resetCommand(rest, workspace);
+    case "doctor": {
+      parseArgs(rest, [], "doctor");
+      const { runDoctor, formatFindings, blockers } = await import("../doctor/index.js");
+      const findings = await runDoctor();
+      out.write(formatFindings(findings));
+      return blockers(findings).length > 0 ? 1 : 0;
+    }
     default:
       throw new UserError(`unknown command "${command}"`, "see `workshop --help`", 2);
   }
 }
 
-/** Where the learner stands: the current step, and each step's checks that passed last time. */
-export function status(repo: string): string {
-  const progress = loadProgress(progressFile(repo));
-  const current = findStep(progress.currentStep) ?? STEPS[0]!;
-  const rows = STEPS.map((step) => {
-    const total = checksOf(step.id).length;
-    const passed = progress.passed[step.id]?.length ?? 0;
-    const mark = passed === total ? "✓" : step.id === current.id ? "›" : " ";
-    return `  ${mark} ${step.id.padEnd(12)} ${step.title.padEnd(36)} ${passed}/${total}`;
+/** `workshop [--impl X] [--root DIR] [--instructor]`: the app (loaded only now: `workshop check` stays quick). */
+async function openTheApp(args: string[], workspace: Workspace): Promise<number> {
+  const parsed = parseArgs(
+    args,
+    [
+      { names: ["--impl"], value: true },
+      { names: ["--root"], value: true },
+      { names: ["--instructor"], value: false },
+    ],
+    "",
+  );
+  if (parsed.positionals.length) throw new UserError(`unknown command "${parsed.positionals[0]}"`, "see `workshop --help`", 2);
+  const { openApp } = await import("../tui/index.js");
+  return openApp({
+    repo: workspace.repo,
+    impl: parsed.options.get("--impl")?.at(-1) ?? process.env.WORKSHOP_IMPL ?? "exercises",
+    root: parsed.options.get("--root")?.at(-1),
+    instructor: parsed.options.has("--instructor"),
   });
-  return [
-    `You are on step ${current.id}: ${current.title} (${current.doc}).`,
-    "",
-    "  checks passed in the last run of each step:",
-    ...rows,
-    "",
-    `Check your work:  sudo npx workshop check ${current.id}`,
-    "Everything else:  npx workshop --help",
-    "",
-  ].join("\n");
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensureBuilt } from "../../bin/lib/build.mjs";
+import { ensureBuilt, REPO } from "../../bin/lib/build.mjs";
 import { loadProgress } from "../../app/course/progress.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
 import { Course } from "./support.js";
@@ -120,6 +120,19 @@ describe("the app in a terminal", () => {
     expect(processesMentioning(root)).toEqual([]);
     expect(traceDirs()).toEqual(tracesBefore);
     expect(loadProgress(course.progressFile)).toMatchObject({ currentStep: "2", hintsSeen: { "2": 1 } });
+  }, 60_000);
+
+  it("opens with the README's start command (bin/workshop) on step 1 of a fresh progress file", async (ctx) => {
+    requireRoot(ctx);
+    requireProgram(ctx, "tmux", "tmux");
+    const progress = join(root, "readme-progress.json");
+    const status = join(root, "readme-exit-status");
+    const command = `cd '${REPO}' && WORKSHOP_PROGRESS='${progress}' CONTAINER_ROOT='${root}' '${process.execPath}' bin/workshop; echo $? > '${status}'`;
+    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "readme", command);
+    await vi.waitFor(() => expect(tmux("capture-pane", "-p", "-t", "readme")).toContain("Step 1 · Process creation"), { timeout: 30_000, interval: 50 });
+    tmux("send-keys", "-t", "readme", "q");
+    await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
+    expect(loadProgress(progress).currentStep).toBe("1");
   }, 60_000);
 
   it("prints where the learner stands when there is no terminal to draw on", async () => {
