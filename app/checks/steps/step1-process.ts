@@ -29,8 +29,10 @@ export const step1: StepChecks = {
   step: "1",
   probes: [
     probe({
-      // One run: reads a line from stdin, prints it, exits 42.
-      run: (c) => c.container(["run", "--net", "none", c.image, "sh", "-c", 'read -t 3 line; echo "got: $line"; exit 42'], { input: `${INPUT}\n` }),
+      // One run: reads a line from stdin (giving up after 3 s if stdin is a pipe nobody writes to),
+      // prints it, exits 42. Portable to the host's own sh too (dash has no `read -t`): until step 3
+      // the command runs on the host's filesystem.
+      run: (c) => c.container(["run", "--net", "none", c.image, "sh", "-c", 'line=$(timeout 3 head -n 1); echo "got: $line"; exit 42'], { input: `${INPUT}\n` }),
       checks: [
         {
           name: "stdout",
