@@ -53,20 +53,23 @@ function setUp(spec: InitSpec): never {
     if (spec.namespaced) warn("the init process shares the host's mount namespace (is CLONE_NEWNS in namespaceFlags?): running on the host's filesystem");
   } else if (attempt(3, "makeMountsPrivate", () => rootfsStep.makeMountsPrivate())) {
     refuseSharedMounts();
-    if (spec.overlay) {
-      const { layers, upper, work } = spec.overlay;
-      attempt(7, "mountOverlay", () => rootfsStep.mountOverlay(layers, upper, work, rootfs));
+    const { overlay, volumes } = spec;
+    if (overlay) {
+      neededFor("--overlay", "the overlayfs bonus step", "docs/bonus-overlayfs.md", 7, "mountOverlay", () =>
+        rootfsStep.mountOverlay(overlay.layers, overlay.upper, overlay.work, rootfs),
+      );
     }
-    if (spec.volumes.length && !attempt(5, "mountVolumes", () => volumesStep.mountVolumes(rootfs, spec.volumes))) {
-      throw new UserError("step 5 is not done yet: mountVolumes() is still a TODO, so -v cannot work", "read docs/05-volumes.md, or run without -v");
-    }
+    if (volumes.length) neededFor("-v", "step 5", "docs/05-volumes.md", 5, "mountVolumes", () => volumesStep.mountVolumes(rootfs, volumes));
     bindEtcFiles(rootfs, spec.etcFiles);
     attempt(3, "mountProc", () => rootfsStep.mountProc(rootfs));
     attempt(3, "mountDev", () => rootfsStep.mountDev(rootfs));
     attempt(3, "mountSys", () => rootfsStep.mountSys(rootfs));
-    rooted = spec.pivotRoot
-      ? attempt(7, "pivotRoot", () => rootfsStep.pivotRoot(rootfs))
-      : attempt(3, "changeRoot", () => rootfsStep.changeRoot(rootfs));
+    if (spec.pivotRoot) {
+      neededFor("--pivot-root", "the pivot_root bonus step", "docs/bonus-pivot-root.md", 7, "pivotRoot", () => rootfsStep.pivotRoot(rootfs));
+      rooted = true;
+    } else {
+      rooted = attempt(3, "changeRoot", () => rootfsStep.changeRoot(rootfs));
+    }
   }
   if (rooted) enterWorkingDir(spec.cwd);
   return processStep.execCommand(spec.command, spec.env);
@@ -86,6 +89,11 @@ function attempt(n: number, name: string, run: () => void): boolean {
     const message = error instanceof Error ? error.message : String(error);
     throw new UserError(`${name}() (step ${n}) failed: ${message}`, undefined, 125, { cause: error });
   }
+}
+
+/** A function an option the user gave depends on: while it is a TODO, stop rather than run without it. */
+function neededFor(option: string, step: string, doc: string, n: number, name: string, run: () => void): void {
+  if (!attempt(n, name, run)) throw new UserError(`${step} is not done yet: ${name}() is still a TODO, so ${option} cannot work`, `read ${doc}, or run without ${option}`);
 }
 
 /** After makeMountsPrivate(), no mount may still propagate: what we mount next would appear on the host. */

@@ -64,6 +64,20 @@ describe("a runtime in progress", () => {
     expect(result.stderr).toBe("container: step 5 is not done yet: mountVolumes() is still a TODO, so -v cannot work\n  read docs/05-volumes.md, or run without -v\n");
   });
 
+  it.each([
+    ["--pivot-root", "the pivot_root bonus step", "pivotRoot", "docs/bonus-pivot-root.md"],
+    ["--overlay", "the overlayfs bonus step", "mountOverlay", "docs/bonus-overlayfs.md"],
+  ])("with a bonus step still a TODO, refuses %s instead of quietly running without it", async (option, step, func, doc) => {
+    // The reference's rootfs.ts, with the bonus function's body a TODO (as in exercises/).
+    const impl = withTodos();
+    const rootfs = join(impl, "rootfs.ts");
+    const todo = `{\n  throw Object.assign(new Error("todo"), { name: "NotImplemented", step: 7, func: "${func}", doc: "${doc}" });\n`;
+    writeFileSync(rootfs, readFileSync(rootfs, "utf8").replace(new RegExp(`(export function ${func}\\([^)]*\\): void )\\{\\n`), `$1${todo}`));
+    const result = await ws.run(["run", "--net", "none", option, ws.image, "true"], { impl });
+    expect(result.status).toBe(125);
+    expect(result.stderr).toBe(`container: ${step} is not done yet: ${func}() is still a TODO, so ${option} cannot work\n  read ${doc}, or run without ${option}\n`);
+  });
+
   it("refuses to mount while mounts still propagate to the host (makeMountsPrivate forgot MS_REC)", async () => {
     const impl = withTodos();
     const rootfs = join(impl, "rootfs.ts");
