@@ -7,14 +7,12 @@
 const ENTER = `set -eu
 hostname "$SANDBOX_HOSTNAME"
 # /sys shows the network devices of the namespace that mounted it: remount it for ours, and
-# carry the cgroup hierarchies over, which a new sysfs does not have.
-cgroups=$(mktemp -d /tmp/sandbox-cgroups.XXXXXX)
-mount --rbind /sys/fs/cgroup "$cgroups"
+# carry the cgroup hierarchies over, which a new sysfs does not have. They are reached through
+# an fd opened before, so nothing is created on the machine's disk (a killed sandbox leaves nothing).
+exec 3</sys/fs/cgroup
 mount -t sysfs sysfs /sys
-mount --rbind "$cgroups" /sys/fs/cgroup
-umount -l "$cgroups"
-rmdir "$cgroups"
-# Last: while mounts are shared, unmounting the temporary copy above would unmount its peers too.
+mount --no-canonicalize --rbind /proc/self/fd/3 /sys/fs/cgroup
+exec 3<&-
 mount --make-rshared /
 ip link set lo up
 exec "$@"`;
