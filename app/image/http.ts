@@ -18,8 +18,16 @@ export interface Exchange {
 }
 
 /**
+ * The slowest transfer worth waiting for: a registry that trickles less than this, measured over
+ * each idle period, is as good as stalled (and would otherwise hold a pull for hours).
+ */
+const MIN_BYTES_PER_SECOND = 1024;
+const TRICKLE_PERIODS = 2;
+
+/**
  * GETs `url` with Node's fetch. The idle timer covers both waiting for headers and every gap
- * between body chunks, so a stalled server produces an error instead of a hang.
+ * between body chunks, so a stalled server produces an error instead of a hang; a body arriving
+ * slower than MIN_BYTES_PER_SECOND over an idle period is given up on the same way.
  */
 export async function get(
   url: string,
@@ -30,6 +38,7 @@ export async function get(
   const host = new URL(url).host;
   const controller = new AbortController();
   let stalled = false;
+  let trickling = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
@@ -53,6 +62,12 @@ export async function get(
         "Check the network and the registry, then try again.",
       );
     }
+    if (trickling) {
+      return new TransientError(
+        `${host} is sending too slowly (less than ${MIN_BYTES_PER_SECOND} bytes a second for ${formatSeconds(TRICKLE_PERIODS * idleTimeoutMs)})`,
+        "Check the network and the registry, then try again.",
+      );
+    }
     return describeNetworkError(error, host);
   };
 
@@ -65,15 +80,30 @@ export async function get(
   }
 
   async function* chunks(): AsyncGenerator<Uint8Array> {
+    // Bytes received in each idle period: too few in two periods running is a trickle (none at
+    // all is a stall, which the idle timer reports; one short period may be a small body's end).
+    let received = 0;
+    let slowPeriods = 0;
+    const minimum = (MIN_BYTES_PER_SECOND * idleTimeoutMs) / 1000;
+    const rate = setInterval(() => {
+      slowPeriods = received > 0 && received < minimum ? slowPeriods + 1 : 0;
+      received = 0;
+      if (slowPeriods === TRICKLE_PERIODS) {
+        trickling = true;
+        controller.abort();
+      }
+    }, idleTimeoutMs);
     try {
       if (!response.body) return;
       for await (const chunk of response.body) {
         arm();
+        received += chunk.byteLength;
         yield chunk;
       }
     } catch (error) {
       throw failure(error);
     } finally {
+      clearInterval(rate);
       release();
     }
   }

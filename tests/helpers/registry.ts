@@ -139,7 +139,8 @@ export type Fault =
   | { kind: "status"; status: number; times?: number } // answer every request (or the first `times`) with `status`
   | { kind: "cut-short" } // blob bodies: half the bytes, then the connection is dropped
   | { kind: "stall"; minBytes?: number } // blob bodies (of blobs at least minBytes long): half the bytes, then silence until stop()
-  | { kind: "corrupt-blob" }; // blob bodies: full length, but one byte flipped
+  | { kind: "corrupt-blob" } // blob bodies: full length, but one byte flipped
+  | { kind: "trickle"; everyMs: number }; // blob bodies: one byte every `everyMs`, never silent for long
 
 /** A proxy in front of `upstream` that misbehaves as `fault` says; counts the requests it saw. */
 export async function startFaultyRegistry(upstream: string, fault: Fault): Promise<{ host: string; requests: () => number; stop(): Promise<void> }> {
@@ -161,7 +162,14 @@ export async function startFaultyRegistry(upstream: string, fault: Fault): Promi
         return;
       }
       res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
-      if (fault.kind === "corrupt-blob") {
+      if (fault.kind === "trickle") {
+        let sent = 0;
+        const drip = setInterval(() => {
+          if (res.destroyed || sent >= body.length) return clearInterval(drip);
+          res.write(body.subarray(sent, ++sent));
+        }, fault.everyMs);
+        res.on("close", () => clearInterval(drip));
+      } else if (fault.kind === "corrupt-blob") {
         const middle = body.length >> 1;
         body.writeUInt8(body.readUInt8(middle) ^ 0xff, middle);
         res.end(body);

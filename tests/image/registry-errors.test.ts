@@ -94,6 +94,14 @@ describe("registry failures become clear errors, never hangs", () => {
     expectNothingStored(root);
   });
 
+  test("a response that trickles (never silent, but far too slow) is given up too", async () => {
+    const server = await faulty({ kind: "trickle", everyMs: 20 });
+    const { error, ms, root } = await failedPull(`${server.host}/workshop/busybox`);
+    expect(error.message).toBe(`${server.host} is sending too slowly (less than 1024 bytes a second for 600ms) (gave up after 3 attempts)`);
+    expect(ms).toBeLessThan(5_000);
+    expectNothingStored(root);
+  });
+
   test("a corrupt blob is refused by digest and not stored", async () => {
     const server = await faulty({ kind: "corrupt-blob" });
     const { error, root } = await failedPull(`${server.host}/workshop/busybox`);
