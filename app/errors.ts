@@ -21,3 +21,18 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * Runs a command line's work and turns what it throws into what a person sees: one line (and
+ * the hint) prefixed with the program's name, the stack only with --debug, and the exit status
+ * (the UserError's own, else 125).
+ */
+export async function reportErrors(program: string, debug: boolean, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    process.stderr.write(`${program}: ${describeError(error)}\n`);
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return error instanceof UserError ? error.exitCode : 125;
+  }
+}

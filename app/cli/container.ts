@@ -1,5 +1,5 @@
 // The `container` command: the learner's runtime, driven like `docker`.
-import { UserError, describeError } from "../errors.js";
+import { reportErrors, UserError } from "../errors.js";
 import { ImageStore, progressPrinter } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
@@ -70,15 +70,8 @@ export interface Launch {
 }
 
 /** Runs the command line and returns the exit status. Errors are printed as one line (a stack with --debug). */
-export async function main(argv: string[], launch: Launch): Promise<number> {
-  const debug = argv.includes("--debug");
-  try {
-    return await dispatch(argv, launch);
-  } catch (error) {
-    process.stderr.write(`container: ${describeError(error)}\n`);
-    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return error instanceof UserError ? error.exitCode : 125;
-  }
+export function main(argv: string[], launch: Launch): Promise<number> {
+  return reportErrors("container", argv.includes("--debug"), () => dispatch(argv, launch));
 }
 
 async function dispatch(argv: string[], launch: Launch): Promise<number> {

@@ -2,7 +2,7 @@
 // solutions and resets, and the doctor.
 import { REPO } from "../checks/repo.js";
 import { STEPS } from "../course/steps.js";
-import { describeError, UserError } from "../errors.js";
+import { reportErrors, UserError } from "../errors.js";
 import { checkCommand } from "./workshop-check.js";
 import { hintCommand } from "./workshop-hint.js";
 import { resetCommand } from "./workshop-reset.js";
@@ -45,13 +45,7 @@ export async function main(argv: string[], workspace: Workspace = { repo: REPO, 
   workspace.out.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
   });
-  try {
-    return await dispatch(args, workspace);
-  } catch (error) {
-    process.stderr.write(`workshop: ${describeError(error)}\n`);
-    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return error instanceof UserError ? error.exitCode : 125;
-  }
+  return reportErrors("workshop", debug, () => dispatch(args, workspace));
 }
 
 async function dispatch(args: string[], workspace: Workspace): Promise<number> {
