@@ -37,17 +37,24 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     process.stdout.write(plainStatus(loadProgress(progress), runner.checksOf));
     return 0;
   }
-  // React picks its build when it is first loaded; the setting goes no further (not to the checks' processes).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV ??= "production";
+  // Read once, as they load: React picks its build from NODE_ENV, and Ink draws only the last
+  // frame when CI is set — but a terminal is interactive, whatever CI says. The settings go no
+  // further (not to the checks' processes).
+  const loadTime = { NODE_ENV: process.env.NODE_ENV ?? "production", CI: "0", CONTINUOUS_INTEGRATION: "0" };
+  const saved = Object.fromEntries(Object.keys(loadTime).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, loadTime);
   const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }] = await Promise.all([
     import("ink"),
     import("./app.js"),
     import("./theme.js"),
     import("./markdown.js"),
     import("./watch.js"),
-  ]);
-  if (nodeEnv === undefined) delete process.env.NODE_ENV;
+  ]).finally(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
   applyColorPreference();
   const traceDir = mkdtempSync(join(tmpdir(), "workshop-trace-"));
   const removeTraces = () => rmSync(traceDir, { recursive: true, force: true });
