@@ -36,11 +36,13 @@ describe("bridge networking", () => {
   it("gives containers running at the same time different addresses, and they reach each other", async () => {
     const result = await ws.script(
       [
-        `$CONTAINER run --hostname a ${ws.image} sh -c 'ip -o -4 addr show eth0; sleep 2' > /tmp/a &`,
-        `$CONTAINER run --hostname b ${ws.image} sh -c 'ip -o -4 addr show eth0; sleep 2' > /tmp/b &`,
+        // The two runs' output goes to files in the store root, which the workspace removes.
+        `out=${ws.root}/two-at-once`,
+        `$CONTAINER run --hostname a ${ws.image} sh -c 'ip -o -4 addr show eth0; sleep 2' > $out.a &`,
+        `$CONTAINER run --hostname b ${ws.image} sh -c 'ip -o -4 addr show eth0; sleep 2' > $out.b &`,
         "sleep 1",
-        `$CONTAINER run ${ws.image} sh -c "ping -c 1 -W 2 $(awk '{print $4}' /tmp/a | cut -d/ -f1) >/dev/null && echo a-reachable"`,
-        "wait; cat /tmp/a /tmp/b",
+        `$CONTAINER run ${ws.image} sh -c "ping -c 1 -W 2 $(awk '{print $4}' $out.a | cut -d/ -f1) >/dev/null && echo a-reachable"`,
+        "wait; cat $out.a $out.b",
       ].join("\n"),
       { timeout: 30_000 },
     );
