@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { UserError } from "../errors.js";
 import type { BlobStore } from "./blobs.js";
 import { digestHex, SHA256_DIGEST } from "./digest.js";

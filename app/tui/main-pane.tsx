@@ -3,7 +3,7 @@
  * Every view is a list of screen rows, scrolled by the app.
  */
 import chalk from "chalk";
-import { Box, Text } from "ink";
+import { Text } from "ink";
 import { useEffect, useMemo, useState } from "react";
 import { join } from "node:path";
 import type { Page } from "../course/pages.js";

@@ -5,7 +5,7 @@ import koffi from "koffi";
 import { describe, expect, inject, test } from "vitest";
 import { ImageStore, type ImageRecord } from "../../app/image/index.js";
 import { hostPlatform } from "../../app/image/manifest.js";
-import { BUSYBOX_APPLETS, BUSYBOX_CONFIG, buildBusyboxLayout, WORKSHOP_RELEASE } from "../../app/image/busybox-image.js";
+import { BUSYBOX_APPLETS, BUSYBOX_CONFIG, WORKSHOP_RELEASE } from "../../app/image/busybox-image.js";
 import { nestInIndex, tarLayer, writeOciLayout } from "../helpers/oci.js";
 import { pushLayout, startTokenAuthProxy } from "../helpers/registry.js";
 import { storeSummary, tempDir } from "./support.js";
