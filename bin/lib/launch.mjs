@@ -1,6 +1,6 @@
 // Starting a program of this repository: make sure its bundle is current, then run it.
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { BuildError, REPO, ensureBuilt } from "./build.mjs";
 
 /** The modules an implementation directory must have (see ARCHITECTURE.md). */
@@ -59,7 +59,7 @@ export async function bundle(program) {
     // The cache belongs to whoever built last, usually root: a user without sudo cannot add to it.
     const code = /** @type {NodeJS.ErrnoException} */ (error).code;
     if (code === "EACCES" || code === "EPERM") {
-      fail(`${program.name}: cannot save the build of the changed sources in node_modules/.cache: permission denied`, 'run it with sudo, or make the cache yours: sudo chown -R "$USER" node_modules/.cache');
+      fail(`cannot save the build of the changed sources in node_modules/.cache: permission denied`, 'run it with sudo, or make the cache yours: sudo chown -R "$USER" node_modules/.cache');
     }
     throw error;
   }
@@ -67,7 +67,8 @@ export async function bundle(program) {
 
 /** @param {string} message @param {string} hint @returns {never} */
 export function fail(message, hint) {
-  process.stderr.write(`${message}\n  ${hint}\n`);
+  // Named like the CLIs' own errors: "container: ..." or "workshop: ...".
+  process.stderr.write(`${basename(process.argv[1] ?? "container")}: ${message}\n  ${hint}\n`);
   process.exit(125);
 }
 
