@@ -36,7 +36,7 @@ export async function fetchAnonymousToken(
       exchange.close();
       throw new UserError(
         `the token service ${url.host} refused an anonymous token (${exchange.response.status} ${exchange.response.statusText})`,
-        "The workshop pulls anonymously; the image may be private.",
+        "the workshop pulls anonymously; the image may be private",
       );
     }
     const body = parseJson((await exchange.bytes(1 << 20)).toString("utf8"));

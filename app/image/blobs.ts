@@ -49,7 +49,7 @@ export class BlobStore {
         for await (const chunk of body) {
           size += chunk.byteLength;
           if (expected?.size !== undefined && size > expected.size) {
-            throw new UserError(`blob ${expected.digest} is larger than the ${expected.size} bytes its manifest declares`, "The source served corrupt data; nothing was stored.");
+            throw new UserError(`blob ${expected.digest} is larger than the ${expected.size} bytes its manifest declares`, "the source served corrupt data; nothing was stored");
           }
           hash.update(chunk);
           onBytes?.(size);
@@ -61,10 +61,10 @@ export class BlobStore {
       }
       const digest = `sha256:${hash.digest("hex")}`;
       if (expected && expected.digest !== digest) {
-        throw new UserError(`blob ${expected.digest} failed verification: its content hashes to ${digest}`, "The source served corrupt data; nothing was stored.");
+        throw new UserError(`blob ${expected.digest} failed verification: its content hashes to ${digest}`, "the source served corrupt data; nothing was stored");
       }
       if (expected?.size !== undefined && size !== expected.size) {
-        throw new UserError(`blob ${expected.digest} is ${size} bytes, not the ${expected.size} its manifest declares`, "The source served corrupt data; nothing was stored.");
+        throw new UserError(`blob ${expected.digest} is ${size} bytes, not the ${expected.size} its manifest declares`, "the source served corrupt data; nothing was stored");
       }
       mkdirSync(this.layout.blobsDir, { recursive: true });
       renameSync(tmp, this.layout.blob(digest));

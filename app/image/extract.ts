@@ -33,7 +33,7 @@ const RUNNING_AS_ROOT = process.getuid?.() === 0;
 export async function applyLayer(archive: string, dest: string, options: ApplyOptions): Promise<void> {
   const compression = sniffCompression(archive);
   if (compression === "zstd") {
-    throw new UserError(`${options.label} is zstd-compressed, which the workshop cannot unpack`, "Use an image whose layers are gzip-compressed (most are).");
+    throw new UserError(`${options.label} is zstd-compressed, which the workshop cannot unpack`, "use an image whose layers are gzip-compressed (most are)");
   }
   const layer = new LayerWriter(dest, options);
   const extract = tar.extract();
@@ -227,7 +227,7 @@ class LayerWriter {
   private unsafe(entryName: string, why: string): UserError {
     return new UserError(
       `${this.options.label} has an unsafe entry "${entryName}": ${why}`,
-      "The image is malformed or hostile; it was not installed.",
+      "the image is malformed or hostile; it was not installed",
     );
   }
 }

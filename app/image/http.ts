@@ -59,13 +59,13 @@ export async function get(
     if (stalled) {
       return new TransientError(
         `${host} stopped responding (nothing received for ${formatSeconds(idleTimeoutMs)})`,
-        "Check the network and the registry, then try again.",
+        "check the network and the registry, then try again",
       );
     }
     if (trickling) {
       return new TransientError(
         `${host} is sending too slowly (less than ${MIN_BYTES_PER_SECOND} bytes a second for ${formatSeconds(TRICKLE_PERIODS * idleTimeoutMs)})`,
-        "Check the network and the registry, then try again.",
+        "check the network and the registry, then try again",
       );
     }
     return describeNetworkError(error, host);
@@ -151,17 +151,17 @@ function describeNetworkError(error: unknown, host: string): Error {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ECONNREFUSED") {
-    return new TransientError(`cannot connect to registry ${host}: connection refused`, "Is the registry running, and is the address right?");
+    return new TransientError(`cannot connect to registry ${host}: connection refused`, "is the registry running, and is the address right?");
   }
   if (code === "ENOTFOUND") {
-    return new UserError(`cannot find registry host ${host}`, "Check the spelling of the registry in the image name.");
+    return new UserError(`cannot find registry host ${host}`, "check the spelling of the registry in the image name");
   }
   if (
     code === "ECONNRESET" ||
     code === "UND_ERR_SOCKET" ||
     (error instanceof Error && error.message === "terminated")
   ) {
-    return new TransientError(`the connection to ${host} was cut short`, "The registry or the network dropped the transfer; try again.");
+    return new TransientError(`the connection to ${host} was cut short`, "the registry or the network dropped the transfer; try again");
   }
   const detail = cause?.message ?? (error instanceof Error ? error.message : String(error));
   return new TransientError(`request to ${host} failed: ${detail}`);

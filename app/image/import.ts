@@ -51,7 +51,7 @@ export async function importImages(file: string, context: ImportContext, tag?: s
     else {
       throw new UserError(
         `${file} is neither a docker save archive nor an OCI image layout`,
-        "Expected manifest.json (docker save) or oci-layout and index.json (OCI) at its top level.",
+        "expected manifest.json (docker save) or oci-layout and index.json (OCI) at its top level",
       );
     }
     const named = nameImages(found, file, tag);
@@ -76,12 +76,12 @@ export async function importImages(file: string, context: ImportContext, tag?: s
 function nameImages(found: FoundImage[], file: string, tag: string | undefined): { image: FoundImage; refs: string[] }[] {
   if (found.length === 0) throw new UserError(`${file} contains no images`);
   if (tag !== undefined) {
-    if (found.length > 1) throw new UserError(`${file} contains ${found.length} images and --tag can name only one`, "Import it without --tag to keep the names it carries.");
+    if (found.length > 1) throw new UserError(`${file} contains ${found.length} images and --tag can name only one`, "import it without --tag to keep the names it carries");
     return [{ image: found[0]!, refs: [formatReference(parseReference(tag))] }];
   }
   return found.map((image) => {
     if (image.names.length === 0) {
-      throw new UserError(`${file} does not say what its image is called`, "Pass --tag NAME[:TAG] to name it.");
+      throw new UserError(`${file} does not say what its image is called`, "pass --tag NAME[:TAG] to name it");
     }
     return { image, refs: image.names.map((name) => formatReference(parseReference(name))) };
   });

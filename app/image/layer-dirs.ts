@@ -13,7 +13,7 @@ export async function ensureLayerDir(layout: StoreLayout, blobs: BlobStore, laye
   const dir = layout.layer(layer);
   if (existsSync(dir)) return dir;
   if (!blobs.has(layer)) {
-    throw new UserError(`layer ${shortDigest(layer)} is missing from the image store`, "Remove the image and pull it again.");
+    throw new UserError(`layer ${shortDigest(layer)} is missing from the image store`, "remove the image and pull it again");
   }
   const work = layout.scratch("layer");
   try {

@@ -54,7 +54,7 @@ export function parseManifest(bytes: Uint8Array, mediaType: string | null, where
   }
   const type = mediaType?.split(";")[0]?.trim() || (typeof doc.mediaType === "string" ? doc.mediaType : "");
   if (doc.schemaVersion === 1 || type.startsWith("application/vnd.docker.distribution.manifest.v1")) {
-    throw new UserError(`${where} uses the old schema 1 manifest format`, "Use an image pushed with a Docker or OCI tool from the last few years.");
+    throw new UserError(`${where} uses the old schema 1 manifest format`, "use an image pushed with a Docker or OCI tool from the last few years");
   }
   if (type === MediaType.ociIndex || type === MediaType.dockerManifestList || (!type && Array.isArray(doc.manifests))) {
     if (!Array.isArray(doc.manifests)) throw bad("the index lists no manifests");

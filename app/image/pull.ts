@@ -30,7 +30,7 @@ export async function pullImage(
   try {
     return await pull();
   } catch (error) {
-    if (signal?.aborted) throw new UserError(`pull of ${ref} was interrupted`, "Nothing was stored; run the pull again.", 130);
+    if (signal?.aborted) throw new UserError(`pull of ${ref} was interrupted`, "nothing was stored; run the pull again", 130);
     throw error;
   }
 
@@ -45,7 +45,7 @@ export async function pullImage(
       const chosen = pickPlatform(manifest.manifests, ref);
       fetched = await registry.manifest(repository, chosen.digest, signal);
       manifest = parseManifest(fetched.bytes, fetched.mediaType, ref);
-      if (manifest.kind === "index") throw new UserError(`the index of ${ref} points at another index`, "Nested indexes are not supported.");
+      if (manifest.kind === "index") throw new UserError(`the index of ${ref} points at another index`, "nested indexes are not supported");
     }
     const digest = fetched.digest;
 

@@ -21,7 +21,7 @@ const MAX_NAME_LENGTH = 255;
 
 export function parseReference(input: string): Reference {
   const invalid = (why: string) =>
-    new UserError(`invalid image reference "${input}": ${why}`, "Write NAME[:TAG] or NAME@sha256:DIGEST, for example alpine:3.20.");
+    new UserError(`invalid image reference "${input}": ${why}`, "write NAME[:TAG] or NAME@sha256:DIGEST, for example alpine:3.20");
   if (input === "") throw invalid("it is empty");
 
   let rest = input;

@@ -56,7 +56,7 @@ export class RegistryClient {
       if (expected !== digest) {
         throw new UserError(
           `manifest ${expected} of ${what} failed verification: its content hashes to ${digest}`,
-          "The registry served corrupt data; nothing was stored.",
+          "the registry served corrupt data; nothing was stored",
         );
       }
       return { bytes, mediaType: response.headers.get("content-type"), digest };
@@ -72,7 +72,7 @@ export class RegistryClient {
       const exchange = await this.open(repository, `blobs/${digest}`, {}, signal);
       if (exchange.response.status === 404) {
         exchange.close();
-        throw new UserError(`blob ${digest} of ${this.registry}/${repository} not found`, "The image on the registry is incomplete.");
+        throw new UserError(`blob ${digest} of ${this.registry}/${repository} not found`, "the image on the registry is incomplete");
       }
       await this.expectOk(exchange, `blob ${digest}`);
       try {
@@ -88,7 +88,7 @@ export class RegistryClient {
     const exchange = await this.open(repository, "tags/list", { Accept: "application/json" }, signal);
     if (!exchange.response.ok) {
       exchange.close();
-      return new UserError(`image not found: ${this.registry} has no repository "${repository}"`, "Check the image name.");
+      return new UserError(`image not found: ${this.registry} has no repository "${repository}"`, "check the image name");
     }
     let tags: string[] = [];
     try {
@@ -115,7 +115,7 @@ export class RegistryClient {
     if (!challenge) {
       throw new UserError(
         `${this.registry} requires authentication to pull ${repository} and offers no anonymous token`,
-        "The workshop pulls anonymously; use a public image or a registry without a login.",
+        "the workshop pulls anonymously; use a public image or a registry without a login",
       );
     }
     this.tokens.set(repository, await fetchAnonymousToken(challenge, `repository:${repository}:pull`, this.timing, signal));
@@ -124,7 +124,7 @@ export class RegistryClient {
       exchange.close();
       throw new UserError(
         `${this.registry} denied access to ${repository}`,
-        "The repository may be private or may not exist; check the name.",
+        "the repository may be private or may not exist; check the name",
       );
     }
     return exchange;
@@ -141,7 +141,7 @@ export class RegistryClient {
     if (status >= 200 && status < 300) return;
     if (status >= 500 || status === 429) {
       exchange.close();
-      throw new TransientError(`${this.registry} answered ${status} ${statusText} for ${what}`, "The registry is having trouble; try again later.");
+      throw new TransientError(`${this.registry} answered ${status} ${statusText} for ${what}`, "the registry is having trouble; try again later");
     }
     const detail = await registryErrorMessage(exchange);
     throw new UserError(`${this.registry} answered ${status} ${statusText} for ${what}${detail ? `: ${detail}` : ""}`);

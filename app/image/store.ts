@@ -145,7 +145,7 @@ export class ImageStore {
   private byDigestPrefix(hexPrefix: string): ImageRecord | undefined {
     const matches = this.images.digests().filter((d) => digestHex(d).startsWith(hexPrefix));
     if (matches.length > 1) {
-      throw new UserError(`image ID ${hexPrefix} is ambiguous: ${matches.length} images start with it`, "Give more digits of the ID.");
+      throw new UserError(`image ID ${hexPrefix} is ambiguous: ${matches.length} images start with it`, "give more digits of the ID");
     }
     const digest = matches[0];
     if (!digest) return undefined;
@@ -170,7 +170,7 @@ export class ImageStore {
 
   private mustRecord(ref: string, digest: string): ImageRecord {
     const record = this.record(ref, digest);
-    if (!record) throw new UserError(`image ${ref} vanished from the store while it was being stored`, "Was it removed at the same time? Try again.");
+    if (!record) throw new UserError(`image ${ref} vanished from the store while it was being stored`, "it may have been removed at the same time: try again");
     return record;
   }
 }

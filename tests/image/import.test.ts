@@ -35,7 +35,7 @@ describe("importing archives", () => {
     await buildBusyboxLayout(layout); // annotated "latest": a tag, not a name
     const root = tempDir();
     const error = await new ImageStore(root).import(layout).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: `${layout} does not say what its image is called`, hint: "Pass --tag NAME[:TAG] to name it." });
+    expect(error).toMatchObject({ message: `${layout} does not say what its image is called`, hint: "pass --tag NAME[:TAG] to name it" });
     expect(storeSummary(root).images).toEqual([]);
   });
 

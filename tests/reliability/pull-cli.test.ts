@@ -37,7 +37,7 @@ describe("Ctrl-C during `container pull`", () => {
 
     expect(Date.now() - interrupted).toBeLessThan(2_000);
     expect(result.status).toBe(130);
-    expect(result.stderr.split("\n").slice(-3)).toEqual([`container: pull of ${ref} was interrupted`, "  Nothing was stored; run the pull again.", ""]);
+    expect(result.stderr.split("\n").slice(-3)).toEqual([`container: pull of ${ref} was interrupted`, "  nothing was stored; run the pull again", ""]);
     const summary = storeSummary(root);
     expect([summary.images, summary.refs, summary.tmp]).toEqual([[], [], []]);
 
@@ -88,7 +88,7 @@ describe("a hostile image pulled through the CLI", () => {
     expect(result.status).toBe(125);
     expect(result.stderr.split("\n").slice(-3)).toEqual([
       expect.stringMatching(/^container: layer [a-f0-9]{12} has an unsafe entry "\.\.\/\.\.\/\.\.\/\.\.\/escaped": its path contains '\.\.'$/),
-      "  The image is malformed or hostile; it was not installed.",
+      "  the image is malformed or hostile; it was not installed",
       "",
     ]);
     const summary = storeSummary(root);
