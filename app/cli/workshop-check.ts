@@ -26,7 +26,8 @@ interface StepReport {
 /** Runs the command; returns the exit status: 0 when every check passed, 1 otherwise, 130 when interrupted. */
 export async function checkCommand(args: string[], { repo, out }: Workspace): Promise<number> {
   const parsed = parseArgs(args, OPTIONS, "check");
-  const [which = loadProgress(progressFile(repo)).currentStep, ...extra] = parsed.positionals;
+  // The learner's current step; on the introduction or the outro, which have no checks, step 1.
+  const [which = findStep(loadProgress(progressFile(repo)).currentStep)?.id ?? "1", ...extra] = parsed.positionals;
   if (extra.length) throw new UserError(`unexpected argument "${extra[0]}"`, "usage: workshop check [STEP|all] [--impl exercises|solutions|DIR] [--root DIR] [--json]", 2);
   const steps = which === "all" ? STEPS.map((s) => s.id) : [stepArgument(which, "check [STEP|all]").id];
   if (process.getuid?.() !== 0) {

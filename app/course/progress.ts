@@ -8,8 +8,10 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { INTRODUCTION_PAGE } from "./steps.js";
 
 export interface Progress {
+  /** A step's id, or "intro" / "outro" for the pages without checks. */
   currentStep: string;
   /** How many hints of each step have been shown. */
   hintsSeen: Record<string, number>;
@@ -23,7 +25,8 @@ export function progressFile(repo: string): string {
 }
 
 export function loadProgress(file: string): Progress {
-  const fresh: Progress = { currentStep: "1", hintsSeen: {}, passed: {} };
+  // A first launch starts by reading the introduction.
+  const fresh: Progress = { currentStep: INTRODUCTION_PAGE.id, hintsSeen: {}, passed: {} };
   try {
     const saved = JSON.parse(readFileSync(file, "utf8")) as Partial<Progress>;
     return {

@@ -35,6 +35,21 @@ export const STEPS: readonly Step[] = [
 export const INTRODUCTION = "docs/00-introduction.md";
 export const OUTRO = "docs/07-outro.md";
 
+/** A page to read, without checks: the app lists the introduction and the outro around the steps. */
+export interface Reading {
+  /** Saved as the progress's current step when the learner is on it. */
+  id: string;
+  title: string;
+  doc: string;
+}
+
+export const INTRODUCTION_PAGE: Reading = { id: "intro", title: "Introduction", doc: INTRODUCTION };
+export const OUTRO_PAGE: Reading = { id: "outro", title: "Outro", doc: OUTRO };
+
+export function findReading(id: string): Reading | undefined {
+  return [INTRODUCTION_PAGE, OUTRO_PAGE].find((r) => r.id === id);
+}
+
 export function findStep(id: string): Step | undefined {
   return STEPS.find((s) => s.id === id);
 }

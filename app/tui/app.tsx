@@ -8,10 +8,11 @@ import { Box, Text, useApp, useInput } from "ink";
 import { join } from "node:path";
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { readPage, type Page } from "../course/pages.js";
-import { STEPS, findStep, type Step } from "../course/steps.js";
+import { STEPS, findReading, findStep, INTRODUCTION_PAGE, type Step } from "../course/steps.js";
 import { blockers, type Finding } from "../doctor/index.js";
 import { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
+import { entryIndex, findEntry, type Entry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
 import { handleKey } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
@@ -56,10 +57,10 @@ export function App(props: AppProps) {
   const { columns, rows } = useTerminalSize();
   const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(props.progressFile);
   const [ui, update, latestUi] = useUi(() => {
-    const openId = findStep(progress.currentStep)?.id ?? "1";
+    const openId = findEntry(progress.currentStep)?.id ?? INTRODUCTION_PAGE.id;
     return {
       openId,
-      cursor: STEPS.findIndex((s) => s.id === openId),
+      cursor: entryIndex(openId),
       focus: "steps",
       view: "doc",
       scroll: { doc: 0, trace: 0, solution: 0, help: 0 },
@@ -72,6 +73,8 @@ export function App(props: AppProps) {
   });
   const [findings, setFindings] = useState<Finding[]>();
   const [render, setRender] = useState<RenderMarkdown>(() => plainMarkdown);
+  // On the introduction or the outro, `step` is only a stand-in: nothing of it is run or shown.
+  const reading = findReading(ui.openId);
   const step = findStep(ui.openId) ?? (STEPS[0] as Step);
   const activeImpl = ui.instructor ? props.solutions : props.impl;
 
@@ -94,7 +97,7 @@ export function App(props: AppProps) {
       }),
   );
   const views = useSyncExternalStore(runs.subscribe, runs.snapshot);
-  const run = views.get(step.id);
+  const run = reading ? undefined : views.get(step.id);
   const running = [...views.values()].find((v) => v.outcome === "preparing" || v.outcome === "running")?.stepId;
 
   // First paint first: the doctor and the page renderer come after.
@@ -111,7 +114,8 @@ export function App(props: AppProps) {
   const canRun = () => findings !== undefined && blockers(findings).length === 0 && !latestUi.current.quitting;
   const implNow = () => (latestUi.current.instructor ? props.solutions : props.impl);
   const startRun = (why?: string) => {
-    if (!canRun()) return;
+    // The introduction and the outro have nothing to check: opening them, saves and r run nothing.
+    if (!canRun() || !findStep(latestUi.current.openId)) return;
     update({ trigger: why, checksScroll: 0 });
     void runs.start(latestUi.current.openId, implNow());
   };
@@ -127,7 +131,7 @@ export function App(props: AppProps) {
   startRunRef.current = startRun;
 
   // Opening a step (or switching between the learner's code and the reference) runs its checks.
-  useEffect(() => startRun(), [step.id, activeImpl, findings]);
+  useEffect(() => startRun(), [ui.openId, activeImpl, findings]);
   useEffect(() => services.watch?.(activeImpl, (file) => startRunRef.current(`saved ${file}`)), [activeImpl, services]);
 
   const standings = useMemo(() => {
@@ -140,18 +144,20 @@ export function App(props: AppProps) {
   }, [views, progress]);
   const next = (from: string) => nextStep(from, (s) => standings.get(s.id)?.state === "done");
 
-  const page = useMemo(() => safeReadPage(props.repo, step.doc), [props.repo, step.doc]);
-  const hintsSeen = progress.hintsSeen[step.id] ?? 0;
+  const doc = (reading ?? step).doc;
+  const page = useMemo(() => safeReadPage(props.repo, doc), [props.repo, doc]);
+  const hintsSeen = reading ? 0 : (progress.hintsSeen[step.id] ?? 0);
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
   const reference = run !== undefined && run.impl !== props.impl;
   const checkRows = checkPaneRows(
     {
       step,
-      checks: services.runner.checksOf(step.id),
+      reading,
+      checks: reading ? [] : services.runner.checksOf(step.id),
       run,
       reference,
-      next: next(step.id),
+      next: next(ui.openId),
       findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],
       trigger: ui.trigger,
     },
@@ -162,6 +168,7 @@ export function App(props: AppProps) {
   const content = useMainContent({
     view: ui.view,
     step,
+    reading,
     page,
     hintsSeen,
     render,
@@ -176,8 +183,8 @@ export function App(props: AppProps) {
   const wanted = ui.scroll[ui.view];
   const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
 
-  const open = (target: Step) => {
-    update({ openId: target.id, cursor: STEPS.indexOf(target), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false });
+  const open = (target: Entry) => {
+    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false });
     updateProgress((p) => ({ ...p, currentStep: target.id }));
   };
   const revealHint = () => {
@@ -222,7 +229,7 @@ export function App(props: AppProps) {
   if (tooSmall(columns, rows)) {
     return <Text>{`Make the terminal at least ${MIN_COLUMNS}×${MIN_ROWS} (it is ${columns}×${rows}), or press q to quit.`}</Text>;
   }
-  const writes = { file: step.modules.map((m) => shownPath(props.repo, join(activeImpl, m))).join(", "), functions: step.functions };
+  const writes = reading ? undefined : { file: step.modules.map((m) => shownPath(props.repo, join(activeImpl, m))).join(", "), functions: step.functions };
   const stepList = (width: number) => (
     <StepList
       standings={standings}
@@ -236,7 +243,7 @@ export function App(props: AppProps) {
     />
   );
   // Narrow screens show the list over the page while a step is being chosen.
-  const picking = compact && ui.focus === "steps" && ui.cursor !== STEPS.indexOf(step);
+  const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header
@@ -265,7 +272,7 @@ export function App(props: AppProps) {
           </Box>
         )}
       </Box>
-      <Footer width={columns} confirm={ui.confirming ? step : undefined} quitting={ui.quitting} view={ui.view} />
+      <Footer width={columns} onStep={!reading} notice={ui.notice} confirm={ui.confirming ? step : undefined} quitting={ui.quitting} view={ui.view} />
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import type { Step } from "../course/steps.js";
+import type { Reading, Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import { ellipsis, Panel } from "./panel.js";
@@ -11,6 +11,8 @@ import { wrapLines } from "./wrap.js";
 
 export interface CheckPaneModel {
   step: Step;
+  /** The introduction or the outro when one is open instead of a step: nothing to check. */
+  reading?: Reading;
   checks: CheckInfo[];
   run?: RunView;
   /** True when the run is of the reference solution, not the learner's code. */
@@ -41,6 +43,9 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
+  } else if (model.reading) {
+    const then = model.next ? `read on, then press n for ${nextName(model.next)}.` : "read on.";
+    wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
@@ -106,7 +111,7 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
-    const next = model.next && !model.reference ? ` Press n for ${model.next.bonus ? model.next.title.replace(/^Bonus: /, "bonus: ") : `step ${model.next.number}`}.` : "";
+    const next = model.next && !model.reference ? ` Press n for ${nextName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
@@ -130,6 +135,11 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
+}
+
+/** "step 2", or "bonus: overlayfs". */
+function nextName(step: Step): string {
+  return step.bonus ? step.title.replace(/^Bonus: /, "bonus: ") : `step ${step.number}`;
 }
 
 function capitalize(text: string): string {

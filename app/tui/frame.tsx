@@ -1,6 +1,7 @@
 /** The app's first and last lines: where the learner stands, and the keys. */
 import { Box, Text } from "ink";
 import { STEPS, type Step } from "../course/steps.js";
+import { ENTRIES, isStep } from "./course-entries.js";
 import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
 import { shownPath } from "./solution.js";
@@ -61,17 +62,24 @@ interface StripProps {
   running?: string;
 }
 
-/** The steps in one line: state and number, the open one bold and coloured, the cursor inverted when focused. */
+/** The course in one line: each step's state and number, the open one bold and coloured, the cursor inverted when focused. */
 function StepStrip({ openStep, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
   return (
     <>
-      {STEPS.map((step, index) => (
-        <Text key={step.id}>
-          {step.id === "pivot-root" ? <Text color={color.dim}>{" bonus"}</Text> : null}
+      {ENTRIES.map((entry, index) => (
+        <Text key={entry.id}>
+          {entry.id === "pivot-root" ? <Text color={color.dim}>{" bonus"}</Text> : null}
           <Text> </Text>
-          <Text inverse={focused && index === cursor} bold={step.id === openStep} underline={step.id === openStep}>
-            {step.id === running ? <Spinner /> : <StateIcon standing={standings.get(step.id)} />}
-            {step.bonus ? "" : <Text color={step.id === openStep ? color.accent : undefined}>{step.number}</Text>}
+          <Text inverse={focused && index === cursor} bold={entry.id === openStep} underline={entry.id === openStep}>
+            {isStep(entry) ? (
+              <>
+                {entry.id === running ? <Spinner /> : <StateIcon standing={standings.get(entry.id)} />}
+                {entry.bonus ? "" : <Text color={entry.id === openStep ? color.accent : undefined}>{entry.number}</Text>}
+              </>
+            ) : (
+              // The pages without checks: a word ("intro", "outro"), no state.
+              <Text color={entry.id === openStep ? color.accent : color.dim}>{entry.id}</Text>
+            )}
           </Text>
         </Text>
       ))}
@@ -82,14 +90,19 @@ function StepStrip({ openStep, cursor, focused, running, standings }: StripProps
 
 interface FooterProps {
   width: number;
+  /** False on the introduction and the outro: the keys of a step's checks and hints are left out. */
+  onStep: boolean;
+  /** A word about the last key, instead of the keys. */
+  notice?: string;
   /** A step whose solution is being asked for. */
   confirm?: Step;
   quitting: boolean;
   view: MainView;
 }
 
-export function Footer({ width, confirm, quitting, view }: FooterProps) {
+export function Footer({ width, onStep, notice, confirm, quitting, view }: FooterProps) {
   if (quitting) return <Text color={color.warn}>{" Stopping the checks and cleaning up…"}</Text>;
+  if (notice) return <Text color={color.warn} wrap="truncate">{` ${notice}`}</Text>;
   if (confirm) {
     const name = confirm.bonus ? `the ${confirm.title.replace(/^Bonus: /, "")} bonus step` : `step ${confirm.number}`;
     return (
@@ -102,7 +115,7 @@ export function Footer({ width, confirm, quitting, view }: FooterProps) {
   const extra = view === "solution" ? "d diff  " : view !== "doc" ? "esc page  " : "";
   return (
     <Text color={color.dim} wrap="truncate">
-      {` ${extra}${footerHints(width - 2 - extra.length)}`}
+      {` ${extra}${footerHints(width - 2 - extra.length, onStep)}`}
     </Text>
   );
 }

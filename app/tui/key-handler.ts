@@ -1,6 +1,7 @@
 /** What each key does. The help screen's list is in keys.ts. */
 import type { Key } from "ink";
-import { STEPS, type Step } from "../course/steps.js";
+import { findReading, type Step } from "../course/steps.js";
+import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
 export interface KeyContext {
@@ -12,7 +13,7 @@ export interface KeyContext {
   offset: number;
   maxScroll: number;
   maxChecksScroll: number;
-  open(step: Step): void;
+  open(entry: Entry): void;
   next(): Step | undefined;
   revealHint(): void;
   rerun(): void;
@@ -20,9 +21,13 @@ export interface KeyContext {
   quit(): void;
 }
 
+/** The keys that act on a step's checks, hints or solution. */
+const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
+
 export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const { ui, update } = ctx;
   if (ui.quitting) return;
+  if (ui.notice) update({ notice: undefined });
   if (ui.confirming) {
     const yes = input === "y" || input === "Y";
     return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
@@ -37,7 +42,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const down = key.downArrow || input === "j";
   if (up || down) {
     const delta = up ? -1 : 1;
-    if (ui.focus === "steps") return update({ cursor: Math.max(0, Math.min(ui.cursor + delta, STEPS.length - 1)) });
+    if (ui.focus === "steps") return update({ cursor: Math.max(0, Math.min(ui.cursor + delta, ENTRIES.length - 1)) });
     if (ui.focus === "main") return scrollMain(ctx.offset + delta);
     return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
   }
@@ -46,8 +51,11 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   if (key.home || input === "g") return scrollMain(0);
   if (key.end || input === "G") return scrollMain(ctx.maxScroll);
   // Enter opens the step under the cursor from any pane: nothing to remember about focus.
-  if (key.return) return ctx.open(STEPS[ui.cursor] as Step);
-  if (key.escape) return update({ view: "doc", cursor: STEPS.findIndex((s) => s.id === ui.openId) });
+  if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
+  if (key.escape) return update({ view: "doc", cursor: entryIndex(ui.openId) });
+  // The introduction and the outro have no hints, checks, trace or solution: say so, do nothing.
+  const reading = findReading(ui.openId);
+  if (reading && STEP_KEYS.has(input)) return update({ notice: `The ${reading.title.toLowerCase()} has no checks, hints or solution: press n to open a step.` });
   switch (input) {
     case "?":
       return update({ view: ui.view === "help" ? "doc" : "help" });

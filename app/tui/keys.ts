@@ -4,6 +4,8 @@ export interface KeyHelp {
   does: string;
   /** Its short form in the footer, if it has a place there. */
   footer?: string;
+  /** It acts on a step's checks, hints or solution: nothing to do on the introduction or the outro. */
+  stepOnly?: boolean;
 }
 
 export const KEYS: KeyHelp[] = [
@@ -12,21 +14,21 @@ export const KEYS: KeyHelp[] = [
   { keys: "tab  shift-tab", does: "focus the next / previous pane", footer: "tab pane" },
   { keys: "space  b", does: "page down / up in the page, trace or solution" },
   { keys: "PgDn  PgUp  g  G", does: "page down / up, top, bottom" },
-  { keys: "h", does: "reveal the next hint (saved for next time)", footer: "h hint" },
-  { keys: "r", does: "run this step's checks again", footer: "r run" },
+  { keys: "h", does: "reveal the next hint (saved for next time)", footer: "h hint", stepOnly: true },
+  { keys: "r", does: "run this step's checks again", footer: "r run", stepOnly: true },
   { keys: "n", does: "open the next step" },
   { keys: "a", does: "run the checks of every step, one after the other (did a change break an earlier step?)" },
-  { keys: "t", does: "the system calls your runtime made in the last run", footer: "t trace" },
-  { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution" },
-  { keys: "i", does: "instructor mode: run the reference solution, with its trace" },
+  { keys: "t", does: "the system calls your runtime made in the last run", footer: "t trace", stepOnly: true },
+  { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution", stepOnly: true },
+  { keys: "i", does: "instructor mode: run the reference solution, with its trace", stepOnly: true },
   { keys: "esc", does: "back to the page" },
   { keys: "?", does: "this help", footer: "? keys" },
   { keys: "q  ctrl-c", does: "quit (running checks are stopped and cleaned up first)", footer: "q quit" },
 ];
 
 /** The footer's key hints that fit in `width` columns; "? keys" and "q quit" always stay. */
-export function footerHints(width: number): string {
-  const all = KEYS.filter((k) => k.footer).map((k) => k.footer as string);
+export function footerHints(width: number, onStep = true): string {
+  const all = KEYS.filter((k) => k.footer && (onStep || !k.stepOnly)).map((k) => k.footer as string);
   const kept = [...all];
   const separator = "  ";
   for (let i = kept.length - 3; kept.join(separator).length > width && i >= 0; i--) kept.splice(i, 1);

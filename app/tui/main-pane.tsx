@@ -7,7 +7,7 @@ import { Text } from "ink";
 import { useEffect, useMemo, useState } from "react";
 import { join } from "node:path";
 import type { Page } from "../course/pages.js";
-import type { Step } from "../course/steps.js";
+import type { Reading, Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
 import { docLines } from "./doc-lines.js";
 import { KEYS } from "./keys.js";
@@ -30,6 +30,8 @@ export interface MainContent {
 interface ContentInput {
   view: MainView;
   step: Step;
+  /** The introduction or the outro, shown instead of the step's page when open. */
+  reading?: Reading;
   page?: Page;
   hintsSeen: number;
   render: RenderMarkdown;
@@ -43,9 +45,9 @@ interface ContentInput {
 }
 
 export function useMainContent(input: ContentInput): MainContent {
-  const { view, step, page, hintsSeen, render, width, run, showDiff, repo } = input;
-  const name = step.bonus ? step.title : `Step ${step.number} · ${step.title}`;
-  const doc = useMemo(() => docLines(page, step.doc, hintsSeen, render, width), [page, step.doc, hintsSeen, render, width]);
+  const { view, step, reading, page, hintsSeen, render, width, run, showDiff, repo } = input;
+  const name = reading ? reading.title : step.bonus ? step.title : `Step ${step.number} · ${step.title}`;
+  const doc = useMemo(() => docLines(page, (reading ?? step).doc, hintsSeen, render, width), [page, reading, step.doc, hintsSeen, render, width]);
   const diff = useDiff(view === "solution" && showDiff, input);
   const solution = useMemo(() => (view === "solution" && !showDiff ? solutionLines(input.solutions, repo, step, render, width) : []), [view, showDiff, step, render, width]);
   const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
-import { STEPS, type Step } from "../course/steps.js";
+import type { Reading, Step } from "../course/steps.js";
+import { ENTRIES, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, type StepStanding } from "./step-states.js";
@@ -17,32 +18,38 @@ interface StepListProps {
   writes?: { file: string; functions: string[] };
 }
 
-/** The course at a glance: each step with its state, the open one marked, 4-6 noted as any-order. */
+/** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
 export function StepList({ standings, openStep, cursor, running, focused, width, height, writes }: StepListProps) {
   const room = width - 4;
-  const rows = STEPS.flatMap((step, index) => {
-    const row = (
+  const rows = ENTRIES.flatMap((entry, index) => {
+    const row = isStep(entry) ? (
       <StepRow
-        key={step.id}
-        step={step}
-        standing={standings.get(step.id)}
-        open={step.id === openStep}
+        key={entry.id}
+        step={entry}
+        standing={standings.get(entry.id)}
+        open={entry.id === openStep}
         selected={index === cursor}
         focused={focused}
-        running={step.id === running}
+        running={entry.id === running}
         room={room}
       />
+    ) : (
+      <ReadingRow key={entry.id} reading={entry} open={entry.id === openStep} selected={index === cursor} focused={focused} room={room} />
     );
-    if (step.id === "6") return [row, <Text key="any-order" color={color.dim}>{ellipsis("  4–6 in any order", room)}</Text>];
-    if (step.id === "pivot-root") return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
+    if (entry.id === "6") return [row, <Text key="any-order" color={color.dim}>{ellipsis("  4–6 in any order", room)}</Text>];
+    if (entry.id === "pivot-root") return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
     return [row];
   });
+  const visible = height - 2;
+  // Too short for the whole course (60×16): the rows scroll so that the cursor stays in view.
+  const cursorRow = rows.findIndex((row) => row.key === ENTRIES[cursor]?.id);
+  const first = Math.max(0, Math.min(cursorRow - visible + 1, rows.length - visible));
   const aside = writes ? ["", "You write, in", writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
-  const showAside = aside.length > 0 && rows.length + aside.length <= height - 2;
+  const showAside = aside.length > 0 && rows.length + aside.length <= visible;
   return (
     <Panel title="Steps" width={width} height={height} focused={focused}>
       <Box flexDirection="column">
-        {rows}
+        {rows.slice(first, first + visible)}
         {showAside
           ? aside.map((line, i) => (
               <Text key={`aside-${i}`} color={i === 1 ? color.dim : undefined} wrap="truncate">
@@ -73,6 +80,18 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
       {running ? <Spinner /> : <StateIcon standing={standing} />}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(label, room - 3)}`}
+      </Text>
+    </Text>
+  );
+}
+
+/** The introduction or the outro: no checks, so no state mark. */
+function ReadingRow({ reading, open, selected, focused, room }: { reading: Reading; open: boolean; selected: boolean; focused: boolean; room: number }) {
+  return (
+    <Text wrap="truncate" inverse={selected && focused}>
+      <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>
+      <Text bold={open} color={open ? color.accent : undefined}>
+        {`  ${ellipsis(reading.title, room - 3)}`}
       </Text>
     </Text>
   );

@@ -13,8 +13,9 @@ export const FOCUS_ORDER: Focus[] = ["steps", "main", "checks"];
 export type Scroll = number | { hint: number };
 
 export interface Ui {
+  /** The open step's id, or a page's ("intro", "outro"). */
   openId: string;
-  /** The step under the cursor in the step list. */
+  /** The position of the cursor in the step list (ENTRIES). */
   cursor: number;
   focus: Focus;
   view: MainView;
@@ -27,6 +28,8 @@ export interface Ui {
   quitting: boolean;
   /** Why the last run started: "saved process.ts". */
   trigger?: string;
+  /** A word about the last key, shown in the footer until the next one. */
+  notice?: string;
 }
 
 export function useUi(initial: () => Ui): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import chalk from "chalk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -10,13 +10,15 @@ import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
 let course: Course;
 beforeEach(() => {
   course = new Course();
+  // Most cases are about a step: they start on step 1 (a fresh progress opens on the introduction).
+  course.startAt("1");
 });
 afterEach(() => {
   course.remove();
 });
 
 describe("the workshop app", () => {
-  it("opens on step 1 of a fresh course, and moves to step 2 with the arrow keys and enter", async () => {
+  it("opens on step 1, and moves to step 2 with the arrow keys and enter", async () => {
     const app = await renderApp({ course });
     await app.shows("The page of step 1.");
     expect(app.screen()).toContain("Step 1 · Process creation");
@@ -33,8 +35,9 @@ describe("the workshop app", () => {
   it("moves with j and k too, and never past the ends of the list", async () => {
     const app = await renderApp({ course, columns: 120, rows: 40 });
     await app.shows("The page of step 1.");
+    // The introduction is above step 1.
     await app.press("k", "k", KEY.enter);
-    await app.shows("The page of step 1.");
+    await app.shows("The intro page.");
     await app.press(..."jjjjjjjjjjjj", KEY.enter);
     await app.shows("The page of step image-config.");
     app.unmount();
@@ -167,8 +170,11 @@ describe("the workshop app", () => {
 
   it("carries on when the progress cannot be saved, and says so", async () => {
     // A file where the .workshop directory should be: nothing can be written under it.
+    rmSync(join(course.repo, ".workshop"), { recursive: true });
     writeFileSync(join(course.repo, ".workshop"), "");
     const app = await renderApp({ course });
+    await app.shows("The intro page.");
+    await app.press("n");
     await app.shows("The page of step 1.");
     await app.press("h");
     await app.shows("Hint 1 of step 1");
@@ -286,12 +292,9 @@ describe("the workshop app", () => {
     await app.shows("1 of 2 checks fails");
     for (const view of ["", "t", "?"]) {
       if (view) await app.press(view);
-      const lines = app.screen().split("\n");
-      expect(lines.length).toBe(rows - 1);
-      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
-      // The header, a pane's top border right under it, the footer of keys at the bottom.
-      expect(lines[1]).toMatch(/^[╭┏]─/);
-      expect(lines.at(-1)).toContain("q quit");
+      expectFits(app.screen(), columns, rows);
+      // The footer of keys at the bottom.
+      expect(app.screen().split("\n").at(-1)).toContain("q quit");
     }
     app.unmount();
   });
@@ -303,7 +306,7 @@ describe("the workshop app", () => {
     app.resize(80, 24);
     await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23));
     expect(app.screen()).not.toContain("╭─ Steps");
-    expect(app.screen().split("\n")[0]).toMatch(/^ [○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]1 ○2 ○3 ○4 ○5 ○6 bonus ○ ○ ○/);
+    expect(app.screen().split("\n")[0]).toMatch(/^ intro [○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]1 ○2 ○3 ○4 ○5 ○6 outro bonus ○ ○ ○/);
     for (const line of app.screen().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     app.unmount();
   });
@@ -336,6 +339,105 @@ describe("the workshop app", () => {
   });
 });
 
+describe("the introduction and the outro", () => {
+  it("opens a fresh course on the introduction, runs nothing there, and n opens step 1", async () => {
+    rmSync(course.progressFile);
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    await app.shows("The intro page.");
+    const screen = app.screen();
+    expect(screen).toContain("╭─ Introduction");
+    expect(screen).toContain("No checks here: read on, then press n for step 1.");
+    expect(screen).toContain("0/6 steps done");
+    // Both pages are in the list, without a state mark: the introduction above step 1, the outro before the bonus steps.
+    expect(screen).toMatch(/│ › {2}Introduction[^\n]*\n│ {2}[○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 1 Process creation/);
+    expect(screen).toMatch(/4–6 in any order[^\n]*\n│ {4}Outro[^\n]*\n│ +││[^\n]*\n│ {3}Bonus/);
+    // Keys about checks, hints and the solution do nothing here, and say so; the key bar leaves them out.
+    expect(screen).not.toContain("h hint");
+    await app.press("r", "h", "s", "t", "i");
+    await app.shows("The introduction has no checks, hints or solution: press n to open a step.");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.runs).toHaveLength(0);
+    expect(loadProgress(course.progressFile)).toEqual({ currentStep: "intro", hintsSeen: {}, passed: {} });
+    await app.press("n");
+    await app.shows("Step 1 · Process creation");
+    expect((await runner.latest()).stepId).toBe("1");
+    expect(loadProgress(course.progressFile).currentStep).toBe("1");
+    app.unmount();
+  });
+
+  it("scrolls the introduction like a step's page", async () => {
+    course.startAt("intro");
+    const app = await renderApp({ course });
+    await app.shows("The intro page.");
+    await app.press(KEY.tab, "G");
+    await app.shows("The end of the intro page.");
+    expect(app.screen()).not.toContain("The intro page.");
+    app.unmount();
+  });
+
+  it("opens the outro from the list after step 6, with no checks and nothing run", async () => {
+    course.startAt("6");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest()).end();
+    await app.press(KEY.down, KEY.enter);
+    await app.shows("The outro page.");
+    expect(app.screen()).toContain("╭─ Outro");
+    expect(app.screen()).toContain("No checks here: read on, then press n for step 1.");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.runs).toHaveLength(1);
+    expect(loadProgress(course.progressFile).currentStep).toBe("outro");
+    app.unmount();
+  });
+
+  it("does not run checks on a save while a page is open", async () => {
+    course.startAt("outro");
+    const impl = course.copyExercises();
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, impl, services: { watch: watchDirectory } });
+    await app.shows("The outro page.");
+    writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// saved\n`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runner.runs).toHaveLength(0);
+    app.unmount();
+  });
+
+  it.each(["intro", "outro"])("resumes on the saved %s page, and reaches it in the strip on 80 columns", async (page) => {
+    course.startAt(page);
+    const app = await renderApp({ course });
+    await app.shows(/^ intro ○1 ○2 ○3 ○4 ○5 ○6 outro bonus ○ ○ ○/);
+    expect(app.screen()).toContain(`The ${page} page.`);
+    app.unmount();
+  });
+
+  it("keeps the cursor in view in the list of a 60×16 terminal", async () => {
+    const app = await renderApp({ course, columns: 60, rows: 16 });
+    await app.shows(/^ intro /);
+    await app.press(..."jjjjjjjjjj");
+    await app.shows("›○ the image's config");
+    app.unmount();
+  });
+
+  it.each([
+    ["intro", 80, 24],
+    ["outro", 80, 24],
+    ["intro", 60, 16],
+    ["outro", 60, 16],
+  ])("fits the %s page in a %i×%i terminal", async (page, columns, rows) => {
+    course.startAt(page);
+    const app = await renderApp({ course, columns, rows });
+    // The strip in the header: the terminal's size has reached the app.
+    await app.shows(/^ intro ○1/);
+    await app.shows(`The ${page} page.`);
+    for (const view of ["", "h", "?"]) {
+      if (view) await app.press(view);
+      expectFits(app.screen(), columns, rows);
+    }
+    app.unmount();
+  });
+});
+
 describe("the app's key help", () => {
   it("lists every key on ?", async () => {
     const app = await renderApp({ course, columns: 120, rows: 40 });
@@ -347,5 +449,13 @@ describe("the app's key help", () => {
     app.unmount();
   });
 });
+
+/** One row to spare, no line wider than the terminal, the header with a pane's top border right under it. */
+function expectFits(screen: string, columns: number, rows: number): void {
+  const lines = screen.split("\n");
+  expect(lines.length).toBe(rows - 1);
+  for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+  expect(lines[1]).toMatch(/^[╭┏]─/);
+}
 
 vi.setConfig({ testTimeout: 15_000 });

@@ -95,12 +95,15 @@ describe("the app in a terminal", () => {
     return status;
   }
 
-  it("opens on step 1, moves to step 2, reveals a hint, and quits with q leaving no process", async (ctx) => {
+  it("opens on the introduction, moves to step 1 then step 2, reveals a hint, and quits with q leaving no process", async (ctx) => {
     requireRoot(ctx);
     requireProgram(ctx, "tmux", "tmux");
     const tracesBefore = traceDirs();
     const status = await startApp();
 
+    await shows("The intro page.");
+    expect(screen()).toContain("No checks here: read on, then press n for step 1.");
+    tmux("send-keys", "-t", "app", "n");
     await shows("Step 1 · Process creation");
     expect(screen()).toContain("The page of step 1.");
     tmux("send-keys", "-t", "app", "Down");
@@ -122,14 +125,18 @@ describe("the app in a terminal", () => {
     expect(loadProgress(course.progressFile)).toMatchObject({ currentStep: "2", hintsSeen: { "2": 1 } });
   }, 60_000);
 
-  it("opens with the README's start command (bin/workshop) on step 1 of a fresh progress file", async (ctx) => {
+  it("opens with the README's start command (bin/workshop) on the introduction of a fresh progress file, and n opens step 1", async (ctx) => {
     requireRoot(ctx);
     requireProgram(ctx, "tmux", "tmux");
     const progress = join(root, "readme-progress.json");
     const status = join(root, "readme-exit-status");
     const command = `cd '${REPO}' && WORKSHOP_PROGRESS='${progress}' CONTAINER_ROOT='${root}' '${process.execPath}' bin/workshop; echo $? > '${status}'`;
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "readme", command);
-    await vi.waitFor(() => expect(tmux("capture-pane", "-p", "-t", "readme")).toContain("Step 1 · Process creation"), { timeout: 30_000, interval: 50 });
+    const readme = (text: string) => vi.waitFor(() => expect(tmux("capture-pane", "-p", "-t", "readme")).toContain(text), { timeout: 30_000, interval: 50 });
+    await readme("No checks here: read on, then press n for step 1.");
+    expect(loadProgress(progress).currentStep).toBe("intro");
+    tmux("send-keys", "-t", "readme", "n");
+    await readme("Step 1 · Process creation");
     tmux("send-keys", "-t", "readme", "q");
     await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
     expect(loadProgress(progress).currentStep).toBe("1");

@@ -125,6 +125,10 @@ describe("the plain status, without a terminal", () => {
     expect(text).toMatch(/○ {4}pivot_root +not started/);
     expect(text).toContain("sudo npx workshop check 2");
   });
+
+  it("offers step 1's checks to a learner on the introduction, which has none", () => {
+    expect(plainStatus({ currentStep: "intro", hintsSeen: {}, passed: {} }, checksFor)).toContain("sudo npx workshop check 1");
+  });
 });
 
 describe("runs of checks", () => {

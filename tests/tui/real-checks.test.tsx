@@ -15,6 +15,7 @@ describe("the app with the real checks", () => {
   let root: string;
   beforeAll(() => {
     course = new Course();
+    course.startAt("1");
     root = mkdtempSync(join(tmpdir(), "workshop-tui-store-"));
   });
   afterAll(() => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
-import { STEPS } from "../../app/course/steps.js";
+import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
 import { loadMarkdown } from "../../app/tui/markdown.js";
@@ -76,7 +76,7 @@ export class ScriptedRunner implements Runner {
   }
 }
 
-/** A course of its own: every step's page has a body naming the step and three hints. */
+/** A course of its own: every step's page has a body naming the step and three hints; the introduction and the outro have none. */
 export class Course {
   readonly repo = mkdtempSync(join(tmpdir(), "workshop-tui-course-"));
   readonly progressFile = join(this.repo, ".workshop", "progress.json");
@@ -89,6 +89,9 @@ export class Course {
       const hints = [1, 2, 3].map((n) => `### Hint ${n}\n\nHint ${n} of step ${step.id}: ${"think. ".repeat(n)}`).join("\n\n");
       writeFileSync(join(this.repo, step.doc), `# ${step.title}\n\nThe page of step ${step.id}.\n\n## Tasks\n\n- write it\n- save it\n\n## Hints\n\n${hints}\n`);
     }
+    for (const page of [INTRODUCTION_PAGE, OUTRO_PAGE]) {
+      writeFileSync(join(this.repo, page.doc), `# ${page.title}\n\nThe ${page.id} page.\n\n${"A paragraph to scroll through.\n\n".repeat(30)}The end of the ${page.id} page.\n`);
+    }
   }
 
   /** A copy of the exercises, for a test that saves files in it. */
@@ -96,6 +99,11 @@ export class Course {
     const dir = join(this.repo, "impl");
     cpSync(join(REPO, "exercises"), dir, { recursive: true });
     return dir;
+  }
+
+  /** Progress that opens the app on `id` (a step, "intro" or "outro"), nothing else done. */
+  startAt(id: string): void {
+    this.saveProgress({ currentStep: id, hintsSeen: {}, passed: {} });
   }
 
   saveProgress(progress: object): void {
