@@ -48,7 +48,8 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
         </Text>
       ) : (
         <Text color={color.dim} wrap="truncate">
-          {watching && width >= 80 ? `  watching ${shownPath(repo, watching)}/ ` : ""}
+          {/* Beside the strip of steps there is no room for it: the progress count matters more. */}
+          {watching && width >= 80 && !strip ? `  watching ${shownPath(repo, watching)}/ ` : ""}
         </Text>
       )}
     </Box>
