@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileS
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findCgroupRoot } from "../runtime/cgroup-root.js";
+import { killQuietly } from "../runtime/cleanup.js";
 
 /** Where the processes of a check's sandbox live until a container's cgroup takes them. */
 const SANDBOX_CGROUP = "sandbox";
@@ -85,14 +86,6 @@ export async function removeParent(parent: string): Promise<void> {
         await sleep(10);
       }
     }
-  }
-}
-
-export function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // gone already
   }
 }
 

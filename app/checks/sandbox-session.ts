@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SANDBOX_HOSTNAME, sandboxed } from "../sandbox/sandbox.js";
-import { createSandboxCgroup, killQuietly, processesUnder } from "./cgroup-tree.js";
+import { killQuietly } from "../runtime/cleanup.js";
+import { createSandboxCgroup, processesUnder } from "./cgroup-tree.js";
 import { collect, type Result, type SpawnOptions } from "./harness.js";
 
 // The holder keeps the namespaces alive; it ends when its stdin closes, so also when we die.

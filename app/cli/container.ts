@@ -1,4 +1,5 @@
 // The `container` command: the learner's runtime, driven like `docker`.
+import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
 import { ImageStore, progressPrinter } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
@@ -85,7 +86,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
   const trace = last(global, "--trace");
   if (trace) {
     // Absolute, so the init process can open it before it changes root; exported, so it traces too.
-    process.env.WORKSHOP_TRACE = (await import("node:path")).resolve(trace);
+    process.env.WORKSHOP_TRACE = resolve(trace);
     setTrace(process.env.WORKSHOP_TRACE);
   }
   const images = new ImageStore(root);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 import { addressPool } from "./host-network.js";
+import { sleepSync } from "./lock.js";
 import { isRunning, type ContainerState, type StateStore } from "./state.js";
 
 /** Removes every trace of containers whose processes are all gone. Returns the ids removed. */
@@ -63,19 +64,22 @@ function removeCgroupDirs(cgroup: Cgroup): void {
   for (const dir of new Set(Object.values(cgroup.dirs))) {
     if (!existsSync(dir)) continue;
     for (let attempt = 0; attempt < 50; attempt++) {
-      for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // exited meanwhile
-        }
-      }
+      for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) killQuietly(Number(pid));
       try {
         rmdirSync(dir);
         break;
       } catch {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        sleepSync(20);
       }
     }
+  }
+}
+
+/** SIGKILL, where a process that already exited is no error. */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // gone already
   }
 }

@@ -16,7 +16,7 @@ export function withLock<T>(path: string, work: () => T, staleMs = 10_000): T {
         rmdirSync(path, { recursive: true }); // recursive: no error if another run took it over first
         continue;
       }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      sleepSync(10);
     }
   }
   try {
@@ -32,4 +32,9 @@ function takenAt(path: string): number {
   } catch {
     return Date.now();
   }
+}
+
+/** Blocks this thread for `ms`: for the runtime's synchronous waits (init and teardown use no event loop). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
