@@ -5,7 +5,7 @@ import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync } from "node:
 import { join } from "node:path";
 import { checksOf, runStep, type CheckResult } from "../app/checks/index.js";
 import { buildContainer } from "../app/checks/prepare.js";
-import { STEPS, type Step } from "../app/course/steps.js";
+import { moduleFile, STEPS, type Step } from "../app/course/steps.js";
 import { roundsFor, type BenchContext } from "./context.js";
 import { interleave } from "./interleave.js";
 import type { Figure, PartResult } from "./report.js";
@@ -82,13 +82,13 @@ function hasChecks(step: Step): boolean {
 }
 
 /**
- * Saves the step's first module (a new line, so its size and mtime change) and times its checks:
+ * Saves the step's module (a new line, so its size and mtime change) and times its checks:
  * the whole wait, and the re-bundling that runStep would otherwise begin with.
  */
 async function timeSave(step: Step, impl: string, root: string, onResult?: (result: CheckResult) => void): Promise<{ total: number; bundle: number }> {
   const start = performance.now();
   let last = start;
-  appendFileSync(join(impl, step.modules[0]!), `// saved by the benchmark at ${Date.now()}\n`);
+  appendFileSync(join(impl, moduleFile(step)), `// saved by the benchmark at ${Date.now()}\n`);
   const compileError = await buildContainer(impl);
   if (compileError) throw new Error(`${impl} does not compile: ${compileError}`);
   const bundle = performance.now() - start;

@@ -3,22 +3,22 @@
 // One cgroup per container, with its limits, the init process moved in before the command starts,
 // removed after it exits. `root` says whether this machine uses cgroup v2 or v1 and where.
 import type { Cgroup, CgroupRoot, Limits } from "#contract";
-import { todo } from "./todo.js";
+import { todo } from "#given";
 
 /**
  * Create the directory (v2) or directories (v1: one per controller) for container `id` under
  * `root.parent`, and write the limits that are set. (Task 1 in docs/04-cgroups.md)
  */
 export function createCgroup(root: CgroupRoot, id: string, limits: Limits): Cgroup {
-  return todo(4, "createCgroup", "docs/04-cgroups.md, Task 1");
+  return todo("createCgroup");
 }
 
 /** Move process `pid` into the cgroup. (Task 2) */
 export function addProcess(cgroup: Cgroup, pid: number): void {
-  todo(4, "addProcess", "docs/04-cgroups.md, Task 2");
+  todo("addProcess");
 }
 
 /** Kill whatever is still in the cgroup, then remove its directories. (Task 3) */
 export function removeCgroup(cgroup: Cgroup): void {
-  todo(4, "removeCgroup", "docs/04-cgroups.md, Task 3");
+  todo("removeCgroup");
 }

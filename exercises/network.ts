@@ -3,36 +3,30 @@
 // The host gets a bridge (like docker0) with NAT to the outside; each container gets a veth pair,
 // one end on the bridge, the other as eth0 in its network namespace. The addresses and names
 // are chosen for you and arrive in `net`.
-import { execFileSync } from "node:child_process";
 import type { BridgeNetwork } from "#contract";
-import { todo } from "./todo.js";
+import { todo } from "#given";
 
 /** On the host: create the bridge with the gateway address, turn on forwarding, add NAT — unless the bridge exists. (Task 1) */
 export function setupBridge(net: BridgeNetwork): void {
-  todo(6, "setupBridge", "docs/06-network.md, Task 1");
+  todo("setupBridge");
 }
 
 /** On the host: create the veth pair, the container's end inside the network namespace of `pid`, the host's on the bridge. (Task 2) */
 export function connectContainer(pid: number, net: BridgeNetwork): void {
-  todo(6, "connectContainer", "docs/06-network.md, Task 2");
+  todo("connectContainer");
 }
 
 /** In the init process: bring lo up and, with `net`, give the container's end its address and a default route. (Task 3) */
 export function configureContainerNetwork(net: BridgeNetwork | undefined): void {
-  todo(6, "configureContainerNetwork", "docs/06-network.md, Task 3");
+  todo("configureContainerNetwork");
 }
 
 /** On the host, after the container exited: delete the host's end of the veth pair if it is still there. (Task 4) */
 export function disconnectContainer(net: BridgeNetwork): void {
-  todo(6, "disconnectContainer", "docs/06-network.md, Task 4");
+  todo("disconnectContainer");
 }
 
 /** The container's /etc/resolv.conf: the host's nameservers that work from a container. (Task 5) */
 export function containerResolvConf(hostResolvConf: string, upstreamResolvConf: string | undefined): string {
-  return todo(6, "containerResolvConf", "docs/06-network.md, Task 5");
-}
-
-/** Given: runs `ip` with several commands at once (`ip -batch -`), throwing with ip's message on failure. */
-export function ipBatch(commands: string[]): void {
-  execFileSync("ip", ["-batch", "-"], { input: `${commands.join("\n")}\n`, stdio: ["pipe", "ignore", "pipe"] });
+  return todo("containerResolvConf");
 }

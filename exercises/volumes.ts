@@ -1,11 +1,11 @@
 // Step 5: volumes — docs/05-volumes.md
 import type { Volume } from "#contract";
-import { todo } from "./todo.js";
+import { todo } from "#given";
 
 /**
  * In the init process, before the root changes: bind-mount each volume's `source` onto
  * `rootfs` + `target`, creating the mount point, read-only when `readOnly` is set. (Task 1)
  */
 export function mountVolumes(rootfs: string, volumes: Volume[]): void {
-  todo(5, "mountVolumes", "docs/05-volumes.md, Task 1");
+  todo("mountVolumes");
 }

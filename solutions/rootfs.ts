@@ -1,12 +1,11 @@
-// Step 3: the mount namespace and the root directory, plus the pivot_root and overlayfs bonus steps.
+// Step 3: the mount namespace and the root directory.
 // Everything here runs in the init process, inside its own mount namespace, before the command starts.
-import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, symlinkSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import {
   chdir,
   chroot,
   mount,
-  MNT_DETACH,
   MS_BIND,
   MS_NODEV,
   MS_NOEXEC,
@@ -14,8 +13,6 @@ import {
   MS_PRIVATE,
   MS_RDONLY,
   MS_REC,
-  pivotRoot as pivotRootCall,
-  umount2,
 } from "#native";
 
 export function makeMountsPrivate(): void {
@@ -61,23 +58,6 @@ export function changeRoot(rootfs: string): void {
   chroot(rootfs);
   // chroot leaves the working directory outside the new root: without this, ".." walks back to the host.
   chdir("/");
-}
-
-export function pivotRoot(rootfs: string): void {
-  // pivot_root needs the new root to be a mount point of its own: bind-mount it onto itself.
-  mount(rootfs, rootfs, null, MS_BIND | MS_REC);
-  const putOld = ensureDir(join(rootfs, ".old-root"));
-  pivotRootCall(rootfs, putOld);
-  chdir("/");
-  // Detach the old root: from now on nothing of the host's filesystem is reachable, even with chroot tricks.
-  umount2("/.old-root", MNT_DETACH);
-  rmdirSync("/.old-root");
-}
-
-export function mountOverlay(layers: string[], upper: string, work: string, target: string): void {
-  // overlayfs lists lower directories top first; our layers come lowest first.
-  const lowerdir = [...layers].reverse().join(":");
-  mount("overlay", target, "overlay", 0, `lowerdir=${lowerdir},upperdir=${upper},workdir=${work}`);
 }
 
 function ensureDir(path: string): string {

@@ -3,7 +3,7 @@
  * and returns what it saw; each of its checks judges one aspect of that. Several checks share a
  * probe where they watch the same run, which keeps a step's checks fast.
  */
-import { findStep } from "../course/steps.js";
+import { docFor as pageOf, findStep } from "../course/steps.js";
 import type { Leftover, ProbeContext } from "./probe-context.js";
 
 export type Verdict = { status: "pass" | "fail" | "not-started"; message?: string };
@@ -49,12 +49,11 @@ export function probe<T>(definition: Probe<T>): Probe<never> {
   return definition as unknown as Probe<never>;
 }
 
-/** Where to read about a function: "docs/02-namespaces.md, Task 3" (tasks follow the step's functions). */
+/** Where to read about a function of step `stepId`: "docs/02-namespaces.md, Task 3". */
 export function docFor(stepId: string, func?: string): string {
   const step = findStep(stepId);
   if (!step) throw new Error(`no step ${stepId}`);
-  const task = func === undefined ? -1 : step.functions.indexOf(func);
-  return task < 0 ? step.doc : `${step.doc}, Task ${task + 1}`;
+  return pageOf(step, func);
 }
 
 /** The first line of `text`, or a placeholder when it is empty: for quoting output in a message. */

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import type { RuntimeEvent } from "../runtime/events.js";
 import { sandboxed } from "../sandbox/sandbox.js";
 import { containerCgroupDirs, parentDirs } from "./cgroup-tree.js";
 import { CONTAINER } from "./repo.js";
@@ -18,6 +19,8 @@ export interface Result {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** What the runtime told on its machine channel, for runs started with `--events` (the checks' are). */
+  events?: RuntimeEvent[];
 }
 
 export interface SpawnOptions {

@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ImageStore } from "../image/store.js";
+import { readOptional } from "../runtime/etc-files.js";
+import { parseEvents, type RuntimeEvent } from "../runtime/events.js";
 import { BRIDGE } from "../runtime/host-network.js";
 import { StateStore, type ContainerState } from "../runtime/state.js";
 import { removeParent } from "./cgroup-tree.js";
@@ -53,6 +55,8 @@ class ProbeStopped extends Error {
 export class ProbeContext {
   /** What each `container` run printed and how it ended, in order of ending. */
   readonly runs: Result[] = [];
+  private readonly running: RunningContainer[] = [];
+  private started = 0;
   private stopped = false;
   private readonly cleanups: (() => void)[] = [];
 
@@ -100,10 +104,21 @@ export class ProbeContext {
   start(args: string[]): RunningContainer {
     if (this.stopped) throw new ProbeStopped("the probe was stopped");
     const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
-    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, ...trace, ...args], this.harness.environment());
-    const run = new RunningContainer(child);
+    // Each run tells on a file of its own what it reached, skipped and left (the runtime's machine channel).
+    const events = join(this.root, `events-${this.started++}.jsonl`);
+    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], this.harness.environment());
+    const run = new RunningContainer(child, events);
+    this.running.push(run);
     void run.done.then((result) => this.runs.push(result));
     return run;
+  }
+
+  /**
+   * Everything the runtime told on its event channel in this probe, finished runs or not (a
+   * run killed at the time limit may have reached a TODO first).
+   */
+  events(): RuntimeEvent[] {
+    return this.running.flatMap((run) => run.events());
   }
 
   /** Polls `probe` until it returns a value; undefined once `run` has ended (or the probe was stopped). */
@@ -113,11 +128,6 @@ export class ProbeContext {
       if (value !== undefined || run.closed || this.stopped) return value;
       await sleep(20);
     }
-  }
-
-  /** Everything the runs printed on stderr. */
-  stderr(): string {
-    return this.runs.map((r) => r.stderr).join("");
   }
 
   /** The containers whose state is on disk right now (running ones, or ones that left something). */
@@ -184,7 +194,10 @@ export class RunningContainer {
   closed = false;
   private waiters: (() => void)[] = [];
 
-  constructor(private readonly child: ChildProcess) {
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly eventsFile: string,
+  ) {
     child.stdout?.setEncoding("utf8").on("data", (d: string) => {
       this.stdout += d;
       this.notify();
@@ -197,7 +210,7 @@ export class RunningContainer {
       child.once("close", (status, signal) => {
         this.closed = true;
         this.notify();
-        resolve({ status, signal, stdout: this.stdout, stderr: this.stderr });
+        resolve({ status, signal, stdout: this.stdout, stderr: this.stderr, events: this.events() });
       });
     });
   }
@@ -209,6 +222,11 @@ export class RunningContainer {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     return true;
+  }
+
+  /** What the run told on its event channel so far. */
+  events(): RuntimeEvent[] {
+    return parseEvents(readOptional(this.eventsFile) ?? "");
   }
 
   /** Writes `input` to the container's stdin and closes it. */

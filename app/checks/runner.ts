@@ -14,8 +14,9 @@ import { fail, type CheckDef, type Probe, type StepChecks, type Verdict } from "
 import { buildContainer, implDirectory } from "./prepare.js";
 import { listLeftovers, ProbeContext, type Leftover, type ProbeSetup } from "./probe-context.js";
 import { stepChecks } from "./steps/index.js";
-import { todoLine } from "./todos.js";
+import { reachedTodo } from "./todos.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
+import type { RuntimeEvent } from "../runtime/events.js";
 
 export const DEFAULT_ROOT = "/var/lib/container-workshop";
 /** Probes at a time: containers are mostly waiting on the kernel, but this machine may have 2 cores. */
@@ -83,10 +84,13 @@ async function runProbe(step: StepChecks, probe: Probe<never>, setup: ProbeSetup
   let outcome: Outcome;
   let context: ProbeContext | undefined;
   let left: Leftover[] = [];
+  let events: RuntimeEvent[] = [];
   try {
     context = await ProbeContext.open(setup);
     outcome = await withinLimit(probe.run(context), limit, context, options.signal);
     if (outcome.kind === "seen") left = context.leftovers();
+    // Read before close(), which removes the probe's root and the event files in it.
+    events = context.events();
   } catch (error) {
     outcome = { kind: "error", error };
   }
@@ -99,7 +103,7 @@ async function runProbe(step: StepChecks, probe: Probe<never>, setup: ProbeSetup
   const durationMs = Date.now() - started;
   for (const check of probe.checks) {
     const mine = left.filter((l) => (step.blame?.[l.kind] ?? check.name) === check.name);
-    const verdict = judge(stepId, check, outcome, context?.stderr() ?? "", mine);
+    const verdict = judge(stepId, check, outcome, events, mine);
     report({ ...info(stepId, check), step: stepId, ...verdict, durationMs });
   }
 }
@@ -128,27 +132,29 @@ async function withinLimit(run: Promise<never>, ms: number, context: ProbeContex
 }
 
 /** A check's verdict on its probe's outcome: not started when the run hit a TODO, else the check's own judgement. */
-function judge(stepId: string, check: CheckDef<never>, outcome: Exclude<Outcome, { kind: "aborted" }>, stderr: string, left: Leftover[]): Verdict | { status: "error"; message: string } {
+function judge(stepId: string, check: CheckDef<never>, outcome: Exclude<Outcome, { kind: "aborted" }>, events: RuntimeEvent[], left: Leftover[]): Verdict | { status: "error"; message: string } {
   if (outcome.kind === "error") return { status: "error", message: `the check itself failed: ${describeError(outcome.error)}` };
+  const step = findStep(stepId);
+  // A run that reached a TODO is not started, even one that then hung until the time limit.
+  const todo = step && reachedTodo(events, step, check.needs);
+  if (todo) return { status: "not-started", message: todo };
   if (outcome.kind === "timeout") {
     return fail(`timed out after ${Math.round(outcome.ms / 1000)}s: the run did not finish, so the workshop killed it and everything it started`);
   }
-  const todo = todoLine(stderr, check.needs ?? findStep(stepId)?.functions ?? []);
-  if (todo) return { status: "not-started", message: todo };
   let verdict: Verdict;
   try {
     verdict = check.judge(outcome.seen, left);
   } catch (error) {
     return { status: "error", message: `the check itself failed: ${describeError(error)}` };
   }
-  if (verdict.status === "pass" && left.length) return fail(leftBehind(left, stderr));
+  if (verdict.status === "pass" && left.length) return fail(leftBehind(left, events));
   return verdict;
 }
 
-/** "it left behind …", with what container itself said about it. */
-function leftBehind(left: Leftover[], stderr: string): string {
-  const said = /left behind on the host: .*/.exec(stderr)?.[0];
-  return `it worked, but the run left behind ${listLeftovers(left)} (the workshop removed ${left.length > 1 ? "them" : "it"})${said ? `; container said "${said}"` : ""}`;
+/** "it left behind …", with what container itself said it could not remove. */
+function leftBehind(left: Leftover[], events: RuntimeEvent[]): string {
+  const said = events.flatMap((e) => (e.event === "leftovers" ? e.what : []));
+  return `it worked, but the run left behind ${listLeftovers(left)} (the workshop removed ${left.length > 1 ? "them" : "it"})${said.length ? `; container said it left ${said.join(", ")}` : ""}`;
 }
 
 function info(stepId: string, check: CheckDef<never>): CheckInfo {

@@ -3,8 +3,10 @@ import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
 import { ImageStore, progressPrinter } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
+import { openEventLog } from "../runtime/events.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
-import { runContainer, type RunOptions } from "../runtime/run.js";
+import { implementation } from "../runtime/implementation.js";
+import { runContainer, type RunContext, type RunOptions } from "../runtime/run.js";
 import { isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
 import { interruptible } from "./interrupt.js";
@@ -12,7 +14,7 @@ import { all, last, parseOptions, type OptionSpec } from "./options.js";
 import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parseVolume } from "./parse-values.js";
 import { table } from "./table.js";
 
-export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root DIR] [--trace FILE] [--debug] COMMAND
+export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root DIR] [--trace FILE] [--events FILE] [--debug] COMMAND
 
 Commands:
   run [OPTIONS] IMAGE [CMD [ARG...]]   run a command in a new container (pulls the image if needed)
@@ -41,6 +43,7 @@ const GLOBAL: OptionSpec[] = [
   { names: ["--impl"], value: true },
   { names: ["--root"], value: true },
   { names: ["--trace"], value: true },
+  { names: ["--events"], value: true },
   { names: ["--debug"], value: false },
   { names: ["--help", "-h"], value: false },
 ];
@@ -93,9 +96,17 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
   const states = new StateStore(root);
   const subnet = process.env.CONTAINER_SUBNET ?? DEFAULT_SUBNET;
   switch (command) {
-    case "run":
+    case "run": {
       requireRoot("run");
-      return interruptible((signal) => run(rest, launch, root, images, states, subnet, signal));
+      // Absolute, like --trace, so that the init process appends to the same file.
+      const eventsFile = last(global, "--events");
+      const events = openEventLog(eventsFile && resolve(eventsFile));
+      try {
+        return await interruptible((signal) => run(rest, { ...launch, events, eventsFile: eventsFile && resolve(eventsFile) }, root, images, states, subnet, signal));
+      } finally {
+        events.close();
+      }
+    }
     case "pull": {
       requireRoot("pull");
       const [ref] = expectArgs(rest, ["REF"], "pull");
@@ -156,7 +167,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
  * Until the container exists, `signal` (Ctrl-C) stops the run where it is; from then on the
  * runtime passes signals on to the container, and cleans up after it as usual.
  */
-async function run(args: string[], launch: Launch, root: string, images: ImageStore, states: StateStore, defaultSubnet: string, signal: AbortSignal): Promise<number> {
+async function run(args: string[], launch: Launch & Pick<RunContext, "events" | "eventsFile">, root: string, images: ImageStore, states: StateStore, defaultSubnet: string, signal: AbortSignal): Promise<number> {
   const parsed = parseOptions(args, RUN, "run", true);
   if (last(parsed, "--help")) {
     process.stdout.write(`${USAGE}\n`);
@@ -192,6 +203,9 @@ async function run(args: string[], launch: Launch, root: string, images: ImageSt
   stopIfInterrupted();
   return runContainer(
     {
+      impl: implementation,
+      events: launch.events,
+      eventsFile: launch.eventsFile,
       root,
       initScript: launch.initScript,
       warn: (line) => process.stderr.write(`${line}\n`),

@@ -1,9 +1,9 @@
-// `workshop reset STEP`: puts the step's exercise modules back as they are in git (HEAD), keeping
+// `workshop reset STEP`: puts the step's exercise module back as it is in git (HEAD), keeping
 // the learner's version in .workshop/backup/ first.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { STEPS } from "../course/steps.js";
+import { moduleFile } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { stepArgument, type Workspace } from "./workshop-args.js";
 
@@ -11,23 +11,20 @@ export function resetCommand(args: string[], { repo, out }: Workspace): number {
   const [stepId, ...extra] = args;
   const step = stepArgument(stepId, "reset STEP");
   if (extra.length) throw new UserError(`unexpected argument "${extra[0]}"`, "usage: workshop reset STEP", 2);
-  for (const module of step.modules) {
-    const path = `exercises/${module}`;
-    const pristine = fromGit(repo, path);
-    const file = join(repo, path);
-    const mine = readFileSync(file);
-    if (mine.equals(pristine)) {
-      out.write(`${path} is already as it was.\n`);
-      continue;
-    }
-    const backup = join(repo, ".workshop", "backup", `${new Date().toISOString().replace(/[:.]/g, "-")}-${module}`);
-    mkdirSync(join(repo, ".workshop", "backup"), { recursive: true });
-    writeFileSync(backup, mine);
-    writeFileSync(file, pristine);
-    out.write(`${path} is back as it was; your version is in ${backup.slice(repo.length + 1)}\n`);
-    const sharing = STEPS.filter((s) => s !== step && s.modules.includes(module)).map((s) => s.id);
-    if (sharing.length) out.write(`  (${module} also holds the functions of step ${sharing.join(" and ")}: they are back to TODOs too)\n`);
+  const module = moduleFile(step);
+  const path = `exercises/${module}`;
+  const pristine = fromGit(repo, path);
+  const file = join(repo, path);
+  const mine = readFileSync(file);
+  if (mine.equals(pristine)) {
+    out.write(`${path} is already as it was.\n`);
+    return 0;
   }
+  const backup = join(repo, ".workshop", "backup", `${new Date().toISOString().replace(/[:.]/g, "-")}-${module}`);
+  mkdirSync(join(repo, ".workshop", "backup"), { recursive: true });
+  writeFileSync(backup, mine);
+  writeFileSync(file, pristine);
+  out.write(`${path} is back as it was; your version is in ${backup.slice(repo.length + 1)}\n`);
   return 0;
 }
 

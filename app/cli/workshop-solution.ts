@@ -1,8 +1,9 @@
-// `workshop solution STEP [--diff]`: the reference code of the step's functions, from solutions/,
+// `workshop solution STEP [--diff]`: the reference code of the step's module, from solutions/,
 // or the difference between the learner's module and the reference one.
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { moduleDiff, shownPath, stepSolution } from "../tui/solution.js";
+import { shownPath, stepDiff, stepSolution } from "../course/solution.js";
+import { moduleFile } from "../course/steps.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";
 
 export async function solutionCommand(args: string[], { repo, out }: Workspace): Promise<number> {
@@ -10,16 +11,13 @@ export async function solutionCommand(args: string[], { repo, out }: Workspace):
   const [stepId, ...extra] = parsed.positionals;
   const step = stepArgument(stepId, "solution STEP [--diff]");
   if (extra.length) throw new UserError(`unexpected argument "${extra[0]}"`, "usage: workshop solution STEP [--diff]", 2);
+  const solutions = join(repo, "solutions");
   if (!parsed.options.has("--diff")) {
-    for (const { file, code } of stepSolution(join(repo, "solutions"), step)) {
-      out.write(`// ${shownPath(repo, file)}: ${step.functions.join(", ")}\n\n${code}\n\n`);
-    }
+    const { file, code } = stepSolution(solutions, step);
+    out.write(`// ${shownPath(repo, file)}: ${step.functions.join(", ")}\n\n${code}\n`);
     return 0;
   }
-  for (const module of step.modules) {
-    const mine = join(repo, "exercises", module);
-    const diff = await moduleDiff(repo, mine, join(repo, "solutions", module));
-    out.write(diff || `${shownPath(repo, mine)} is the same as the reference.\n`);
-  }
+  const diff = await stepDiff(repo, join(repo, "exercises"), solutions, step);
+  out.write(diff || `${shownPath(repo, join(repo, "exercises", moduleFile(step)))} is the same as the reference.\n`);
   return 0;
 }

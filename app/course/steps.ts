@@ -1,35 +1,14 @@
 /**
- * The course in one place: every step, its page in docs/, the exercise modules it asks for, and
- * how it relates to the others. The checks, the `workshop` CLI and the app all read this.
+ * The course's steps (the table is app/course/step-table.mjs, which the launcher reads too) and
+ * what every layer derives from it: names, pages, prerequisites, which step a function belongs to.
  */
-export interface Step {
-  /** What people type: `workshop check 2`, `workshop check pivot-root`. */
-  id: string;
-  /** Shown in lists: 1-6, and 7 for the bonus steps. */
-  number: number;
-  title: string;
-  /** The page, relative to the repository. */
-  doc: string;
-  /** The exercise modules this step has you write, relative to the implementation directory. */
-  modules: string[];
-  /** The functions of those modules that this step has you write (several steps share rootfs.ts). */
-  functions: string[];
-  /** Steps 4-6 can be done in any order once 1-3 are done. */
-  anyOrder?: boolean;
-  bonus?: boolean;
-}
+import { STEP_TABLE, type StepEntry } from "./step-table.mjs";
 
-export const STEPS: readonly Step[] = [
-  { id: "1", number: 1, title: "Process creation", doc: "docs/01-process.md", modules: ["process.ts"], functions: ["spawnInit", "waitForExit", "execCommand"] },
-  { id: "2", number: 2, title: "PID and UTS namespaces", doc: "docs/02-namespaces.md", modules: ["namespaces.ts"], functions: ["namespaceFlags", "spawnInNamespaces", "setHostname"] },
-  { id: "3", number: 3, title: "Mount namespace and root directory", doc: "docs/03-rootfs.md", modules: ["rootfs.ts"], functions: ["makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"] },
-  { id: "4", number: 4, title: "cgroups: memory, CPU, pids", doc: "docs/04-cgroups.md", modules: ["cgroups.ts"], functions: ["createCgroup", "addProcess", "removeCgroup"], anyOrder: true },
-  { id: "5", number: 5, title: "Volumes", doc: "docs/05-volumes.md", modules: ["volumes.ts"], functions: ["mountVolumes"], anyOrder: true },
-  { id: "6", number: 6, title: "Networking", doc: "docs/06-network.md", modules: ["network.ts"], functions: ["setupBridge", "connectContainer", "configureContainerNetwork", "disconnectContainer", "containerResolvConf"], anyOrder: true },
-  { id: "pivot-root", number: 7, title: "Bonus: pivot_root", doc: "docs/bonus-pivot-root.md", modules: ["rootfs.ts"], functions: ["pivotRoot"], bonus: true },
-  { id: "overlay", number: 7, title: "Bonus: overlayfs", doc: "docs/bonus-overlayfs.md", modules: ["rootfs.ts"], functions: ["mountOverlay"], bonus: true },
-  { id: "image-config", number: 7, title: "Bonus: the image's config", doc: "docs/bonus-image-config.md", modules: ["image-config.ts"], functions: ["commandLine", "environment", "workingDir"], bonus: true },
-];
+export type Step = StepEntry;
+/** Every function an implementation writes, across all steps. */
+export type StepFunction = (typeof STEP_TABLE)[number]["functions"][number];
+
+export const STEPS: readonly Step[] = STEP_TABLE;
 
 /** The introduction and the outro, which have no checks. */
 export const INTRODUCTION = "docs/00-introduction.md";
@@ -52,4 +31,61 @@ export function findReading(id: string): Reading | undefined {
 
 export function findStep(id: string): Step | undefined {
   return STEPS.find((s) => s.id === id);
+}
+
+/** The step whose exercise module has `func`. */
+export function stepOf(func: string): Step | undefined {
+  return STEPS.find((s) => s.functions.includes(func));
+}
+
+/** `exercises/<this>`: the file the learner writes for `step`. */
+export function moduleFile(step: Step): string {
+  return `${step.module}.ts`;
+}
+
+/** The step in a sentence: "step 3", "the pivot-root bonus step". */
+export function stepName(step: Step): string {
+  return step.bonus ? `the ${step.id} bonus step` : `step ${step.id}`;
+}
+
+/** The step as a heading: "Step 3 · Mount namespace and root directory", "Bonus · pivot_root". */
+export function stepHeading(step: Step): string {
+  return step.bonus ? `Bonus · ${step.title}` : `Step ${step.id} · ${step.title}`;
+}
+
+/** The step in a list or a pane's title, where space is short: "step 3", "pivot_root". */
+export function stepShortName(step: Step): string {
+  return step.bonus ? step.title : `step ${step.id}`;
+}
+
+/** Where to read about a function: "docs/02-namespaces.md, Task 3" (tasks follow the step's functions). */
+export function docFor(step: Step, func?: string): string {
+  const task = func === undefined ? -1 : step.functions.indexOf(func);
+  return task < 0 ? step.doc : `${step.doc}, Task ${task + 1}`;
+}
+
+/** Whether other steps build on `step` (1-3): every run of theirs goes through all its functions. */
+export function isFoundation(step: Step): boolean {
+  return STEPS.some((s) => s.requires.includes(step.id));
+}
+
+/** The steps of the course (not bonus) that build on the same ones and can be done in any order: 4-6. */
+export const ANY_ORDER: readonly Step[] = STEPS.filter((s) => !s.bonus && !isFoundation(s));
+
+/** "4–6": the steps that can be done in any order, as a range. */
+export function anyOrder(dash = "–"): string {
+  return `${ANY_ORDER[0]?.id}${dash}${ANY_ORDER.at(-1)?.id}`;
+}
+
+/** The steps every run of `step` goes through, nearest first (step 4 needs 3, 2 and 1). */
+export function prerequisites(step: Step): Step[] {
+  const found: Step[] = [];
+  const visit = (id: string) => {
+    const s = findStep(id);
+    if (!s || found.includes(s)) return;
+    found.push(s);
+    s.requires.forEach(visit);
+  };
+  step.requires.forEach(visit);
+  return found;
 }

@@ -86,7 +86,7 @@ export interface NamespacesStep {
   setHostname(name: string): void;
 }
 
-/** Step 3: mount namespace and root directory (plus the pivot_root and overlayfs bonus steps). */
+/** Step 3: mount namespace and root directory. */
 export interface RootfsStep {
   /** In the init process: stops mounts from propagating back to the host. */
   makeMountsPrivate(): void;
@@ -98,9 +98,17 @@ export interface RootfsStep {
   mountSys(rootfs: string): void;
   /** Makes `rootfs` the root directory with chroot. */
   changeRoot(rootfs: string): void;
-  /** Bonus: makes `rootfs` the root with pivot_root, leaving no way back to the host's root. */
+}
+
+/** Bonus step pivot-root. */
+export interface PivotRootStep {
+  /** Makes `rootfs` the root with pivot_root, leaving no way back to the host's root. */
   pivotRoot(rootfs: string): void;
-  /** Bonus: mounts an overlay of `layers` (lowest first) with writes going to `upper`, at `target`. */
+}
+
+/** Bonus step overlay. */
+export interface OverlayStep {
+  /** Mounts an overlay of `layers` (lowest first) with writes going to `upper`, at `target`. */
   mountOverlay(layers: string[], upper: string, work: string, target: string): void;
 }
 
@@ -143,7 +151,7 @@ export interface ImageConfig {
   User?: string;
 }
 
-/** Bonus step: honouring the image's configuration. */
+/** Bonus step image-config: honouring the image's configuration. */
 export interface ImageConfigStep {
   /** The command to run: the image's Entrypoint, then `args` if any were given, else the image's Cmd. */
   commandLine(config: ImageConfig, args: string[]): string[];
@@ -152,3 +160,19 @@ export interface ImageConfigStep {
   /** The directory the command starts in. */
   workingDir(config: ImageConfig): string;
 }
+
+/** Each module of an implementation directory (named as in app/course/step-table.mjs) and what it must export. */
+export interface ImplementationModules {
+  process: ProcessStep;
+  namespaces: NamespacesStep;
+  rootfs: RootfsStep;
+  cgroups: CgroupsStep;
+  volumes: VolumesStep;
+  network: NetworkStep;
+  "pivot-root": PivotRootStep;
+  overlay: OverlayStep;
+  "image-config": ImageConfigStep;
+}
+
+/** A whole implementation, as the runtime calls it: every step's functions (their names are unique across steps). */
+export type Implementation = ProcessStep & NamespacesStep & RootfsStep & CgroupsStep & VolumesStep & NetworkStep & PivotRootStep & OverlayStep & ImageConfigStep;

@@ -5,21 +5,17 @@ import type { ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
-import * as processStep from "#impl/process";
-import * as namespacesStep from "#impl/namespaces";
-import * as cgroupsStep from "#impl/cgroups";
-import * as networkStep from "#impl/network";
-import * as imageConfigStep from "#impl/image-config";
 import { UserError } from "../errors.js";
 import type { ImageRecord } from "../image/store.js";
-import type { BridgeNetwork, Cgroup, Limits, NetworkMode, Volume } from "./contract.js";
+import type { BridgeNetwork, Cgroup, Implementation, Limits, NetworkMode, Volume } from "./contract.js";
 import { findCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
+import type { EventLog } from "./events.js";
 import { planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
-import { isNotImplemented, notStarted } from "./not-implemented.js";
 import { describeExit } from "./exit-status.js";
+import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitFailure, InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
 
@@ -36,6 +32,12 @@ export interface RunOptions {
 }
 
 export interface RunContext {
+  /** The learner's functions (or the reference's), called through `calls`. */
+  impl: Implementation;
+  /** The machine channel (`--events`): what the run reached, skipped and left. */
+  events: EventLog;
+  /** The events file, for the init process to append to as well. */
+  eventsFile?: string;
   root: string;
   /** The bundled init program to re-execute (init.mjs beside this bundle). */
   initScript: string;
@@ -59,10 +61,11 @@ export async function runContainer(ctx: RunContext, image: ImageRecord, options:
     owner: { pid: process.pid, start: processStartTime(process.pid) ?? "" },
   };
   const stateDir = states.create(state);
+  const calls = stepCalls(ctx.events, (line) => ctx.warn(`container: ${line}`));
   try {
-    return await runCreated(ctx, image, options, state, stateDir, states);
+    return await runCreated(ctx, calls, image, options, state, stateDir, states);
   } finally {
-    tearDown(ctx, state, states);
+    tearDown(ctx, calls, state, states);
   }
 }
 
@@ -70,40 +73,50 @@ export async function runContainer(ctx: RunContext, image: ImageRecord, options:
  * The implementation undoes what it made; whatever it leaves is reported, and the container's
  * state is kept so that `container prune` (or the next run) can remove it.
  */
-function tearDown(ctx: RunContext, state: ContainerState, states: StateStore): void {
+function tearDown(ctx: RunContext, calls: StepCalls, state: ContainerState, states: StateStore): void {
   const { cgroup, bridge } = state;
-  if (cgroup) bestEffort(ctx, 4, "removeCgroup", () => cgroupsStep.removeCgroup(cgroup));
-  if (bridge) bestEffort(ctx, 6, "disconnectContainer", () => networkStep.disconnectContainer(bridge));
+  const { impl } = ctx;
+  if (cgroup) bestEffort(ctx, () => calls.optional("removeCgroup", undefined, () => impl.removeCgroup(cgroup)));
+  if (bridge) bestEffort(ctx, () => calls.optional("disconnectContainer", undefined, () => impl.disconnectContainer(bridge)));
   const left = leftovers(state);
   if (left.length === 0) {
     releaseHostResources(state, ctx.root);
     states.remove(state.id);
     return;
   }
+  ctx.events.emit({ event: "leftovers", what: left });
   ctx.warn(`container: left behind on the host: ${left.join(", ")} (\`container prune\` removes them)`);
 }
 
-function bestEffort(ctx: RunContext, n: number, name: string, run: () => void): void {
+/** Cleaning up goes on past a failure: what it leaves is reported just after. */
+function bestEffort(ctx: RunContext, run: () => void): void {
   try {
     run();
   } catch (error) {
-    if (!isNotImplemented(error)) ctx.warn(`container: ${name}() (step ${n}) failed: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.warn(`container: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<number> {
-  const { command, env, cwd } = commandFor(image, options, state.hostname);
+async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<number> {
+  const { command, env, cwd } = commandFor(ctx, calls, image, options, state.hostname);
   state.command = command;
 
   // The init process starts first: it boots Node (tens of ms) while the host side is prepared
   // below, and waits for its spec on fd 3 anyway, so that preparing adds nothing to the start.
-  const { child, namespaced } = startInit(ctx, options.network);
-  const exited = required(1, "waitForExit", () => processStep.waitForExit(child));
+  const { child, namespaced } = startInit(ctx, calls, options.network);
+  let exited: Promise<number>;
+  try {
+    exited = calls.required("waitForExit", () => ctx.impl.waitForExit(child));
+  } catch (error) {
+    // The init process waits for its spec, and would keep this program alive: it goes too.
+    child.kill("SIGKILL");
+    throw error;
+  }
   const pipe = child.stdio[3] as Duplex | null | undefined;
   if (!pipe || typeof child.pid !== "number") {
     child.kill("SIGKILL");
     await exited.catch(() => undefined);
-    throw new UserError("spawnInit() (step 1) did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn");
+    throw new UserError("spawnInit() did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn (docs/01-process.md, Task 1)");
   }
   const failure = readFailure(pipe);
   state.pid = child.pid;
@@ -114,8 +127,8 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
   try {
     let spec: InitSpec;
     try {
-      spec = await prepareHostSide(ctx, image, options, state, stateDir, states, { command, env, cwd, namespaced });
-      finishHostSide(ctx, state, spec, child.pid);
+      spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, states, { command, env, cwd, namespaced });
+      finishHostSide(ctx, calls, state, spec, child.pid);
     } catch (error) {
       // The init process is waiting for its spec: without one it must not linger.
       child.kill("SIGKILL");
@@ -136,6 +149,7 @@ async function runCreated(ctx: RunContext, image: ImageRecord, options: RunOptio
 /** The container's cgroup, its bridge address and /etc files, and the spec the init process will follow. */
 async function prepareHostSide(
   ctx: RunContext,
+  calls: StepCalls,
   image: ImageRecord,
   options: RunOptions,
   state: ContainerState,
@@ -143,7 +157,7 @@ async function prepareHostSide(
   states: StateStore,
   init: Pick<InitSpec, "command" | "env" | "cwd" | "namespaced">,
 ): Promise<InitSpec> {
-  state.cgroup = createCgroup(ctx, state.id, options.limits);
+  state.cgroup = createCgroup(ctx, calls, state.id, options.limits);
   states.save(state);
 
   let network = options.network;
@@ -151,8 +165,8 @@ async function prepareHostSide(
     state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
     states.save(state);
     // Containers starting together would otherwise all try to create the bridge.
-    const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
-    if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", setUp)) {
+    const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => ctx.impl.setupBridge(state.bridge as BridgeNetwork));
+    if (!calls.optional("setupBridge", "the container has no network", setUp)) {
       releaseAddress(ctx.root, state.bridge);
       network = "none";
       state.bridge = undefined;
@@ -169,7 +183,8 @@ async function prepareHostSide(
     bridge: state.bridge,
     pivotRoot: options.pivotRoot,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
-    etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(network)),
+    etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
+    eventsFile: ctx.eventsFile,
   };
   if (options.overlay) {
     const merged = join(stateDir, "rootfs");
@@ -181,10 +196,10 @@ async function prepareHostSide(
 }
 
 /** With the init process started: move it into its cgroup and plug it into the bridge. */
-function finishHostSide(ctx: RunContext, state: ContainerState, spec: InitSpec, pid: number): void {
+function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState, spec: InitSpec, pid: number): void {
   const { cgroup, bridge } = state;
-  if (cgroup) optionalStep(ctx, 4, "addProcess", "running without resource limits", () => cgroupsStep.addProcess(cgroup, pid));
-  if (bridge && !optionalStep(ctx, 6, "connectContainer", "the container has no network", () => networkStep.connectContainer(pid, bridge))) {
+  if (cgroup) calls.optional("addProcess", "running without resource limits", () => ctx.impl.addProcess(cgroup, pid));
+  if (bridge && !calls.optional("connectContainer", "the container has no network", () => ctx.impl.connectContainer(pid, bridge))) {
     releaseAddress(ctx.root, bridge);
     state.bridge = spec.bridge = undefined;
   }
@@ -194,18 +209,16 @@ function finishHostSide(ctx: RunContext, state: ContainerState, spec: InitSpec, 
  * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
  * process (step 1 on its own runs the command like that).
  */
-function startInit(ctx: RunContext, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+export function startInit(ctx: Pick<RunContext, "impl" | "initScript">, calls: StepCalls, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+  const { impl } = ctx;
   const spawnInit = () =>
-    required(1, "spawnInit", () => processStep.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
-  let flags: number;
-  try {
-    flags = required(2, "namespaceFlags", () => namespacesStep.namespaceFlags(network));
-    return { child: required(2, "spawnInNamespaces", () => namespacesStep.spawnInNamespaces(flags, spawnInit)), namespaced: true };
-  } catch (error) {
-    // Only step 2's own TODOs fall back to a plain child process; a TODO of step 1 stops the run.
-    if (!(error instanceof UserError && isNotImplemented(error.cause) && error.cause.step === 2)) throw error;
-    return { child: spawnInit(), namespaced: false };
-  }
+    calls.required("spawnInit", () => impl.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
+  let child: ChildProcess | undefined;
+  const namespaced = calls.optional("namespaceFlags", undefined, () => {
+    const flags = impl.namespaceFlags(network);
+    calls.optional("spawnInNamespaces", undefined, () => (child = impl.spawnInNamespaces(flags, spawnInit)));
+  });
+  return child ? { child, namespaced } : { child: spawnInit(), namespaced: false };
 }
 
 function nsInode(name: string): number {
@@ -213,17 +226,22 @@ function nsInode(name: string): number {
 }
 
 /** The command, environment and directory from the image's config (a bonus step: until it is done, plain defaults). */
-function commandFor(image: ImageRecord, options: RunOptions, hostname: string) {
+export function commandFor(ctx: Pick<RunContext, "impl" | "events">, calls: StepCalls, image: ImageRecord, options: RunOptions, hostname: string) {
+  const { impl } = ctx;
   const extra = [`HOSTNAME=${hostname}`, ...options.env];
-  try {
-    const command = imageConfigStep.commandLine(image.config, options.args);
-    if (command.length === 0) throw new UserError(`no command to run: the image ${image.ref} has no Cmd or Entrypoint`, "give one after the image name");
-    return { command, env: withDefaults(imageConfigStep.environment(image.config, extra)), cwd: imageConfigStep.workingDir(image.config) };
-  } catch (error) {
-    if (!isNotImplemented(error)) throw error;
-    if (options.args.length === 0) throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
-    return { command: options.args, env: withDefaults(extra), cwd: "/" };
+  let configured: { command: string[]; env: string[]; cwd: string } | undefined;
+  calls.optional("commandLine", undefined, () => {
+    configured = { command: impl.commandLine(image.config, options.args), env: impl.environment(image.config, extra), cwd: impl.workingDir(image.config) };
+  });
+  if (configured) {
+    if (configured.command.length === 0) throw new UserError(`no command to run: the image ${image.ref} has no Cmd or Entrypoint`, "give one after the image name");
+    return { ...configured, env: withDefaults(configured.env) };
   }
+  if (options.args.length === 0) {
+    ctx.events.emit({ event: "todo", step: "image-config", func: "commandLine" });
+    throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
+  }
+  return { command: options.args, env: withDefaults(extra), cwd: "/" };
 }
 
 /** Docker's defaults, for the variables that neither the image nor the user set. */
@@ -233,7 +251,7 @@ function withDefaults(env: string[]): string[] {
   return [...defaults.filter((entry) => !named.has(entry.split("=", 1)[0])), ...env];
 }
 
-function createCgroup(ctx: RunContext, id: string, limits: Limits): Cgroup | undefined {
+function createCgroup(ctx: RunContext, calls: StepCalls, id: string, limits: Limits): Cgroup | undefined {
   const root = findCgroupRoot();
   const limited = Object.values(limits).some((v) => v !== undefined);
   if (!root) {
@@ -241,22 +259,21 @@ function createCgroup(ctx: RunContext, id: string, limits: Limits): Cgroup | und
     return undefined;
   }
   let cgroup: Cgroup | undefined;
-  optionalStep(ctx, 4, "createCgroup", limited ? "running without resource limits" : undefined, () => {
-    cgroup = cgroupsStep.createCgroup(root, id, limits);
+  calls.optional("createCgroup", limited ? "running without resource limits" : undefined, () => {
+    cgroup = ctx.impl.createCgroup(root, id, limits);
   });
   return cgroup;
 }
 
-function resolvConfFor(network: NetworkMode): string {
+function resolvConfFor(ctx: RunContext, calls: StepCalls, network: NetworkMode): string {
   const host = readOptional("/etc/resolv.conf") ?? "";
   if (network === "host") return host;
-  try {
-    return networkStep.containerResolvConf(host, readOptional("/run/systemd/resolve/resolv.conf"));
-  } catch (error) {
-    // Without the network step the container has no network, and so no use for a nameserver.
-    if (!isNotImplemented(error)) throw error;
-    return host;
-  }
+  let conf = host;
+  // Without the network step the container has no network, and so no use for a nameserver.
+  calls.optional("containerResolvConf", undefined, () => {
+    conf = ctx.impl.containerResolvConf(host, readOptional("/run/systemd/resolve/resolv.conf"));
+  });
+  return conf;
 }
 
 /**
@@ -268,29 +285,6 @@ function initEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", UV_THREADPOOL_SIZE: "1" };
   if (process.env.WORKSHOP_TRACE) env.WORKSHOP_TRACE = process.env.WORKSHOP_TRACE;
   return env;
-}
-
-/** A step the runtime cannot do without (1-3): a TODO there stops the run with a clear message. */
-function required<T>(n: number, name: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (isNotImplemented(error)) throw notStarted(error);
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${name}() (step ${n}) failed: ${error instanceof Error ? error.message : String(error)}`, undefined, 125, { cause: error });
-  }
-}
-
-/** Steps 4-6 can be done in any order: until one is, the container runs without it (said once). Returns whether it ran. */
-function optionalStep(ctx: RunContext, n: number, name: string, without: string | undefined, run: () => void): boolean {
-  try {
-    required(n, name, run);
-    return true;
-  } catch (error) {
-    if (!(error instanceof UserError && isNotImplemented(error.cause))) throw error;
-    if (without) ctx.warn(`container: step ${n} is not done yet (${name}): ${without}`);
-    return false;
-  }
 }
 
 /** What init reports over fd 3 if it fails before the command starts; undefined at end of file (exec happened). */

@@ -21,6 +21,8 @@ export interface InitSpec {
   hostNamespaces: { uts: number; mnt: number; net: number };
   /** Host files bind-mounted over the container's /etc/hostname, /etc/hosts and /etc/resolv.conf. */
   etcFiles: { hostname: string; hosts: string; "resolv.conf": string };
+  /** `container --events FILE`: init appends what it reached and skipped there too. */
+  eventsFile?: string;
 }
 
 /** What init sends back over fd 3 when it fails before the command starts. EOF without it means exec succeeded. */

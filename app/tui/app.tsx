@@ -8,7 +8,7 @@ import { Box, Text, useApp, useInput } from "ink";
 import { join } from "node:path";
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { readPage, type Page } from "../course/pages.js";
-import { STEPS, findReading, findStep, INTRODUCTION_PAGE, type Step } from "../course/steps.js";
+import { STEPS, findReading, findStep, INTRODUCTION_PAGE, moduleFile, type Step } from "../course/steps.js";
 import { blockers, type Finding } from "../doctor/index.js";
 import { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
@@ -20,7 +20,7 @@ import { MainPane, useMainContent } from "./main-pane.js";
 import { plainMarkdown, type RenderMarkdown } from "./markdown.js";
 import { useProgress } from "./progress.js";
 import type { Runner } from "./runner.js";
-import { shownPath } from "./solution.js";
+import { shownPath } from "../course/solution.js";
 import { StepList } from "./step-list.js";
 import { nextStep, stepStanding, type StepStanding } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";
@@ -229,7 +229,7 @@ export function App(props: AppProps) {
   if (tooSmall(columns, rows)) {
     return <Text>{`Make the terminal at least ${MIN_COLUMNS}×${MIN_ROWS} (it is ${columns}×${rows}), or press q to quit.`}</Text>;
   }
-  const writes = reading ? undefined : { file: step.modules.map((m) => shownPath(props.repo, join(activeImpl, m))).join(", "), functions: step.functions };
+  const writes = reading ? undefined : { file: shownPath(props.repo, join(activeImpl, moduleFile(step))), functions: step.functions };
   const stepList = (width: number) => (
     <StepList
       standings={standings}

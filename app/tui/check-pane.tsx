@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import type { Reading, Step } from "../course/steps.js";
+import { stepShortName, type Reading, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import { ellipsis, Panel } from "./panel.js";
@@ -73,7 +73,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
 function StatusLine({ model, width }: { model: CheckPaneModel; width: number }) {
   const { run, step } = model;
   const who = model.reference ? "the reference solution" : "your code";
-  const name = step.bonus ? step.title.replace(/^Bonus: /, "") : `step ${step.number}`;
+  const name = stepShortName(step);
   const trigger = model.trigger ? ` (${model.trigger})` : "";
   if (!run) return <Text color={color.dim}>{ellipsis(`Checks run when you open a step, save a file, or press r.`, width)}</Text>;
   switch (run.outcome) {
@@ -139,7 +139,7 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
 
 /** "step 2", or "bonus: overlayfs". */
 function nextName(step: Step): string {
-  return step.bonus ? step.title.replace(/^Bonus: /, "bonus: ") : `step ${step.number}`;
+  return step.bonus ? `bonus: ${step.title}` : `step ${step.id}`;
 }
 
 function capitalize(text: string): string {

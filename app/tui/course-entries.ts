@@ -8,8 +8,11 @@ export type Entry = Step | Reading;
 
 export const ENTRIES: readonly Entry[] = [INTRODUCTION_PAGE, ...STEPS.filter((s) => !s.bonus), OUTRO_PAGE, ...STEPS.filter((s) => s.bonus)];
 
+/** Where the list says "Bonus": the first bonus step. */
+export const FIRST_BONUS = STEPS.find((s) => s.bonus)?.id;
+
 export function isStep(entry: Entry): entry is Step {
-  return "number" in entry;
+  return "module" in entry;
 }
 
 export function findEntry(id: string): Entry | undefined {

@@ -1,10 +1,10 @@
 /** The app's first and last lines: where the learner stands, and the keys. */
 import { Box, Text } from "ink";
-import { STEPS, type Step } from "../course/steps.js";
-import { ENTRIES, isStep } from "./course-entries.js";
+import { stepName, STEPS, type Step } from "../course/steps.js";
+import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
-import { shownPath } from "./solution.js";
+import { shownPath } from "../course/solution.js";
 import { Spinner } from "./spinner.js";
 import { StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
@@ -69,13 +69,13 @@ function StepStrip({ openStep, cursor, focused, running, standings }: StripProps
     <>
       {ENTRIES.map((entry, index) => (
         <Text key={entry.id}>
-          {entry.id === "pivot-root" ? <Text color={color.dim}>{" bonus"}</Text> : null}
+          {entry.id === FIRST_BONUS ? <Text color={color.dim}>{" bonus"}</Text> : null}
           <Text> </Text>
           <Text inverse={focused && index === cursor} bold={entry.id === openStep} underline={entry.id === openStep}>
             {isStep(entry) ? (
               <>
                 {entry.id === running ? <Spinner /> : <StateIcon standing={standings.get(entry.id)} />}
-                {entry.bonus ? "" : <Text color={entry.id === openStep ? color.accent : undefined}>{entry.number}</Text>}
+                {entry.bonus ? "" : <Text color={entry.id === openStep ? color.accent : undefined}>{entry.id}</Text>}
               </>
             ) : (
               // The pages without checks: a word ("intro", "outro"), no state.
@@ -105,7 +105,7 @@ export function Footer({ width, onStep, notice, confirm, quitting, view }: Foote
   if (quitting) return <Text color={color.warn}>{" Stopping the checks and cleaning up…"}</Text>;
   if (notice) return <Text color={color.warn} wrap="truncate">{` ${notice}`}</Text>;
   if (confirm) {
-    const name = confirm.bonus ? `the ${confirm.title.replace(/^Bonus: /, "")} bonus step` : `step ${confirm.number}`;
+    const name = stepName(confirm);
     return (
       <Text wrap="truncate">
         <Text bold color={color.warn}>{` Show the solution for ${name}? `}</Text>

@@ -5,15 +5,14 @@
 import chalk from "chalk";
 import { Text } from "ink";
 import { useEffect, useMemo, useState } from "react";
-import { join } from "node:path";
 import type { Page } from "../course/pages.js";
-import type { Reading, Step } from "../course/steps.js";
+import { moduleFile, stepHeading, stepShortName, type Reading, type Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
 import { docLines } from "./doc-lines.js";
 import { KEYS } from "./keys.js";
 import type { RenderMarkdown } from "./markdown.js";
 import { Panel } from "./panel.js";
-import { moduleDiff, shownPath, stepSolution } from "./solution.js";
+import { shownPath, stepDiff, stepSolution } from "../course/solution.js";
 import { readTrace } from "./trace.js";
 import { traceLines } from "./trace-lines.js";
 import { wrapLines } from "./wrap.js";
@@ -46,7 +45,7 @@ interface ContentInput {
 
 export function useMainContent(input: ContentInput): MainContent {
   const { view, step, reading, page, hintsSeen, render, width, run, showDiff, repo } = input;
-  const name = reading ? reading.title : step.bonus ? step.title : `Step ${step.number} · ${step.title}`;
+  const name = reading ? reading.title : stepHeading(step);
   const doc = useMemo(() => docLines(page, (reading ?? step).doc, hintsSeen, render, width), [page, reading, step.doc, hintsSeen, render, width]);
   const diff = useDiff(view === "solution" && showDiff, input);
   const solution = useMemo(() => (view === "solution" && !showDiff ? solutionLines(input.solutions, repo, step, render, width) : []), [view, showDiff, step, render, width]);
@@ -59,25 +58,21 @@ export function useMainContent(input: ContentInput): MainContent {
     }
     case "trace":
       return {
-        title: `Trace · ${run ? `last run of ${step.bonus ? step.title : `step ${step.number}`}` : "no run yet"}`,
+        title: `Trace · ${run ? `last run of ${stepShortName(step)}` : "no run yet"}`,
         lines: run ? trace : [chalk.dim("No run of this step yet: press r to run its checks.")],
       };
     case "solution":
       return showDiff
-        ? { title: `Your code → the solution · ${step.modules.join(", ")}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
-        : { title: `Solution · ${step.bonus ? step.title : `step ${step.number}`}`, lines: solution };
+        ? { title: `Your code → the solution · ${moduleFile(step)}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
+        : { title: `Solution · ${stepShortName(step)}`, lines: solution };
     case "help":
       return { title: "Keys", lines: helpLines(width) };
   }
 }
 
 function solutionLines(solutions: string, repo: string, step: Step, render: RenderMarkdown, width: number): string[] {
-  return stepSolution(solutions, step).flatMap(({ file, code }) => [
-    chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`),
-    "",
-    ...render(`\`\`\`ts\n${code}\n\`\`\``, width),
-    "",
-  ]);
+  const { file, code } = stepSolution(solutions, step);
+  return [chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`), "", ...render(`\`\`\`ts\n${code}\n\`\`\``, width), ""];
 }
 
 /** The diff of the learner's modules against the reference, computed when first asked for. */
@@ -87,8 +82,8 @@ function useDiff(active: boolean, { step, repo, impl, solutions }: ContentInput)
   useEffect(() => {
     if (!active) return;
     let live = true;
-    Promise.all(step.modules.map((m) => moduleDiff(repo, join(impl, m), join(solutions, m))))
-      .then((diffs) => diffs.map(colorDiff).join("\n") || chalk.green("Your code is the same as the solution."))
+    stepDiff(repo, impl, solutions, step)
+      .then((diff) => (diff ? colorDiff(diff) : chalk.green("Your code is the same as the solution.")))
       .catch((error: Error) => chalk.red(`Could not compare: ${error.message}`))
       .then((text) => live && setDiff({ key, text }));
     return () => {

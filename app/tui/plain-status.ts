@@ -3,7 +3,7 @@
  * where the learner stands instead, and how to run the checks without it.
  */
 import type { Progress } from "../course/progress.js";
-import { STEPS, findStep } from "../course/steps.js";
+import { anyOrder, STEPS, findStep } from "../course/steps.js";
 import type { Runner } from "./runner.js";
 import { STATE_MARK, stepStanding, type StepStanding } from "./step-states.js";
 import { MARK } from "./theme.js";
@@ -22,11 +22,11 @@ export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): s
   return [
     `container-workshop: ${done} of ${required.length} steps done`,
     "",
-    ...required.map((s) => line(String(s.number), s.title, standings.get(s.id) as StepStanding)),
-    "  (steps 4 to 6 can be done in any order)",
+    ...required.map((s) => line(s.id, s.title, standings.get(s.id) as StepStanding)),
+    `  (steps ${anyOrder(" to ")} can be done in any order)`,
     "",
     "  Bonus",
-    ...STEPS.filter((s) => s.bonus).map((s) => line("", s.title.replace(/^Bonus: /, ""), standings.get(s.id) as StepStanding)),
+    ...STEPS.filter((s) => s.bonus).map((s) => line("", s.title, standings.get(s.id) as StepStanding)),
     "",
     `The app needs a terminal. Without one, run a step's checks with:`,
     `  sudo npx workshop check ${current?.id ?? "1"}`,

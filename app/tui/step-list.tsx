@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
-import type { Reading, Step } from "../course/steps.js";
-import { ENTRIES, isStep } from "./course-entries.js";
+import { ANY_ORDER, anyOrder, type Reading, type Step } from "../course/steps.js";
+import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, type StepStanding } from "./step-states.js";
@@ -15,7 +15,7 @@ interface StepListProps {
   width: number;
   height: number;
   /** What the open step has the learner write, shown under the list when there is room. */
-  writes?: { file: string; functions: string[] };
+  writes?: { file: string; functions: readonly string[] };
 }
 
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
@@ -36,8 +36,8 @@ export function StepList({ standings, openStep, cursor, running, focused, width,
     ) : (
       <ReadingRow key={entry.id} reading={entry} open={entry.id === openStep} selected={index === cursor} focused={focused} room={room} />
     );
-    if (entry.id === "6") return [row, <Text key="any-order" color={color.dim}>{ellipsis("  4–6 in any order", room)}</Text>];
-    if (entry.id === "pivot-root") return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
+    if (entry.id === ANY_ORDER.at(-1)?.id) return [row, <Text key="any-order" color={color.dim}>{ellipsis(`  ${anyOrder()} in any order`, room)}</Text>];
+    if (entry.id === FIRST_BONUS) return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
     return [row];
   });
   const visible = height - 2;
@@ -73,7 +73,7 @@ interface StepRowProps {
 }
 
 function StepRow({ step, standing, open, selected, focused, running, room }: StepRowProps) {
-  const label = `${step.bonus ? "" : `${step.number} `}${step.title.replace(/^Bonus: /, "")}`;
+  const label = step.bonus ? step.title : `${step.id} ${step.title}`;
   return (
     <Text wrap="truncate" inverse={selected && focused}>
       <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>

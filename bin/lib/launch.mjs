@@ -1,10 +1,8 @@
 // Starting a program of this repository: make sure its bundle is current, then run it.
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { IMPL_MODULES } from "../../app/course/step-table.mjs";
 import { BuildError, REPO, ensureBuilt } from "./build.mjs";
-
-/** The modules an implementation directory must have (see ARCHITECTURE.md). */
-export const IMPL_MODULES = ["process", "namespaces", "rootfs", "cgroups", "volumes", "network", "image-config"];
 
 /**
  * The implementation directory chosen by `--impl` (before the command) or WORKSHOP_IMPL:

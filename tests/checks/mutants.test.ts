@@ -20,7 +20,7 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     expect(failed["2.hostname-inside"]).toMatchObject({
       status: "fail",
       message:
-        'the hostname inside was "workshop-host" (the host\'s); expected "check-host-1": container says the init process shares the host\'s UTS namespace (is CLONE_NEWUTS in namespaceFlags?) (docs/02-namespaces.md, Task 1)',
+        'the hostname inside was "workshop-host" (the host\'s); expected "check-host-1": container says the init process shares the host\'s UTS namespace: is CLONE_NEWUTS in namespaceFlags()? (docs/02-namespaces.md, Task 1)',
     });
   });
 

@@ -17,22 +17,23 @@ describe.concurrent("a runtime in progress", () => {
     expect(new Set(await statuses("1", impl))).toEqual(new Set(["pass: "]));
   });
 
-  it("with steps 1 and 2 written, step 2 passes and steps 3 and 5 are not started: the root never changed", async () => {
+  it("with steps 1 and 2 written, step 2 passes and steps 3 and 5 are not started, naming step 3's first function", async () => {
     const impl = inProgress(impls, "rootfs", "cgroups", "volumes", "network", "image-config");
     const [two, three, five] = await Promise.all([statuses("2", impl), statuses("3", impl), statuses("5", impl)]);
     expect(new Set(two)).toEqual(new Set(["pass: "]));
-    expect(new Set(three)).toEqual(new Set(["not-started: the container still sees the host's files, so its root never changed: changeRoot() is still to write (docs/03-rootfs.md, Task 5)"]));
-    expect(new Set(five)).toEqual(new Set(["not-started: the container still sees the host's files, so its root never changed: step 3 comes first (docs/03-rootfs.md, Task 5)"]));
+    // Step 5 builds on step 3: its checks wait for step 3's first function too.
+    expect(new Set(three)).toEqual(new Set(["not-started: step 3 is not done yet: makeMountsPrivate() is still a TODO"]));
+    expect(new Set(five)).toEqual(new Set(["not-started: step 3 is not done yet: makeMountsPrivate() is still a TODO"]));
   });
 
   it("with steps 1 to 3 written, step 3 passes and the others say which function they are waiting for", async () => {
     const impl = inProgress(impls, "cgroups", "volumes", "network", "image-config");
     const [three, four, five, six, config] = await Promise.all(["3", "4", "5", "6", "image-config"].map((step) => statuses(step, impl)));
     expect(new Set(three)).toEqual(new Set(["pass: "]));
-    expect(new Set(four)).toEqual(new Set(["not-started: step 4 is not done yet (createCgroup): running without resource limits"]));
-    expect(new Set(five)).toEqual(new Set(["not-started: step 5 is not done yet: mountVolumes() is still a TODO, so -v cannot work"]));
-    expect(new Set(six)).toEqual(new Set(["not-started: step 6 is not done yet (setupBridge): the container has no network"]));
-    expect(new Set(config)).toEqual(new Set(["not-started: the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh"]));
+    expect(new Set(four)).toEqual(new Set(["not-started: step 4 is not done yet: createCgroup() is still a TODO"]));
+    expect(new Set(five)).toEqual(new Set(["not-started: step 5 is not done yet: mountVolumes() is still a TODO"]));
+    expect(new Set(six)).toEqual(new Set(["not-started: step 6 is not done yet: setupBridge() is still a TODO"]));
+    expect(new Set(config)).toEqual(new Set(["not-started: the image-config bonus step is not done yet: commandLine() is still a TODO"]));
   });
 
   it("with step 4's cgroup made but the process never moved in, the limits pass and the rest waits for addProcess", async () => {
@@ -50,6 +51,6 @@ describe.concurrent("a runtime in progress", () => {
       ["4.memory-enforced", "not-started"],
       ["4.pids-enforced", "not-started"],
     ]);
-    expect(results[1]!.message).toBe("step 4 is not done yet (addProcess): running without resource limits");
+    expect(results[1]!.message).toBe("step 4 is not done yet: addProcess() is still a TODO");
   });
 });

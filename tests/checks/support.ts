@@ -55,7 +55,7 @@ export function mutant(parent: string, module: string, edits: [before: string, a
 /** A copy of solutions/ with `modules` back to the pristine exercises' TODOs: a runtime in progress. */
 export function inProgress(parent: string, ...modules: string[]): string {
   const dir = copyOfSolutions(parent, "in-progress");
-  for (const file of ["todo.ts", ...modules.map((m) => `${m}.ts`)]) cpSync(join(REPO, "exercises", file), join(dir, file));
+  for (const file of modules.map((m) => `${m}.ts`)) cpSync(join(REPO, "exercises", file), join(dir, file));
   return dir;
 }
 

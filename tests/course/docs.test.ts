@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { splitPage } from "../../app/course/pages.js";
-import { INTRODUCTION, OUTRO, STEPS } from "../../app/course/steps.js";
+import { INTRODUCTION, moduleFile, OUTRO, STEPS } from "../../app/course/steps.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string) => readFileSync(join(REPO, path), "utf8");
@@ -52,24 +52,18 @@ function parse(markdown: string): { headings: { level: number; text: string; lin
 
 interface Todo {
   module: string;
-  step: number;
   func: string;
-  doc: string;
-  task: number | undefined;
 }
 
-/** Every `todo(STEP, "name", "docs/page.md[, Task N]")` in exercises/, with the module it is in. */
+/** Every `todo("name")` in exercises/, with the module it is in. */
 function exerciseTodos(): Todo[] {
   const todos: Todo[] = [];
-  for (const module of readdirSync(join(REPO, "exercises")).filter((f) => f.endsWith(".ts") && f !== "todo.ts")) {
+  for (const module of readdirSync(join(REPO, "exercises")).filter((f) => f.endsWith(".ts"))) {
     const text = read(`exercises/${module}`);
-    const calls = [...text.matchAll(/\btodo\(\s*(\d+)\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)/g)];
+    const calls = [...text.matchAll(/\btodo\(\s*"([^"]+)"\s*\)/g)];
     // A call this parser misses (another quoting style, say) would silently go unchecked.
     expect(calls.length, `todo() calls in exercises/${module} that this test cannot parse`).toBe(text.match(/\btodo\(/g)?.length ?? 0);
-    for (const [, step, func, ref] of calls) {
-      const [doc, task] = ref!.split(/,\s*Task\s+/);
-      todos.push({ module, step: Number(step), func: func!, doc: doc!, task: task === undefined ? undefined : Number(task) });
-    }
+    for (const [, func] of calls) todos.push({ module, func: func! });
   }
   return todos;
 }
@@ -87,15 +81,8 @@ describe("the course's pages", () => {
     expect(existsSync(join(REPO, page))).toBe(true);
   });
 
-  it("point every TODO of exercises/ at a step page, with that step's number, from one of its modules", () => {
-    for (const todo of todos) {
-      const steps = STEPS.filter((s) => s.doc === todo.doc);
-      expect(steps, `${todo.func} refers to ${todo.doc}, which no step lists`).not.toEqual([]);
-      for (const step of steps) {
-        expect(step.number, `${todo.func}'s step number`).toBe(todo.step);
-        expect(step.modules, `${todo.func} is in exercises/${todo.module}`).toContain(todo.module);
-      }
-    }
+  it("leave as TODOs in exercises/ exactly the functions of each step, each in its step's module", () => {
+    expect(todos.map((t) => `${t.module}: ${t.func}`).sort()).toEqual(STEPS.flatMap((s) => s.functions.map((f) => `${moduleFile(s)}: ${f}`)).sort());
   });
 });
 
@@ -103,18 +90,11 @@ describe.each(stepPages)("%s", (page) => {
   const text = read(page);
   const { headings, blocks } = parse(text);
   const steps = STEPS.filter((s) => s.doc === page);
-  const modules = [...new Set(steps.flatMap((s) => s.modules))];
+  const modules = steps.map(moduleFile);
 
-  it("has a task for each function its exercise modules leave as a TODO, numbered as the TODO says", () => {
+  it("has a task for each function of its exercise module, and nothing else", () => {
     const tasks = headings.filter((h) => h.level === 3 && h.text.startsWith("Task"));
-    for (const todo of todos.filter((t) => t.doc === page)) {
-      const pattern = new RegExp(`^Task ${todo.task ?? "\\d+"}: ${todo.func}$`);
-      expect(
-        tasks.some((t) => pattern.test(t.text)),
-        `${page} needs "### Task ${todo.task ?? "N"}: ${todo.func}"`,
-      ).toBe(true);
-    }
-    // And nothing else: each task is a function of this step's modules, numbered 1, 2, 3...
+    // Each task is a function of this step's module, numbered 1, 2, 3...
     const exported = modules.flatMap(exportedFunctions);
     tasks.forEach((task, i) => {
       const match = /^Task (\d+): (\w+)$/.exec(task.text);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { REPO } from "../../bin/lib/build.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
-import { extractFunctions, stepSolution } from "../../app/tui/solution.js";
+import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
 import { stripStyles } from "../../app/tui/theme.js";
 import { watchDirectory } from "../../app/tui/watch.js";
@@ -56,46 +56,13 @@ describe("traces", () => {
 });
 
 describe("solutions", () => {
-  it("lists, for every step, functions that the exercises leave as TODOs of that step's page", () => {
-    for (const step of STEPS) {
-      const todos = step.modules.flatMap((m) => [...readFileSync(join(REPO, "exercises", m), "utf8").matchAll(/todo\(\d+, "(\w+)", "([^",]+)/g)]);
-      expect(todos.filter(([, , doc]) => doc === step.doc).map(([, name]) => name), step.id).toEqual(step.functions);
-    }
-  });
-
-  it("takes a step's functions from the reference, with the imports and the helpers they use, and no other step's", () => {
-    const [rootfs] = stepSolution(join(REPO, "solutions"), STEPS.find((s) => s.id === "3")!);
-    expect(rootfs?.file).toBe(join(REPO, "solutions", "rootfs.ts"));
-    const code = rootfs?.code ?? "";
-    for (const name of ["makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"]) expect(code).toContain(`export function ${name}(`);
-    expect(code).toContain("function ensureDir(");
-    expect(code).toContain("const DEVICES =");
-    expect(code).toContain('from "#native"');
-    expect(code).not.toContain("pivotRoot(rootfs");
-    expect(code).not.toContain("mountOverlay");
-  });
-
-  it("follows helpers through brackets in strings, comments and templates", () => {
-    const source = [
-      "import { x } from \"y\";",
-      "",
-      "// about a",
-      "export function a(): string {",
-      "  const s = \"}\"; // a } in a comment",
-      "  return `${helper(`{`)}` + s;",
-      "}",
-      "",
-      "function helper(v: string): string {",
-      "  /* { */ return v;",
-      "}",
-      "",
-      "function unused(): void {}",
-      "",
-      "export function b(): void {}",
-    ].join("\n");
-    expect(extractFunctions(source, ["a"])).toBe(
-      ['import { x } from "y";', "", "// about a\nexport function a(): string {\n  const s = \"}\"; // a } in a comment\n  return `${helper(`{`)}` + s;\n}", "", "function helper(v: string): string {\n  /* { */ return v;\n}"].join("\n"),
-    );
+  it("gives a step's whole module from the reference, and no other step's functions", () => {
+    const rootfs = stepSolution(join(REPO, "solutions"), STEPS.find((s) => s.id === "3")!);
+    expect(rootfs.file).toBe(join(REPO, "solutions", "rootfs.ts"));
+    for (const name of ["makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"]) expect(rootfs.code).toContain(`export function ${name}(`);
+    expect(rootfs.code).toContain('from "#native"');
+    expect(rootfs.code).not.toContain("pivotRoot");
+    expect(rootfs.code).not.toContain("mountOverlay");
   });
 });
 

@@ -42,8 +42,8 @@ function hostnameVerdict(seen: Seen & { hostBefore?: string }, expected: string 
   const inside = seen.values.get("hostname") ?? "";
   if (typeof expected === "string" ? inside === expected : expected.test(inside)) return pass();
   const theirs = inside === SANDBOX_HOSTNAME ? " (the host's)" : "";
-  const uts = /shares the host's UTS namespace.*?\)/.exec(seen.result.stderr)?.[0];
-  const why = uts ? `container says the init process ${uts} (${flags})` : `setHostname() did not set it (${setHostname})`;
+  const shared = seen.result.events?.some((e) => e.event === "shared-namespace" && e.namespace === "uts");
+  const why = shared ? `container says the init process shares the host's UTS namespace: is CLONE_NEWUTS in namespaceFlags()? (${flags})` : `setHostname() did not set it (${setHostname})`;
   return fail(`the hostname inside was "${inside}"${theirs}; expected ${shown}: ${why}`);
 }
 

@@ -3,17 +3,16 @@
  * step as "not started" (and the runtime tells you which function it reached), instead of a crash.
  * Delete the `todo(...)` line when you write the function.
  */
+import { docFor, stepOf, type StepFunction } from "../course/steps.js";
+
 export class NotImplemented extends Error {
   override name = "NotImplemented" as const;
-  constructor(
-    readonly step: number,
-    readonly func: string,
-    readonly doc: string,
-  ) {
-    super(`${func}() is not written yet: see ${doc}`);
+  constructor(readonly func: StepFunction) {
+    const step = stepOf(func);
+    super(`${func}() is not written yet: see ${step ? docFor(step, func) : "its step's page"}`);
   }
 }
 
-export function todo(step: number, func: string, doc: string): never {
-  throw new NotImplemented(step, func, doc);
+export function todo(func: StepFunction): never {
+  throw new NotImplemented(func);
 }

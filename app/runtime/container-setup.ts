@@ -1,0 +1,79 @@
+// What the init process does with the spec, step by step, with whatever the implementation has
+// done so far. The runtime's own system calls come through `InitHost`, so that this logic is
+// tested without root against a recording fake (tests/runtime/container-setup.test.ts), while
+// learners' code runs against the real kernel.
+import { UserError } from "../errors.js";
+import type { Implementation } from "./contract.js";
+import type { EventLog } from "./events.js";
+import type { InitSpec } from "./spec.js";
+import type { StepCalls } from "./step-calls.js";
+
+export type Namespace = keyof InitSpec["hostNamespaces"];
+
+/** What the runtime itself does in the init process, apart from the learner's functions. */
+export interface InitHost {
+  /** Whether the init process is in a namespace of its own (not the runtime's). */
+  ownNamespace(ns: Namespace): boolean;
+  /** The mount points that still propagate (shared) in the init process's mount namespace. */
+  sharedMounts(): string[];
+  /** Binds the runtime's /etc/hostname, hosts and resolv.conf over the image's. */
+  bindEtcFiles(rootfs: string, files: InitSpec["etcFiles"]): void;
+  /** Starts the command in `cwd`, once the root is the container's. */
+  enterWorkingDir(cwd: string): void;
+  warn(line: string): void;
+}
+
+/**
+ * Sets the container up: a step still a TODO is skipped (step 1 alone runs the command as a plain
+ * child process), and nothing is mounted nor the hostname set outside namespaces of the
+ * container's own, so that an unfinished or mistaken step can never change the host.
+ */
+export function setUpContainer(spec: InitSpec, impl: Implementation, calls: StepCalls, host: InitHost, events: EventLog): never {
+  const { rootfs } = spec;
+  const shared = (ns: Namespace, flag: string, consequence: string) => {
+    if (!spec.namespaced) return;
+    events.emit({ event: "shared-namespace", namespace: ns });
+    host.warn(`the init process shares the host's ${ns === "mnt" ? "mount" : ns.toUpperCase()} namespace (is ${flag} in namespaceFlags?): ${consequence}`);
+  };
+
+  if (host.ownNamespace("uts")) calls.optional("setHostname", undefined, () => impl.setHostname(spec.hostname));
+  else shared("uts", "CLONE_NEWUTS", "not setting the hostname");
+
+  if (spec.network !== "host" && host.ownNamespace("net")) {
+    calls.optional("configureContainerNetwork", spec.bridge ? "the container has no network" : undefined, () => impl.configureContainerNetwork(spec.bridge));
+  }
+
+  let rooted = false;
+  if (!host.ownNamespace("mnt")) {
+    shared("mnt", "CLONE_NEWNS", "running on the host's filesystem");
+  } else if (calls.optional("makeMountsPrivate", undefined, () => impl.makeMountsPrivate())) {
+    refuseSharedMounts(host, events);
+    const { overlay, volumes } = spec;
+    if (overlay) calls.neededFor("--overlay", "mountOverlay", () => impl.mountOverlay(overlay.layers, overlay.upper, overlay.work, rootfs));
+    if (volumes.length) calls.neededFor("-v", "mountVolumes", () => impl.mountVolumes(rootfs, volumes));
+    host.bindEtcFiles(rootfs, spec.etcFiles);
+    calls.optional("mountProc", undefined, () => impl.mountProc(rootfs));
+    calls.optional("mountDev", undefined, () => impl.mountDev(rootfs));
+    calls.optional("mountSys", undefined, () => impl.mountSys(rootfs));
+    if (spec.pivotRoot) {
+      calls.neededFor("--pivot-root", "pivotRoot", () => impl.pivotRoot(rootfs));
+      rooted = true;
+    } else {
+      rooted = calls.optional("changeRoot", undefined, () => impl.changeRoot(rootfs));
+    }
+  }
+  if (rooted) host.enterWorkingDir(spec.cwd);
+  // Not through `calls`: the init process reports execve's own errors (127, 126) itself.
+  return impl.execCommand(spec.command, spec.env);
+}
+
+/** After makeMountsPrivate(), no mount may still propagate: what we mount next would appear on the host. */
+function refuseSharedMounts(host: InitHost, events: EventLog): void {
+  const shared = host.sharedMounts();
+  if (shared.length === 0) return;
+  events.emit({ event: "shared-mounts", mounts: shared });
+  throw new UserError(
+    `after makeMountsPrivate(), ${shared.length} mount(s) still propagate to the host (${shared.slice(0, 3).join(", ")}${shared.length > 3 ? ", ..." : ""}): refusing to mount anything`,
+    "make every mount private, recursively: see docs/03-rootfs.md, Task 1",
+  );
+}

@@ -1,0 +1,36 @@
+// The implementation directory chosen with --impl (`#impl/*`), bound to the contract. Each module
+// is checked against its step's interface here, so a signature that breaks the contract does not
+// compile: `npm run typecheck` checks solutions/ through the root tsconfig and exercises/ through
+// exercises/tsconfig.json, which points `#impl/*` at it.
+import * as processModule from "#impl/process";
+import * as namespacesModule from "#impl/namespaces";
+import * as rootfsModule from "#impl/rootfs";
+import * as cgroupsModule from "#impl/cgroups";
+import * as volumesModule from "#impl/volumes";
+import * as networkModule from "#impl/network";
+import * as pivotRootModule from "#impl/pivot-root";
+import * as overlayModule from "#impl/overlay";
+import * as imageConfigModule from "#impl/image-config";
+import type { StepFunction } from "../course/steps.js";
+import type { IMPL_MODULES } from "../course/step-table.mjs";
+import type { Implementation, ImplementationModules } from "./contract.js";
+
+const modules: ImplementationModules = {
+  process: processModule,
+  namespaces: namespacesModule,
+  rootfs: rootfsModule,
+  cgroups: cgroupsModule,
+  volumes: volumesModule,
+  network: networkModule,
+  "pivot-root": pivotRootModule,
+  overlay: overlayModule,
+  "image-config": imageConfigModule,
+};
+
+export const implementation: Implementation = Object.assign({}, ...Object.values(modules));
+
+// The step table and the contract name the same modules and functions: adding a step to one
+// without the other fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<keyof ImplementationModules, (typeof IMPL_MODULES)[number]>;
+true satisfies Same<keyof Implementation, StepFunction>;
