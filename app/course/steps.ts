@@ -5,6 +5,7 @@
 import { STEP_TABLE, type StepEntry } from "./step-table.mjs";
 
 export type Step = StepEntry;
+export type StepId = (typeof STEP_TABLE)[number]["id"];
 /** Every function an implementation writes, across all steps. */
 export type StepFunction = (typeof STEP_TABLE)[number]["functions"][number];
 

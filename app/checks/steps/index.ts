@@ -1,6 +1,6 @@
 // Every step's checks, by step id.
 import { UserError } from "../../errors.js";
-import { STEPS } from "../../course/steps.js";
+import { STEPS, type StepId } from "../../course/steps.js";
 import type { StepChecks } from "../define.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
 import { overlayChecks } from "./bonus-overlay.js";
@@ -12,10 +12,21 @@ import { step4 } from "./step4-cgroups.js";
 import { step5 } from "./step5-volumes.js";
 import { step6 } from "./step6-network.js";
 
-const ALL: StepChecks[] = [step1, step2, step3, step4, step5, step6, pivotRootChecks, overlayChecks, imageConfigChecks];
+// Keyed by the step table's ids: a step without checks does not compile.
+const CHECKS: Record<StepId, StepChecks> = {
+  "1": step1,
+  "2": step2,
+  "3": step3,
+  "4": step4,
+  "5": step5,
+  "6": step6,
+  "pivot-root": pivotRootChecks,
+  overlay: overlayChecks,
+  "image-config": imageConfigChecks,
+};
 
 export function stepChecks(stepId: string): StepChecks {
-  const found = ALL.find((s) => s.step === stepId);
+  const found = Object.values(CHECKS).find((s) => s.step === stepId);
   if (!found) throw new UserError(`there is no step "${stepId}"`, `the steps are ${STEPS.map((s) => s.id).join(", ")}`);
   return found;
 }
