@@ -2,14 +2,15 @@
  * For the checks' tests: a store root per test file, implementation directories with one mistake
  * each (copies of solutions/), and what a run of the checks may have left on this machine.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { cgroupBases } from "../../app/checks/cgroup-tree.js";
 import { ensureCheckImage } from "../../app/checks/index.js";
-import { REPO } from "../../app/checks/repo.js";
 import { requireRoot } from "../helpers/requirements.js";
+
+export { inProgress, mutant, partial } from "../helpers/implementations.js";
 
 /** A temporary store root, removed by `remove()`. */
 export function tempRoot(label: string): { root: string; remove(): void } {
@@ -34,35 +35,6 @@ export function mutantsWorkspace(label: string): { root: string; impls: string }
     rmSync(impls, { recursive: true, force: true });
   });
   return { root: store.root, impls };
-}
-
-/**
- * A copy of solutions/ with `module` edited: each [before, after] replaces text that must be
- * there (so that a change to the reference cannot quietly turn the mutant into the reference).
- */
-export function mutant(parent: string, module: string, edits: [before: string, after: string][]): string {
-  const dir = copyOfSolutions(parent, `mutant-${module.replace(".ts", "")}`);
-  const file = join(dir, module);
-  let source = readFileSync(file, "utf8");
-  for (const [before, after] of edits) {
-    if (!source.includes(before)) throw new Error(`solutions/${module} no longer contains ${JSON.stringify(before)}: update this mutant`);
-    source = source.replace(before, after);
-  }
-  writeFileSync(file, source);
-  return dir;
-}
-
-/** A copy of solutions/ with `modules` back to the pristine exercises' TODOs: a runtime in progress. */
-export function inProgress(parent: string, ...modules: string[]): string {
-  const dir = copyOfSolutions(parent, "in-progress");
-  for (const file of modules.map((m) => `${m}.ts`)) cpSync(join(REPO, "exercises", file), join(dir, file));
-  return dir;
-}
-
-function copyOfSolutions(parent: string, label: string): string {
-  const dir = mkdtempSync(join(parent, `${label}-`));
-  cpSync(join(REPO, "solutions"), dir, { recursive: true });
-  return dir;
 }
 
 /** What the checks run by this process left: cgroup parents, per-check store roots, mount points in the images, mounts. */

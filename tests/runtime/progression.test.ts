@@ -1,11 +1,11 @@
 // The runtime follows the learner's progress: each step runs as soon as it is written, steps 4-6
 // in any order, and a step still a TODO is skipped (or named) rather than crashing the run.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
 import { Workspace } from "../helpers/container.js";
+import { inProgress, partial } from "../helpers/implementations.js";
 import { requireRoot } from "../helpers/requirements.js";
 
 const ws = new Workspace();
@@ -18,13 +18,10 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** An implementation directory: the reference, with the given modules still the pristine exercises. */
 function withTodos(...modules: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "impl-progress-"));
   dirs.push(dir);
-  for (const file of readdirSync(join(REPO, "solutions"))) copyFileSync(join(REPO, "solutions", file), join(dir, file));
-  for (const module of modules) copyFileSync(join(REPO, "exercises", `${module}.ts`), join(dir, `${module}.ts`));
-  return dir;
+  return inProgress(dir, ...modules);
 }
 
 describe("a runtime in progress", () => {
@@ -32,6 +29,15 @@ describe("a runtime in progress", () => {
     const result = await ws.run(["run", "--net", "none", ws.image, "true"], { impl: "exercises" });
     expect(result.status).toBe(125);
     expect(result.stderr).toBe("container: step 1 is not done yet: spawnInit() is still a TODO\n  read docs/01-process.md, Task 1, then write it in exercises/\n");
+  });
+
+  it("with only spawnInit written, stops at once naming waitForExit, and leaves no init process behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "impl-progress-"));
+    dirs.push(dir);
+    const result = await ws.run(["run", "--net", "none", ws.image, "true"], { impl: partial(dir, "process.ts", "waitForExit") });
+    // A run that hung on the init process would be killed by the harness after 20 s: status null.
+    expect(result.status).toBe(125);
+    expect(result.stderr).toBe("container: step 1 is not done yet: waitForExit() is still a TODO\n  read docs/01-process.md, Task 2, then write it in exercises/\n");
   });
 
   it("with only step 1 done, runs the command as a plain child process, on the host's filesystem", async () => {
