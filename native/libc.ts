@@ -15,6 +15,8 @@ export interface Libc {
   umount2(target: string, flags: number): number;
   chroot(path: string): number;
   chdir(path: string): number;
+  /** Returns the buffer's address, or null (with errno) on failure. */
+  getcwd(buf: Buffer, size: number): unknown;
   execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
   getpid(): number;
   getppid(): number;
@@ -48,6 +50,7 @@ export function loadLibc(): Libc {
     umount2: fn("int umount2(const char *target, int flags)"),
     chroot: fn("int chroot(const char *path)"),
     chdir: fn("int chdir(const char *path)"),
+    getcwd: fn("void *getcwd(_Out_ uint8_t *buf, size_t size)"),
     execve: fn("int execve(const char *path, const char **argv, const char **envp)"),
     getpid: fn("int getpid()"),
     getppid: fn("int getppid()"),

@@ -73,6 +73,16 @@ export function chdir(path: string): void {
 }
 
 /**
+ * getcwd(3): the working directory as the kernel has it. Unlike Node's process.cwd(), which is
+ * cached, it fails (ENOENT) once the directory is no longer below this process's root.
+ */
+export function getcwd(): string {
+  const buf = Buffer.alloc(4097);
+  invoke("getcwd", [], (c) => (c.getcwd(buf, buf.length) === null ? -1 : 0));
+  return buf.subarray(0, buf.indexOf(0)).toString();
+}
+
+/**
  * execve(2): replaces this process with `path`. Returns only by throwing.
  *
  * Node opens fds 0-2 close-on-exec and may make them non-blocking; a program exec'd through

@@ -106,7 +106,8 @@ export class ProbeContext {
     const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
     // Each run tells on a file of its own what it reached, skipped and left (the runtime's machine channel).
     const events = join(this.root, `events-${this.started++}.jsonl`);
-    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], this.harness.environment());
+    // Started in a directory of its own, not /: a runtime that loses its working directory shows.
+    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], this.harness.environment(), this.root);
     const run = new RunningContainer(child, events);
     this.running.push(run);
     void run.done.then((result) => this.runs.push(result));

@@ -65,10 +65,13 @@ export class SandboxSession {
     this.baseline = { mountinfo: this.mountinfo(), interfaces: this.interfaces() };
   }
 
-  /** Starts `command` in the sandbox: in its namespaces, and its cgroup. */
-  spawn(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  /**
+   * Starts `command` in the sandbox: in its namespaces, and its cgroup, in `cwd` (entering the
+   * mount namespace would otherwise leave it in /).
+   */
+  spawn(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = "/"): ChildProcess {
     const join = this.cgroupProcs ? `echo $$ > '${this.cgroupProcs}' && ` : "";
-    return spawn("sh", ["-c", `${join}exec nsenter --target ${this.holder.pid} --mount --uts --net -- "$@"`, "sandbox-exec", command, ...args], {
+    return spawn("sh", ["-c", `${join}exec nsenter --target ${this.holder.pid} --mount --uts --net --wd="$0" -- "$@"`, cwd, command, ...args], {
       env,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -18,6 +18,8 @@ export interface InitHost {
   sharedMounts(): string[];
   /** Binds the runtime's /etc/hostname, hosts and resolv.conf over the image's. */
   bindEtcFiles(rootfs: string, files: InitSpec["etcFiles"]): void;
+  /** Whether the working directory is inside the root (false: chroot left it outside, where `..` leads to the host). */
+  cwdInsideRoot(): boolean;
   /** Starts the command in `cwd`, once the root is the container's. */
   enterWorkingDir(cwd: string): void;
   warn(line: string): void;
@@ -61,19 +63,34 @@ export function setUpContainer(spec: InitSpec, impl: Implementation, calls: Step
     } else {
       rooted = calls.optional("changeRoot", undefined, () => impl.changeRoot(rootfs));
     }
+    if (rooted) refuseCwdOutsideRoot(host, events, spec.pivotRoot ? "pivotRoot" : "changeRoot");
   }
   if (rooted) host.enterWorkingDir(spec.cwd);
   // Not through `calls`: the init process reports execve's own errors (127, 126) itself.
   return impl.execCommand(spec.command, spec.env);
 }
 
-/** After makeMountsPrivate(), no mount may still propagate: what we mount next would appear on the host. */
+/**
+ * After makeMountsPrivate(), no mount may still propagate: what we mount next would appear on the
+ * host. The mounts are the machine's own (/proc, /sys...), not the learner's: the message counts
+ * them and names the fix rather than listing them.
+ */
 function refuseSharedMounts(host: InitHost, events: EventLog): void {
   const shared = host.sharedMounts();
   if (shared.length === 0) return;
   events.emit({ event: "shared-mounts", mounts: shared });
+  const below = shared.filter((m) => m !== "/").length;
+  const what = shared.includes("/") ? `/ and ${below} mount(s) below it` : `${below} mount(s) below /`;
   throw new UserError(
-    `after makeMountsPrivate(), ${shared.length} mount(s) still propagate to the host (${shared.slice(0, 3).join(", ")}${shared.length > 3 ? ", ..." : ""}): refusing to mount anything`,
-    "make every mount private, recursively: see docs/03-rootfs.md, Task 1",
+    `after makeMountsPrivate(), ${what} still propagate to the host: refusing to mount anything`,
+    'make them all private at once, recursively: mount(null, "/", null, MS_REC | MS_PRIVATE) (docs/03-rootfs.md, Task 1)',
   );
+}
+
+/** chroot and pivot_root leave the working directory where it was: outside the new root, `..` walks back to the host. */
+function refuseCwdOutsideRoot(host: InitHost, events: EventLog, func: "changeRoot" | "pivotRoot"): void {
+  if (host.cwdInsideRoot()) return;
+  const message = `${func}() left the working directory outside the new root, where ".." leads back to the host`;
+  events.emit({ event: "failed", step: func === "pivotRoot" ? "pivot-root" : "3", func, message });
+  throw new UserError(`${message}: refusing to start the command`, `chdir("/") once the root has changed (${func === "pivotRoot" ? "docs/bonus-pivot-root.md" : "docs/03-rootfs.md, Task 5"})`);
 }

@@ -42,6 +42,15 @@ function realHost(spec: InitSpec): InitHost {
         .filter((line) => / shared:\d+/.test(line.split(" - ")[0] ?? ""))
         .map((line) => line.split(" ")[4] ?? ""),
     bindEtcFiles,
+    cwdInsideRoot() {
+      try {
+        // Not process.cwd(): Node caches it. getcwd(3) fails (ENOENT) below no root of ours.
+        native.getcwd();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
       native.chdir(cwd);

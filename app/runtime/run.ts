@@ -15,6 +15,7 @@ import type { EventLog } from "./events.js";
 import { planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
+import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitFailure, InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
@@ -209,16 +210,33 @@ function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState
  * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
  * process (step 1 on its own runs the command like that).
  */
-export function startInit(ctx: Pick<RunContext, "impl" | "initScript">, calls: StepCalls, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
   const { impl } = ctx;
   const spawnInit = () =>
     calls.required("spawnInit", () => impl.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
   let child: ChildProcess | undefined;
   const namespaced = calls.optional("namespaceFlags", undefined, () => {
     const flags = impl.namespaceFlags(network);
+    const guard = guardNamespaces();
     calls.optional("spawnInNamespaces", undefined, () => (child = impl.spawnInNamespaces(flags, spawnInit)));
+    const left = guard.restore();
+    if (left.namespaces.length || left.cwd) {
+      child?.kill("SIGKILL");
+      throw notReturned(ctx, left);
+    }
   });
   return child ? { child, namespaced } : { child: spawnInit(), namespaced: false };
+}
+
+/** What spawnInNamespaces() forgot to undo, said as the fix. */
+function notReturned(ctx: Pick<RunContext, "events">, left: ReturnType<NamespaceGuard["restore"]>): UserError {
+  const { namespaces, cwd } = left;
+  const message = namespaces.length
+    ? `spawnInNamespaces() left container run in the new namespaces (${namespaces.join(", ")}), where it would set up the host side`
+    : `spawnInNamespaces() left container run in ${cwd?.now} instead of ${cwd?.was}`;
+  const fix = namespaces.length ? "setns back to each namespace you saved, once spawn() has returned" : "joining a mount namespace moves you to its root: chdir back to where you were";
+  ctx.events.emit({ event: "failed", step: "2", func: "spawnInNamespaces", message });
+  return new UserError(message, `${fix} (docs/02-namespaces.md, Task 2)`);
 }
 
 function nsInode(name: string): number {

@@ -42,7 +42,7 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     const impl = mutant(impls, "rootfs.ts", [['mount(null, "/", null, MS_REC | MS_PRIVATE);', 'mount(null, "/", null, MS_PRIVATE);']]);
     const failed = await failures("3", impl);
     expect(failed["3.no-propagation"]!.message).toMatch(
-      /^container refused to start it: "after makeMountsPrivate\(\), \d+ mount\(s\) still propagate to the host \(.*\): refusing to mount anything" \(docs\/03-rootfs.md, Task 1\)$/,
+      /^container refused to start it: "after makeMountsPrivate\(\), \d+ mount\(s\) below \/ still propagate to the host: refusing to mount anything" \(docs\/03-rootfs.md, Task 1\)$/,
     );
   });
 
@@ -101,5 +101,37 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     expect(failed["1.stdout"]!.message).toBe(
       'the command ran (it exited with 42) but printed nothing on container\'s stdout; expected "got: typed into stdin": the init process must share our stdin, stdout and stderr (stdio "inherit" in spawnInit(), docs/01-process.md, Task 1)',
     );
+  });
+
+  it("spawnInNamespaces never returns to the runtime's namespaces: every step 2 check says so, naming the fix", async () => {
+    const impl = mutant(impls, "namespaces.ts", [["      for (const { fd, flag } of saved) setns(fd, flag);\n", ""]]);
+    const failed = await failures("2", impl);
+    expect(Object.keys(failed).sort()).toEqual(["2.host-hostname-unchanged", "2.host-processes-hidden", "2.hostname-default", "2.hostname-inside", "2.pid-one"]);
+    for (const result of Object.values(failed)) {
+      expect(result.message).toBe(
+        "container exited with 125: container: spawnInNamespaces() left container run in the new namespaces (uts, ipc, net, mnt, pid_for_children), where it would set up the host side (expected 0)",
+      );
+    }
+  });
+
+  it("spawnInNamespaces forgets the working directory: every step 2 check says where it was left", async () => {
+    const impl = mutant(impls, "namespaces.ts", [["      if (flags & CLONE_NEWNS) process.chdir(cwd);\n", ""]]);
+    const failed = await failures("2", impl);
+    expect(Object.keys(failed)).toHaveLength(5);
+    for (const result of Object.values(failed)) expect(result.message).toMatch(/^container exited with 125: container: spawnInNamespaces\(\) left container run in \/ instead of \/\S+ \(expected 0\)$/);
+  });
+
+  it("chroot without chdir(\"/\"): the runtime refuses to start the command, and step 3 says why", async () => {
+    const impl = mutant(impls, "rootfs.ts", [["  chroot(rootfs);\n  // chroot leaves the working directory outside the new root: without this, \"..\" walks back to the host.\n  chdir(\"/\");\n", "  chroot(rootfs);\n"]]);
+    const failed = await failures("3", impl);
+    expect(Object.keys(failed).length).toBeGreaterThan(0);
+    for (const result of Object.values(failed)) expect(result.message).toContain('changeRoot() left the working directory outside the new root, where ".." leads back to the host: refusing to start the command');
+  });
+
+  it("a failing ip command: the network checks quote ip's own words", async () => {
+    const impl = mutant(impls, "network.ts", [["`addr add ${net.address} dev ${net.containerVeth}`", "`addr add ${net.address} dev eth9`"]]);
+    const failed = await failures("6", impl);
+    expect(Object.keys(failed).length).toBeGreaterThan(0);
+    expect(Object.values(failed).map((r) => r.message).join("\n")).toContain('configureContainerNetwork() failed: `ip -batch -` failed: Cannot find device "eth9"');
   });
 });

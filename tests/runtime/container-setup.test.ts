@@ -35,10 +35,12 @@ interface Setup {
   spec?: Partial<InitSpec>;
   shares?: Namespace[];
   sharedMounts?: string[];
+  /** The working directory is outside the root after it changed (chdir forgotten). */
+  cwdOutside?: boolean;
 }
 
 /** Runs setUpContainer against the fakes; returns everything that was called, said and told. */
-function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts = [] }: Setup = {}) {
+function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts = [], cwdOutside = false }: Setup = {}) {
   const fake = fakeImplementation(todos, answers);
   const log = recordedEvents();
   const host: string[] = [];
@@ -47,6 +49,7 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     ownNamespace: (ns) => !shares.includes(ns),
     sharedMounts: () => sharedMounts,
     bindEtcFiles: (rootfs) => void host.push(`bindEtcFiles ${rootfs}`),
+    cwdInsideRoot: () => !cwdOutside,
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
     warn: (line) => void warnings.push(line),
   };
@@ -104,12 +107,25 @@ describe("the init process, with a recording implementation", () => {
   it("refuses to mount anything while mounts still propagate after makeMountsPrivate()", () => {
     const { outcome, called, host, events } = setUp({ sharedMounts: ["/", "/home"] });
     expect(outcome).toMatchObject({
-      message: "after makeMountsPrivate(), 2 mount(s) still propagate to the host (/, /home): refusing to mount anything",
-      hint: "make every mount private, recursively: see docs/03-rootfs.md, Task 1",
+      message: "after makeMountsPrivate(), / and 1 mount(s) below it still propagate to the host: refusing to mount anything",
+      hint: 'make them all private at once, recursively: mount(null, "/", null, MS_REC | MS_PRIVATE) (docs/03-rootfs.md, Task 1)',
     });
     expect(called).toEqual(["setHostname", "configureContainerNetwork", "makeMountsPrivate"]);
     expect(host).toEqual([]);
     expect(events).toEqual([{ event: "shared-mounts", mounts: ["/", "/home"] }]);
+  });
+
+  it.each([
+    [{}, "changeRoot", "docs/03-rootfs.md, Task 5"],
+    [{ pivotRoot: true }, "pivotRoot", "docs/bonus-pivot-root.md"],
+  ])("refuses to start the command when %o left the working directory outside the new root", (spec, func, doc) => {
+    const { outcome, called, events } = setUp({ spec, cwdOutside: true });
+    expect(outcome).toMatchObject({
+      message: `${func}() left the working directory outside the new root, where ".." leads back to the host: refusing to start the command`,
+      hint: `chdir("/") once the root has changed (${doc})`,
+    });
+    expect(called).not.toContain("execCommand");
+    expect(events).toMatchObject([{ event: "failed", func }]);
   });
 
   it.each<[Partial<InitSpec>, StepFunction, string, string]>([
