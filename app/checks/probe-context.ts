@@ -94,20 +94,20 @@ export class ProbeContext {
   }
 
   /** `container ARGS...` in the sandbox, run to its end with `input` on its stdin. */
-  container(args: string[], options: { input?: string } = {}): Promise<Result> {
-    const run = this.start(args);
+  container(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+    const run = this.start(args, options);
     run.end(options.input);
     return run.done;
   }
 
   /** `container ARGS...` in the sandbox, left running with its stdin open until `end()`. */
-  start(args: string[]): RunningContainer {
+  start(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): RunningContainer {
     if (this.stopped) throw new ProbeStopped("the probe was stopped");
     const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
     // Each run tells on a file of its own what it reached, skipped and left (the runtime's machine channel).
     const events = join(this.root, `events-${this.started++}.jsonl`);
     // Started in a directory of its own, not /: a runtime that loses its working directory shows.
-    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], this.harness.environment(), this.root);
+    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], { ...this.harness.environment(), ...options.env }, this.root);
     const run = new RunningContainer(child, events);
     this.running.push(run);
     void run.done.then((result) => this.runs.push(result));

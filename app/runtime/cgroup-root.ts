@@ -57,6 +57,17 @@ function hasV2Controllers(mountPoint: string): boolean {
   }
 }
 
+/**
+ * Where `container run` puts containers' cgroups: where this machine keeps them, unless
+ * CONTAINER_CGROUP_ROOT gives another root (a CgroupRoot as JSON). The checks use it to run a
+ * learner's code for the other cgroup version against a tree shaped like it (a fake: the kernel
+ * enforces nothing there), since a machine runs only one of them for real.
+ */
+export function containerCgroupRoot(): CgroupRoot | undefined {
+  const given = process.env.CONTAINER_CGROUP_ROOT;
+  return given ? (JSON.parse(given) as CgroupRoot) : findCgroupRoot();
+}
+
 // mountinfo escapes spaces and a few other characters as octal.
 function unescape(path: string): string {
   return path.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));

@@ -8,7 +8,7 @@ import type { Duplex, Readable } from "node:stream";
 import { UserError } from "../errors.js";
 import type { ImageRecord } from "../image/store.js";
 import type { BridgeNetwork, Cgroup, Implementation, Limits, NetworkMode, Volume } from "./contract.js";
-import { findCgroupRoot } from "./cgroup-root.js";
+import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
@@ -270,7 +270,7 @@ function withDefaults(env: string[]): string[] {
 }
 
 function createCgroup(ctx: RunContext, calls: StepCalls, id: string, limits: Limits): Cgroup | undefined {
-  const root = findCgroupRoot();
+  const root = containerCgroupRoot();
   const limited = Object.values(limits).some((v) => v !== undefined);
   if (!root) {
     if (limited) throw new UserError("this machine has no usable cgroup memory, cpu and pids controllers", "run in the workshop's devcontainer or a VM with cgroups enabled, or drop --memory/--cpus/--pids");

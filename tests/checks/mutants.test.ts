@@ -49,7 +49,7 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
   it("the process never moved into its cgroup: the in-cgroup check fails, and the limits do not hold", async () => {
     const impl = mutant(impls, "cgroups.ts", [['  for (const dir of uniqueDirs(cgroup)) writeFileSync(join(dir, "cgroup.procs"), String(pid));', "  void cgroup, pid;"]]);
     const failed = await failures("4", impl);
-    expect(Object.keys(failed).sort()).toEqual(["4.in-cgroup", "4.memory-enforced", "4.pids-enforced"]);
+    expect(Object.keys(failed).sort()).toEqual(["4.in-cgroup", "4.memory-enforced", "4.other-version", "4.pids-enforced"]);
     expect(failed["4.in-cgroup"]!.message).toMatch(
       /^the container's process \d+ is not in \/sys\/fs\/cgroup\/.*\(its \/proc\/self\/cgroup says ".*\/sandbox"\): its limits do not apply to it; move it in with cgroup.procs \(docs\/04-cgroups.md, Task 2\)$/,
     );
@@ -133,5 +133,14 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     const failed = await failures("6", impl);
     expect(Object.keys(failed).length).toBeGreaterThan(0);
     expect(Object.values(failed).map((r) => r.message).join("\n")).toContain('configureContainerNetwork() failed: `ip -batch -` failed: Cannot find device "eth9"');
+  });
+
+  it("a mistake in the cgroup version this machine does not run (v2 here): only the fake-tree check fails, saying so", async () => {
+    const impl = mutant(impls, "cgroups.ts", [["`${Math.round(limits.cpus * CPU_PERIOD_US)} ${CPU_PERIOD_US}`", "String(limits.cpus)"]]);
+    const failed = await failures("4", impl);
+    expect(Object.keys(failed)).toEqual(["4.other-version"]);
+    expect(failed["4.other-version"]!.message).toBe(
+      'cpu.max is "0.5", which is no limit; expected 0.5 (--cpus 0.5), on a fake cgroup v2 tree (this machine runs v1, so that code never ran for real) (docs/04-cgroups.md, Task 1)',
+    );
   });
 });

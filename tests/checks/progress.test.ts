@@ -49,6 +49,7 @@ describe.concurrent("a runtime in progress", () => {
       ["4.limits", "pass"],
       ["4.in-cgroup", "not-started"],
       ["4.cgroup-removed", "not-started"],
+      ["4.other-version", "not-started"],
       ["4.memory-enforced", "not-started"],
       ["4.pids-enforced", "not-started"],
     ]);
