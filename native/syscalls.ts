@@ -1,33 +1,9 @@
 import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
-import { errnoName } from "./errno.js";
-import { SyscallError } from "./errors.js";
 import { shownClone, shownFcntl, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
-import { loadLibc, type Libc } from "./libc.js";
+import { invoke } from "./invoke.js";
+import { loadLibc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
-
-/**
- * Runs one libc call: on -1 throws a SyscallError with the errno, and when tracing is on
- * records the call. `shown` are the arguments as a person reads them (flags as names).
- */
-function invoke(call: string, shown: unknown[], run: (libc: Libc) => number): number {
-  const libc = loadLibc();
-  const start = isTracing() ? performance.now() : 0;
-  const result = run(libc);
-  const errno = result === -1 ? libc.koffi.errno() : 0;
-  if (isTracing()) {
-    record({
-      time: Date.now(),
-      pid: process.pid,
-      call,
-      args: shown,
-      ...(result === -1 ? { error: errnoName(errno) } : { result }),
-      ms: Math.round((performance.now() - start) * 1000) / 1000,
-    });
-  }
-  if (result === -1) throw new SyscallError(call, shown, errno, libc.strerror(errno));
-  return result;
-}
 
 /** unshare(2): moves the calling thread into new namespaces (CLONE_NEW* flags). */
 export function unshare(flags: number): void {
