@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
-import { shownClone, shownFcntl, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
+import { shownClone, shownFcntl, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount } from "./flags.js";
 import { invoke } from "./invoke.js";
 import { loadLibc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
@@ -90,8 +90,7 @@ export function kill(pid: number, signal: number | NodeJS.Signals): void {
 
 /** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
 export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
-  const shown = option === 1 ? shownSignal(arg2) : arg2; // PR_SET_PDEATHSIG takes a signal
-  return invoke("prctl", [shownPrctl(option), shown], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
+  return invoke("prctl", [shownPrctl(option), shownPrctlArg(option, arg2)], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
 }
 
 /** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
