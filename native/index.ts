@@ -9,3 +9,6 @@ export { errnoName } from "./errno.js";
 export { cloneFlags, mountFlags } from "./flags.js";
 export { setTrace, isTracing, TRACE_ENV, type TraceRecord } from "./trace.js";
 export * from "./syscalls.js";
+export { SYS, SYSCALL_NUMBERS, type Arch, type SyscallName } from "./syscall-numbers.js";
+export { close, fdPath, fstat, mkdirat, openat, openat2, readlinkat, type FileStat, type FileType, type OpenHow } from "./files.js";
+export { openInRoot, type OpenInRootOptions } from "./open-in-root.js";
