@@ -63,6 +63,8 @@ const HINTS: Record<string, string> = {
   "readlinkat:EINVAL": "not a symbolic link",
   "statx:EBADF": "the fd is not open (closed already?)",
   "close:EBADF": "the fd is not open (closed twice?)",
+  "mount_setattr:EINVAL": "the path is not a mount point (bind-mount it onto itself first), or an attribute or flag this kernel does not know",
+  "mount_setattr:ENOSYS": "the kernel is older than 5.12: makeReadOnlyRecursive remounts each mount instead, by itself",
   "openInRoot:ENOTDIR":
     "the root filesystem has something else than a plain directory where one is needed (a symlink at /proc, /sys or /dev, or at a mount target): refusing rather than following it; fix the image",
   "openInRoot:EISDIR": "a directory where a file is needed (a file bind-mounted needs a file as its target)",

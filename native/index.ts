@@ -12,3 +12,4 @@ export * from "./syscalls.js";
 export { SYS, SYSCALL_NUMBERS, type Arch, type SyscallName } from "./syscall-numbers.js";
 export { close, fdPath, fstat, mkdirat, openat, openat2, readlinkat, type FileStat, type FileType, type OpenHow } from "./files.js";
 export { openInRoot, type OpenInRootOptions } from "./open-in-root.js";
+export { makeReadOnlyRecursive, mountSetattr, type MountAttributes } from "./mount-attributes.js";
