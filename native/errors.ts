@@ -65,6 +65,12 @@ const HINTS: Record<string, string> = {
   "close:EBADF": "the fd is not open (closed twice?)",
   "mount_setattr:EINVAL": "the path is not a mount point (bind-mount it onto itself first), or an attribute or flag this kernel does not know",
   "mount_setattr:ENOSYS": "the kernel is older than 5.12: makeReadOnlyRecursive remounts each mount instead, by itself",
+  "capset:EPERM":
+    "capset can only lower the permitted set (a capability dropped cannot be added back), and the inheritable set cannot grow past the bounding set without CAP_SETPCAP",
+  "capset:EINVAL": "bad header (this layer uses _LINUX_CAPABILITY_VERSION_3), or effective not within permitted",
+  "prctl:EPERM":
+    "this option needs a capability the thread lacks: PR_CAPBSET_DROP needs CAP_SETPCAP, so drop from the bounding set before capset removes it",
+  "prctl:EINVAL": "an option or argument this kernel does not know (a capability past /proc/sys/kernel/cap_last_cap, or PR_CAP_AMBIENT before Linux 4.3)",
   "openInRoot:ENOTDIR":
     "the root filesystem has something else than a plain directory where one is needed (a symlink at /proc, /sys or /dev, or at a mount target): refusing rather than following it; fix the image",
   "openInRoot:EISDIR": "a directory where a file is needed (a file bind-mounted needs a file as its target)",

@@ -64,6 +64,16 @@ export function shownPrctlArg(option: number, arg: number): number | FlagWord {
   return arg;
 }
 
+/** A capability set (a bigint, one bit per capability) as names: CAP_CHOWN|CAP_KILL. */
+export function shownCapabilities(mask: bigint): FlagWord {
+  const names = Object.entries(CAP)
+    .filter(([, cap]) => mask & (1n << BigInt(cap)))
+    .map(([name]) => name);
+  const unknown = mask >> BigInt(Object.keys(CAP).length);
+  if (unknown) names.push(`0x${(unknown << BigInt(Object.keys(CAP).length)).toString(16)}`);
+  return new FlagWord(names.join("|") || "0");
+}
+
 function nameOf(table: Readonly<Record<string, number>>, value: number): string {
   return Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
 }

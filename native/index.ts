@@ -13,3 +13,15 @@ export { SYS, SYSCALL_NUMBERS, type Arch, type SyscallName } from "./syscall-num
 export { close, fdPath, fstat, mkdirat, openat, openat2, readlinkat, type FileStat, type FileType, type OpenHow } from "./files.js";
 export { openInRoot, type OpenInRootOptions } from "./open-in-root.js";
 export { makeReadOnlyRecursive, mountSetattr, type MountAttributes } from "./mount-attributes.js";
+export {
+  capabilityMask,
+  capget,
+  capset,
+  clearAmbientCapabilities,
+  DOCKER_DEFAULT_CAPABILITIES,
+  dropBoundingCapability,
+  getNoNewPrivs,
+  keepOnlyCapabilities,
+  setNoNewPrivs,
+  type CapabilitySets,
+} from "./capabilities.js";
