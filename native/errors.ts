@@ -71,6 +71,9 @@ const HINTS: Record<string, string> = {
   "prctl:EPERM":
     "this option needs a capability the thread lacks: PR_CAPBSET_DROP needs CAP_SETPCAP, so drop from the bounding set before capset removes it",
   "prctl:EINVAL": "an option or argument this kernel does not know (a capability past /proc/sys/kernel/cap_last_cap, or PR_CAP_AMBIENT before Linux 4.3)",
+  "seccomp:EACCES": "loading a filter without CAP_SYS_ADMIN needs no_new_privs: call setNoNewPrivs() first",
+  "seccomp:EINVAL": "a malformed filter (it must end in a return, and jump only forward inside it), or a flag this kernel does not know (TSYNC_ESRCH: Linux 5.7)",
+  "seccomp:ESRCH": "another thread of this process has a filter of its own, so TSYNC cannot give them all the same one",
   "openInRoot:ENOTDIR":
     "the root filesystem has something else than a plain directory where one is needed (a symlink at /proc, /sys or /dev, or at a mount target): refusing rather than following it; fix the image",
   "openInRoot:EISDIR": "a directory where a file is needed (a file bind-mounted needs a file as its target)",

@@ -25,3 +25,5 @@ export {
   setNoNewPrivs,
   type CapabilitySets,
 } from "./capabilities.js";
+export { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction, type SockFilter, type Target } from "./bpf.js";
+export { buildSeccompFilter, CONTAINER_SECCOMP_RULES, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";
