@@ -74,6 +74,10 @@ const HINTS: Record<string, string> = {
   "seccomp:EACCES": "loading a filter without CAP_SYS_ADMIN needs no_new_privs: call setNoNewPrivs() first",
   "seccomp:EINVAL": "a malformed filter (it must end in a return, and jump only forward inside it), or a flag this kernel does not know (TSYNC_ESRCH: Linux 5.7)",
   "seccomp:ESRCH": "another thread of this process has a filter of its own, so TSYNC cannot give them all the same one",
+  "waitpid:ECHILD":
+    "no such child to wait for: it is not a child of this process, or it was reaped already (Node's child_process reaps the children it spawned)",
+  "waitpid:EINTR": "a signal interrupted the wait: call waitpid again",
+  "signal:EINVAL": "no such signal, or one whose disposition cannot change (SIGKILL, SIGSTOP)",
   "openInRoot:ENOTDIR":
     "the root filesystem has something else than a plain directory where one is needed (a symlink at /proc, /sys or /dev, or at a mount target): refusing rather than following it; fix the image",
   "openInRoot:EISDIR": "a directory where a file is needed (a file bind-mounted needs a file as its target)",

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
-import { shownClone, shownFcntl, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount } from "./flags.js";
+import { FlagWord, shownClone, shownFcntl, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount, shownWait } from "./flags.js";
 import { invoke } from "./invoke.js";
 import { loadLibc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
@@ -86,6 +86,47 @@ export function getppid(): number {
 export function kill(pid: number, signal: number | NodeJS.Signals): void {
   const sig = typeof signal === "number" ? signal : constants.signals[signal];
   invoke("kill", [pid, shownSignal(sig)], (c) => c.kill(pid, sig));
+}
+
+/**
+ * Gives a signal its default disposition back (SIG_DFL). Node ignores SIGPIPE and SIGXFSZ, and a
+ * signal ignored stays ignored across execve: a container's `yes | head -1` would then complain
+ * "Broken pipe" instead of ending quietly, killed by SIGPIPE. Call it right before execve: from
+ * then on this process dies of the signal too. (Signals Node handles are reset by execve itself.)
+ */
+export function resetSignalDisposition(signal: number | NodeJS.Signals): void {
+  const sig = typeof signal === "number" ? signal : constants.signals[signal];
+  invoke("signal", [shownSignal(sig), new FlagWord("SIG_DFL")], (c) => (Number(c.signal(sig, SIG_DFL)) === SIG_ERR ? -1 : 0));
+}
+
+const SIG_DFL = 0;
+const SIG_ERR = -1;
+
+/** What waitpid(2) reported about one child. */
+export type ChildStatus =
+  | { pid: number; state: "exited"; code: number }
+  | { pid: number; state: "killed"; signal: number; coreDumped: boolean }
+  | { pid: number; state: "stopped"; signal: number }
+  | { pid: number; state: "continued" };
+
+/**
+ * waitpid(2): waits for a child (pid -1: any child) to change state, and reaps it if it ended.
+ * With WNOHANG it returns undefined at once when no child has changed yet. It blocks the whole
+ * event loop otherwise. Node's child_process reaps the children it started itself: waiting for
+ * one of those here takes its exit from Node; an init reaps the rest (orphans it inherited).
+ */
+export function waitpid(pid = -1, options = 0): ChildStatus | undefined {
+  const status = [0];
+  const child = invoke("waitpid", [pid, shownWait(options)], (c) => c.waitpid(pid, status, options));
+  return child === 0 ? undefined : decodeWaitStatus(child, status[0]!);
+}
+
+// The macros of sys/wait.h: WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG, WCOREDUMP, WIFSTOPPED...
+function decodeWaitStatus(pid: number, status: number): ChildStatus {
+  if (status === 0xffff) return { pid, state: "continued" };
+  if ((status & 0xff) === 0x7f) return { pid, state: "stopped", signal: (status >> 8) & 0xff };
+  if ((status & 0x7f) === 0) return { pid, state: "exited", code: (status >> 8) & 0xff };
+  return { pid, state: "killed", signal: status & 0x7f, coreDumped: (status & 0x80) !== 0 };
 }
 
 /** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
