@@ -1,5 +1,5 @@
 import { AT_EMPTY_PATH, O_CREAT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK } from "./constants.js";
-import { shownAt, shownDirfd, shownOpen, shownResolve } from "./flags.js";
+import { shownAt, shownDirfd, shownMode, shownOpen, shownResolve } from "./flags.js";
 import { invoke } from "./invoke.js";
 import { SYS } from "./syscall-numbers.js";
 
@@ -11,7 +11,7 @@ import { SYS } from "./syscall-numbers.js";
 
 /** openat(2): opens `path` relative to the directory `dirfd` (AT_FDCWD: the working directory). Pass O_CLOEXEC. */
 export function openat(dirfd: number, path: string, flags: number, mode = 0o644): number {
-  const shown = [shownDirfd(dirfd), path, shownOpen(flags), ...(flags & O_CREAT ? [octal(mode)] : [])];
+  const shown = [shownDirfd(dirfd), path, shownOpen(flags), ...(flags & O_CREAT ? [shownMode(mode)] : [])];
   return invoke("openat", shown, (c) => c.openat(dirfd, path, flags, "uint32_t", mode));
 }
 
@@ -38,7 +38,7 @@ export function close(fd: number): void {
 
 /** mkdirat(2): creates a directory in the directory `dirfd`, never following a symlink at `path`. */
 export function mkdirat(dirfd: number, path: string, mode = 0o755): void {
-  invoke("mkdirat", [shownDirfd(dirfd), path, octal(mode)], (c) => c.mkdirat(dirfd, path, mode));
+  invoke("mkdirat", [shownDirfd(dirfd), path, shownMode(mode)], (c) => c.mkdirat(dirfd, path, mode));
 }
 
 /** readlinkat(2): a symlink's target. With path "" it reads the link an O_PATH|O_NOFOLLOW fd refers to. */
@@ -84,7 +84,7 @@ export function fstat(fd: number): FileStat {
   invoke("statx", [fd, "", shownAt(AT_EMPTY_PATH)], (c) => c.statx(fd, "", AT_EMPTY_PATH, STATX_WANTED, buf));
   const mode = buf.readUInt16LE(28);
   return {
-    type: TYPES[mode & S_IFMT] ?? "file",
+    type: TYPES[mode & S_IFMT]!, // every file is of one of these types
     mode: mode & 0o7777,
     uid: buf.readUInt32LE(20),
     gid: buf.readUInt32LE(24),
@@ -101,8 +101,4 @@ export function fstat(fd: number): FileStat {
  */
 export function fdPath(fd: number): string {
   return `/proc/self/fd/${fd}`;
-}
-
-function octal(mode: number): string {
-  return `0${mode.toString(8)}`;
 }

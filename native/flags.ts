@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { AT, CAP, CLONE, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MNT, MOUNT_ATTR, MS, O, PR, PR_CAPBSET_DROP, PR_CAPBSET_READ, PR_SET_PDEATHSIG, RESOLVE, SECCOMP_FILTER_FLAG, W } from "./constants.js";
+import { AT, AT_FDCWD, CAP, CLONE, F_GETFD, F_GETFL, F_SETFD, F_SETFL, MNT, MOUNT_ATTR, MS, O, PR, PR_CAPBSET_DROP, PR_CAPBSET_READ, PR_SET_PDEATHSIG, RESOLVE, SECCOMP_FILTER_FLAG, W } from "./constants.js";
 
 /**
  * A flags word decoded to names. Its own type so that messages print it bare (MS_BIND|MS_REC)
@@ -45,7 +45,10 @@ export const shownWait = (value: number) => new FlagWord(decodeFlags(value, W));
 export const shownSeccompFlags = (value: number) => new FlagWord(decodeFlags(value, SECCOMP_FILTER_FLAG));
 
 /** A directory fd as the *at(2) calls take it: AT_FDCWD by name. */
-export const shownDirfd = (fd: number): number | FlagWord => (fd === -100 ? new FlagWord("AT_FDCWD") : fd);
+export const shownDirfd = (fd: number): number | FlagWord => (fd === AT_FDCWD ? new FlagWord("AT_FDCWD") : fd);
+
+/** A file mode in octal, as people write it: "0755". */
+export const shownMode = (mode: number): string => `0${mode.toString(8)}`;
 
 const FCNTL_COMMANDS: Record<number, string> = { [F_GETFD]: "F_GETFD", [F_SETFD]: "F_SETFD", [F_GETFL]: "F_GETFL", [F_SETFL]: "F_SETFL" };
 

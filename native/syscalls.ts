@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
-import { FlagWord, shownClone, shownFcntl, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount, shownWait } from "./flags.js";
+import { FlagWord, shownClone, shownFcntl, shownMode, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount, shownWait } from "./flags.js";
 import { invoke } from "./invoke.js";
 import { loadLibc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
@@ -136,7 +136,7 @@ export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): n
 
 /** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
 export function mknod(path: string, mode: number, dev: bigint = 0n): void {
-  invoke("mknod", [path, `0${mode.toString(8)}`, dev.toString()], (c) => c.mknod(path, mode, dev));
+  invoke("mknod", [path, shownMode(mode), dev.toString()], (c) => c.mknod(path, mode, dev));
 }
 
 export function setuid(uid: number): void {
