@@ -1,6 +1,9 @@
+import { SYS } from "./syscall-numbers.js";
+
 /**
  * Kernel constants the course uses, with the values from the Linux UAPI headers
- * (the same on x86_64 and arm64). Grouped so the tracer can turn a flags word back into names.
+ * (the same on x86_64 and arm64 unless said otherwise). Grouped so the tracer can turn a flags
+ * word back into names.
  */
 
 /** clone(2)/unshare(2)/setns(2) namespace flags. */
@@ -64,7 +67,9 @@ export const {
   MS_NODEV,
   MS_NOEXEC,
   MS_REMOUNT,
+  MS_NOSYMFOLLOW,
   MS_NOATIME,
+  MS_NODIRATIME,
   MS_BIND,
   MS_MOVE,
   MS_REC,
@@ -91,11 +96,32 @@ export const PR = {
   PR_SET_PDEATHSIG: 1,
   PR_GET_PDEATHSIG: 2,
   PR_SET_NAME: 15,
-  PR_SET_NO_NEW_PRIVS: 38,
+  PR_GET_SECCOMP: 21,
+  PR_SET_SECCOMP: 22,
+  PR_CAPBSET_READ: 23,
+  PR_CAPBSET_DROP: 24,
   PR_SET_CHILD_SUBREAPER: 36,
+  PR_SET_NO_NEW_PRIVS: 38,
+  PR_GET_NO_NEW_PRIVS: 39,
+  PR_CAP_AMBIENT: 47,
 } as const;
 
-export const { PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_SET_NAME, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER } = PR;
+export const {
+  PR_SET_PDEATHSIG,
+  PR_GET_PDEATHSIG,
+  PR_SET_NAME,
+  PR_GET_SECCOMP,
+  PR_SET_SECCOMP,
+  PR_CAPBSET_READ,
+  PR_CAPBSET_DROP,
+  PR_SET_CHILD_SUBREAPER,
+  PR_SET_NO_NEW_PRIVS,
+  PR_GET_NO_NEW_PRIVS,
+  PR_CAP_AMBIENT,
+} = PR;
+
+/** PR_CAP_AMBIENT's second argument. */
+export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
 /** fcntl(2) commands and flags: enough to make an fd survive execve (see execve in syscalls.ts). */
 export const F_GETFD = 1;
@@ -103,12 +129,205 @@ export const F_SETFD = 2;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
-export const O_NONBLOCK = 0o4000;
 
-/** File type bits for mknod(2). */
-export const S_IFCHR = 0o020000;
+/** open(2)/openat(2)/openat2(2) flags. O_DIRECTORY and O_NOFOLLOW are not the same on arm64. */
+export const O = {
+  O_WRONLY: 1,
+  O_RDWR: 2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_TRUNC: 0o1000,
+  O_NONBLOCK: 0o4000,
+  O_DIRECTORY: process.arch === "arm64" ? 0o40000 : 0o200000,
+  O_NOFOLLOW: process.arch === "arm64" ? 0o100000 : 0o400000,
+  O_CLOEXEC: 0o2000000,
+  O_PATH: 0o10000000,
+} as const;
+
+export const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH } = O;
+export const O_RDONLY = 0;
+
+/** The dirfd that means "the current directory" in the *at(2) calls. */
+export const AT_FDCWD = -100;
+
+/** Flags of the *at(2) calls, statx(2) and mount_setattr(2). */
+export const AT = {
+  AT_SYMLINK_NOFOLLOW: 0x100,
+  AT_NO_AUTOMOUNT: 0x800,
+  AT_EMPTY_PATH: 0x1000,
+  AT_RECURSIVE: 0x8000,
+} as const;
+
+export const { AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_EMPTY_PATH, AT_RECURSIVE } = AT;
+
+/** openat2(2)'s `resolve` field (struct open_how): how the path may be walked. */
+export const RESOLVE = {
+  RESOLVE_NO_XDEV: 0x01,
+  RESOLVE_NO_MAGICLINKS: 0x02,
+  RESOLVE_NO_SYMLINKS: 0x04,
+  RESOLVE_BENEATH: 0x08,
+  RESOLVE_IN_ROOT: 0x10,
+  RESOLVE_CACHED: 0x20,
+} as const;
+
+export const { RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED } = RESOLVE;
+
+/** mount_setattr(2)'s attr_set and attr_clr (struct mount_attr). */
+export const MOUNT_ATTR = {
+  MOUNT_ATTR_RDONLY: 0x1,
+  MOUNT_ATTR_NOSUID: 0x2,
+  MOUNT_ATTR_NODEV: 0x4,
+  MOUNT_ATTR_NOEXEC: 0x8,
+  MOUNT_ATTR_NOATIME: 0x10,
+  MOUNT_ATTR_STRICTATIME: 0x20,
+  MOUNT_ATTR_NODIRATIME: 0x80,
+  MOUNT_ATTR_IDMAP: 0x100000,
+  MOUNT_ATTR_NOSYMFOLLOW: 0x200000,
+} as const;
+
+export const {
+  MOUNT_ATTR_RDONLY,
+  MOUNT_ATTR_NOSUID,
+  MOUNT_ATTR_NODEV,
+  MOUNT_ATTR_NOEXEC,
+  MOUNT_ATTR_NOATIME,
+  MOUNT_ATTR_STRICTATIME,
+  MOUNT_ATTR_NODIRATIME,
+  MOUNT_ATTR_IDMAP,
+  MOUNT_ATTR_NOSYMFOLLOW,
+} = MOUNT_ATTR;
+
+/** File type bits: of st_mode/stx_mode, and for mknod(2). */
+export const S_IFMT = 0o170000;
+export const S_IFSOCK = 0o140000;
+export const S_IFLNK = 0o120000;
+export const S_IFREG = 0o100000;
 export const S_IFBLK = 0o060000;
+export const S_IFDIR = 0o040000;
+export const S_IFCHR = 0o020000;
 export const S_IFIFO = 0o010000;
+
+/** waitpid(2) options. */
+export const W = {
+  WNOHANG: 1,
+  WUNTRACED: 2,
+  WCONTINUED: 8,
+} as const;
+
+export const { WNOHANG, WUNTRACED, WCONTINUED } = W;
+
+/** Capabilities, as numbered in linux/capability.h; CAP_CHECKPOINT_RESTORE (Linux 5.9) is the last. */
+export const CAP = {
+  CAP_CHOWN: 0,
+  CAP_DAC_OVERRIDE: 1,
+  CAP_DAC_READ_SEARCH: 2,
+  CAP_FOWNER: 3,
+  CAP_FSETID: 4,
+  CAP_KILL: 5,
+  CAP_SETGID: 6,
+  CAP_SETUID: 7,
+  CAP_SETPCAP: 8,
+  CAP_LINUX_IMMUTABLE: 9,
+  CAP_NET_BIND_SERVICE: 10,
+  CAP_NET_BROADCAST: 11,
+  CAP_NET_ADMIN: 12,
+  CAP_NET_RAW: 13,
+  CAP_IPC_LOCK: 14,
+  CAP_IPC_OWNER: 15,
+  CAP_SYS_MODULE: 16,
+  CAP_SYS_RAWIO: 17,
+  CAP_SYS_CHROOT: 18,
+  CAP_SYS_PTRACE: 19,
+  CAP_SYS_PACCT: 20,
+  CAP_SYS_ADMIN: 21,
+  CAP_SYS_BOOT: 22,
+  CAP_SYS_NICE: 23,
+  CAP_SYS_RESOURCE: 24,
+  CAP_SYS_TIME: 25,
+  CAP_SYS_TTY_CONFIG: 26,
+  CAP_MKNOD: 27,
+  CAP_LEASE: 28,
+  CAP_AUDIT_WRITE: 29,
+  CAP_AUDIT_CONTROL: 30,
+  CAP_SETFCAP: 31,
+  CAP_MAC_OVERRIDE: 32,
+  CAP_MAC_ADMIN: 33,
+  CAP_SYSLOG: 34,
+  CAP_WAKE_ALARM: 35,
+  CAP_BLOCK_SUSPEND: 36,
+  CAP_AUDIT_READ: 37,
+  CAP_PERFMON: 38,
+  CAP_BPF: 39,
+  CAP_CHECKPOINT_RESTORE: 40,
+} as const;
+
+export type CapabilityName = keyof typeof CAP;
+
+export const {
+  CAP_CHOWN,
+  CAP_DAC_OVERRIDE,
+  CAP_DAC_READ_SEARCH,
+  CAP_FOWNER,
+  CAP_FSETID,
+  CAP_KILL,
+  CAP_SETGID,
+  CAP_SETUID,
+  CAP_SETPCAP,
+  CAP_LINUX_IMMUTABLE,
+  CAP_NET_BIND_SERVICE,
+  CAP_NET_BROADCAST,
+  CAP_NET_ADMIN,
+  CAP_NET_RAW,
+  CAP_IPC_LOCK,
+  CAP_IPC_OWNER,
+  CAP_SYS_MODULE,
+  CAP_SYS_RAWIO,
+  CAP_SYS_CHROOT,
+  CAP_SYS_PTRACE,
+  CAP_SYS_PACCT,
+  CAP_SYS_ADMIN,
+  CAP_SYS_BOOT,
+  CAP_SYS_NICE,
+  CAP_SYS_RESOURCE,
+  CAP_SYS_TIME,
+  CAP_SYS_TTY_CONFIG,
+  CAP_MKNOD,
+  CAP_LEASE,
+  CAP_AUDIT_WRITE,
+  CAP_AUDIT_CONTROL,
+  CAP_SETFCAP,
+  CAP_MAC_OVERRIDE,
+  CAP_MAC_ADMIN,
+  CAP_SYSLOG,
+  CAP_WAKE_ALARM,
+  CAP_BLOCK_SUSPEND,
+  CAP_AUDIT_READ,
+  CAP_PERFMON,
+  CAP_BPF,
+  CAP_CHECKPOINT_RESTORE,
+} = CAP;
+
+/** seccomp(2) operation and flags. */
+export const SECCOMP_SET_MODE_FILTER = 1;
+export const SECCOMP_FILTER_FLAG = {
+  SECCOMP_FILTER_FLAG_TSYNC: 1,
+  SECCOMP_FILTER_FLAG_LOG: 2,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW: 4,
+  SECCOMP_FILTER_FLAG_NEW_LISTENER: 8,
+  SECCOMP_FILTER_FLAG_TSYNC_ESRCH: 16,
+} as const;
+
+export const { SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_TSYNC_ESRCH } = SECCOMP_FILTER_FLAG;
+
+/** What a seccomp filter returns for a call; the low 16 bits carry data (the errno for ERRNO). */
+export const SECCOMP_RET_KILL_PROCESS = 0x80000000;
+export const SECCOMP_RET_KILL_THREAD = 0;
+export const SECCOMP_RET_ERRNO = 0x00050000;
+export const SECCOMP_RET_ALLOW = 0x7fff0000;
+
+/** seccomp_data.arch values (linux/audit.h): an ELF machine number with 64-bit and little-endian bits. */
+export const AUDIT_ARCH_X86_64 = 0xc000003e;
+export const AUDIT_ARCH_AARCH64 = 0xc00000b7;
 
 /** Builds a dev_t the way glibc's makedev() does. */
 export function makedev(major: number, minor: number): bigint {
@@ -117,5 +336,5 @@ export function makedev(major: number, minor: number): bigint {
   return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
 }
 
-/** syscall(2) numbers for calls glibc has no wrapper for. */
-export const SYS_pivot_root: number = process.arch === "arm64" ? 41 : 155;
+/** syscall(2) numbers for calls glibc has no wrapper for (the whole table: syscall-numbers.ts). */
+export const SYS_pivot_root: number = SYS.pivot_root;

@@ -9,3 +9,27 @@ export { errnoName } from "./errno.js";
 export { cloneFlags, mountFlags } from "./flags.js";
 export { setTrace, isTracing, TRACE_ENV, type TraceRecord } from "./trace.js";
 export * from "./syscalls.js";
+export { SYS, SYSCALL_NUMBERS, type Arch, type SyscallName } from "./syscall-numbers.js";
+
+// A container cannot touch the host (issue 11). Paths inside an image's root are resolved inside
+// it and used through fds, so that the image's symlinks cannot aim the runtime at the host.
+export { close, fdPath, fstat, mkdirat, openat, openat2, readlinkat, type FileStat, type FileType, type OpenHow } from "./files.js";
+export { openInRoot, type OpenInRootOptions } from "./open-in-root.js";
+// Read-only binds that stay read-only all the way down, submounts included.
+export { makeReadOnlyRecursive, mountSetattr, type MountAttributes } from "./mount-attributes.js";
+// Root in a container keeps only a few capabilities, and no execve gives privileges back.
+export {
+  capabilityMask,
+  capget,
+  capset,
+  clearAmbientCapabilities,
+  DOCKER_DEFAULT_CAPABILITIES,
+  dropBoundingCapability,
+  getNoNewPrivs,
+  keepOnlyCapabilities,
+  setNoNewPrivs,
+  type CapabilitySets,
+} from "./capabilities.js";
+// System calls a container has no business making (mount, new namespaces, kernel modules...) fail.
+export { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction, type SockFilter, type Target } from "./bpf.js";
+export { buildSeccompFilter, CONTAINER_SECCOMP_RULES, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";

@@ -28,6 +28,19 @@ export interface Libc {
   setgroups(size: number, list: number[]): number;
   /** fcntl(2): variadic, the third argument passed as ("int", value). */
   fcntl(fd: number, cmd: number, ...typedArg: unknown[]): number;
+  /** openat(2): variadic, the mode passed as ("uint32_t", mode). */
+  openat(dirfd: number, path: string, flags: number, ...typedMode: unknown[]): number;
+  close(fd: number): number;
+  mkdirat(dirfd: number, path: string, mode: number): number;
+  readlinkat(dirfd: number, path: string, buf: Buffer, size: number): number;
+  /** statx(2) into a 256-byte struct statx. */
+  statx(dirfd: number, path: string, flags: number, mask: number, buf: Buffer): number;
+  /** capget(2)/capset(2) with a struct __user_cap_header_struct and two __user_cap_data_struct. */
+  capget(header: Buffer, data: Buffer): number;
+  capset(header: Buffer, data: Buffer): number;
+  /** signal(2) with the handler as a number: only SIG_DFL (0) and SIG_IGN (1) make sense from here. */
+  signal(sig: number, handler: number): number;
+  waitpid(pid: number, status: number[], options: number): number;
   /** syscall(2): variadic, called as syscall(nr, "type", value, ...). */
   syscall(nr: number, ...typedArgs: unknown[]): number;
   strerror(errno: number): string;
@@ -61,6 +74,15 @@ export function loadLibc(): Libc {
     setgid: fn("int setgid(uint32_t gid)"),
     setgroups: fn("int setgroups(size_t size, const uint32_t *list)"),
     fcntl: fn("int fcntl(int fd, int cmd, ...)"),
+    openat: fn("int openat(int dirfd, const char *path, int flags, ...)"),
+    close: fn("int close(int fd)"),
+    mkdirat: fn("int mkdirat(int dirfd, const char *path, uint32_t mode)"),
+    readlinkat: fn("long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)"),
+    statx: fn("int statx(int dirfd, const char *path, int flags, unsigned int mask, _Out_ uint8_t *buf)"),
+    capget: fn("int capget(void *header, _Out_ uint8_t *data)"),
+    capset: fn("int capset(void *header, void *data)"),
+    signal: fn("intptr_t signal(int sig, intptr_t handler)"),
+    waitpid: fn("int waitpid(int pid, _Out_ int *status, int options)"),
     syscall: fn("long syscall(long number, ...)"),
     strerror: fn("const char *strerror(int errnum)"),
   } as unknown as Libc;

@@ -1,33 +1,9 @@
 import { constants } from "node:os";
 import { FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SYS_pivot_root } from "./constants.js";
-import { errnoName } from "./errno.js";
-import { SyscallError } from "./errors.js";
-import { shownClone, shownFcntl, shownMount, shownPrctl, shownSignal, shownUmount } from "./flags.js";
-import { loadLibc, type Libc } from "./libc.js";
+import { FlagWord, shownClone, shownFcntl, shownMode, shownMount, shownPrctl, shownPrctlArg, shownSignal, shownUmount, shownWait } from "./flags.js";
+import { invoke } from "./invoke.js";
+import { loadLibc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
-
-/**
- * Runs one libc call: on -1 throws a SyscallError with the errno, and when tracing is on
- * records the call. `shown` are the arguments as a person reads them (flags as names).
- */
-function invoke(call: string, shown: unknown[], run: (libc: Libc) => number): number {
-  const libc = loadLibc();
-  const start = isTracing() ? performance.now() : 0;
-  const result = run(libc);
-  const errno = result === -1 ? libc.koffi.errno() : 0;
-  if (isTracing()) {
-    record({
-      time: Date.now(),
-      pid: process.pid,
-      call,
-      args: shown,
-      ...(result === -1 ? { error: errnoName(errno) } : { result }),
-      ms: Math.round((performance.now() - start) * 1000) / 1000,
-    });
-  }
-  if (result === -1) throw new SyscallError(call, shown, errno, libc.strerror(errno));
-  return result;
-}
 
 /** unshare(2): moves the calling thread into new namespaces (CLONE_NEW* flags). */
 export function unshare(flags: number): void {
@@ -122,15 +98,55 @@ export function kill(pid: number, signal: number | NodeJS.Signals): void {
   invoke("kill", [pid, shownSignal(sig)], (c) => c.kill(pid, sig));
 }
 
+/**
+ * Gives a signal its default disposition back (SIG_DFL). Node ignores SIGPIPE and SIGXFSZ, and a
+ * signal ignored stays ignored across execve: a container's `yes | head -1` would then complain
+ * "Broken pipe" instead of ending quietly, killed by SIGPIPE. Call it right before execve: from
+ * then on this process dies of the signal too. (Signals Node handles are reset by execve itself.)
+ */
+export function resetSignalDisposition(signal: number | NodeJS.Signals): void {
+  const sig = typeof signal === "number" ? signal : constants.signals[signal];
+  invoke("signal", [shownSignal(sig), new FlagWord("SIG_DFL")], (c) => (Number(c.signal(sig, SIG_DFL)) === SIG_ERR ? -1 : 0));
+}
+
+const SIG_DFL = 0;
+const SIG_ERR = -1;
+
+/** What waitpid(2) reported about one child. */
+export type ChildStatus =
+  | { pid: number; state: "exited"; code: number }
+  | { pid: number; state: "killed"; signal: number; coreDumped: boolean }
+  | { pid: number; state: "stopped"; signal: number }
+  | { pid: number; state: "continued" };
+
+/**
+ * waitpid(2): waits for a child (pid -1: any child) to change state, and reaps it if it ended.
+ * With WNOHANG it returns undefined at once when no child has changed yet. It blocks the whole
+ * event loop otherwise. Node's child_process reaps the children it started itself: waiting for
+ * one of those here takes its exit from Node; an init reaps the rest (orphans it inherited).
+ */
+export function waitpid(pid = -1, options = 0): ChildStatus | undefined {
+  const status = [0];
+  const child = invoke("waitpid", [pid, shownWait(options)], (c) => c.waitpid(pid, status, options));
+  return child === 0 ? undefined : decodeWaitStatus(child, status[0]!);
+}
+
+// The macros of sys/wait.h: WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG, WCOREDUMP, WIFSTOPPED...
+function decodeWaitStatus(pid: number, status: number): ChildStatus {
+  if (status === 0xffff) return { pid, state: "continued" };
+  if ((status & 0xff) === 0x7f) return { pid, state: "stopped", signal: (status >> 8) & 0xff };
+  if ((status & 0x7f) === 0) return { pid, state: "exited", code: (status >> 8) & 0xff };
+  return { pid, state: "killed", signal: status & 0x7f, coreDumped: (status & 0x80) !== 0 };
+}
+
 /** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
 export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
-  const shown = option === 1 ? shownSignal(arg2) : arg2; // PR_SET_PDEATHSIG takes a signal
-  return invoke("prctl", [shownPrctl(option), shown], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
+  return invoke("prctl", [shownPrctl(option), shownPrctlArg(option, arg2)], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
 }
 
 /** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
 export function mknod(path: string, mode: number, dev: bigint = 0n): void {
-  invoke("mknod", [path, `0${mode.toString(8)}`, dev.toString()], (c) => c.mknod(path, mode, dev));
+  invoke("mknod", [path, shownMode(mode), dev.toString()], (c) => c.mknod(path, mode, dev));
 }
 
 export function setuid(uid: number): void {
