@@ -32,4 +32,4 @@ export {
 } from "./capabilities.js";
 // System calls a container has no business making (mount, new namespaces, kernel modules...) fail.
 export { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction, type SockFilter, type Target } from "./bpf.js";
-export { buildSeccompFilter, CONTAINER_SECCOMP_RULES, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";
+export { buildSeccompFilter, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";

@@ -3,14 +3,6 @@ import { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction,
 import {
   AUDIT_ARCH_AARCH64,
   AUDIT_ARCH_X86_64,
-  CLONE_NEWCGROUP,
-  CLONE_NEWIPC,
-  CLONE_NEWNET,
-  CLONE_NEWNS,
-  CLONE_NEWPID,
-  CLONE_NEWTIME,
-  CLONE_NEWUSER,
-  CLONE_NEWUTS,
   SECCOMP_FILTER_FLAG_TSYNC,
   SECCOMP_FILTER_FLAG_TSYNC_ESRCH,
   SECCOMP_RET_ALLOW,
@@ -61,38 +53,6 @@ const NR = 0;
 const ARCH = 4;
 /** The low 32 bits of an argument (little-endian). Enough for the rules here: clone's and unshare's namespace flags are all in the low word, and personality takes an unsigned int. */
 const argumentWord = (arg: number): number => 16 + 8 * arg;
-
-/** The namespace flags clone(2) accepts; CLONE_NEWTIME is not one (clone's low byte is the exit signal). */
-const CLONE_NEW_ANY = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP;
-
-const refuse = (...names: SyscallName[]): SeccompRule[] => names.map((syscall) => ({ syscall }));
-
-/**
- * What a container may not call, after Docker's default profile (moby profiles/seccomp), written as
- * a deny list where Docker's is an allow list. Left allowed, as Docker does: ptrace (safe with
- * seccomp since Linux 4.8; without CAP_SYS_PTRACE it reaches only the container's own processes)
- * and chroot (CAP_SYS_CHROOT is in the default set, and chroot cannot leave a pivot_root'ed root).
- */
-export const CONTAINER_SECCOMP_RULES: readonly SeccompRule[] = [
-  // Reshaping the filesystem view: the runtime has built it, the container lives in it.
-  ...refuse("mount", "umount2", "pivot_root", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr"),
-  // New namespaces, a user namespace above all: inside one, a process has every capability again.
-  { syscall: "unshare", ifAnyBits: { arg: 0, bits: CLONE_NEW_ANY | CLONE_NEWTIME } },
-  { syscall: "clone", ifAnyBits: { arg: 0, bits: CLONE_NEW_ANY } },
-  // clone3 passes its flags in memory, where a filter cannot look: ENOSYS makes glibc fall back to clone.
-  { syscall: "clone3", errno: ENOSYS },
-  ...refuse("setns"),
-  // The machine itself: its kernel, modules, power, swap, clock, accounting and kernel log.
-  ...refuse("kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff"),
-  ...refuse("settimeofday", "clock_settime", "acct", "syslog", "lookup_dcookie", "quotactl", "quotactl_fd"),
-  // Kernel-wide keyrings, and the large attack surfaces: eBPF, perf, userfaultfd, io_uring (its
-  // operations escape seccomp), and file handles (open_by_handle_at reached the host's files, "shocker").
-  ...refuse("keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd", "open_by_handle_at"),
-  ...refuse("io_uring_setup", "io_uring_enter", "io_uring_register"),
-  // personality: only the harmless ones Docker allows (Linux, PER_LINUX32, UNAME26, and the query
-  // 0xffffffff); not ADDR_NO_RANDOMIZE and the like, which weaken the process's defences.
-  { syscall: "personality", unlessOneOf: { arg: 0, values: [0x0, 0x8, 0x20000, 0x20008, 0xffffffff] } },
-];
 
 /**
  * Builds the filter: check the architecture, then each rule in turn; any other call is allowed.

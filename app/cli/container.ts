@@ -36,6 +36,7 @@ Run options:
   --subnet CIDR            the bridge's subnet (default ${DEFAULT_SUBNET}, or CONTAINER_SUBNET)
   --pivot-root             change root with pivot_root instead of chroot (bonus step)
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
+  --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -59,6 +60,7 @@ const RUN: OptionSpec[] = [
   { names: ["--subnet"], value: true },
   { names: ["--pivot-root"], value: false },
   { names: ["--overlay"], value: false },
+  { names: ["--privileged"], value: false },
   // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
   // and is always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -193,6 +195,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     subnet: last(parsed, "--subnet") ?? defaultSubnet,
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
+    privileged: parsed.options.has("--privileged"),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root, options.subnet);

@@ -41,6 +41,15 @@ export const STEP_TABLE = /** @type {const} */ ([
   },
   { id: "pivot-root", title: "pivot_root", doc: "docs/bonus-pivot-root.md", module: "pivot-root", functions: ["pivotRoot"], requires: ["3"], bonus: true },
   { id: "overlay", title: "overlayfs", doc: "docs/bonus-overlayfs.md", module: "overlay", functions: ["mountOverlay"], requires: ["3"], bonus: true },
+  {
+    id: "privileges",
+    title: "privileges",
+    doc: "docs/bonus-privileges.md",
+    module: "privileges",
+    functions: ["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter"],
+    requires: ["3"],
+    bonus: true,
+  },
   { id: "image-config", title: "the image's config", doc: "docs/bonus-image-config.md", module: "image-config", functions: ["commandLine", "environment", "workingDir"], requires: ["3"], bonus: true },
 ]);
 

@@ -2,6 +2,7 @@
 // done so far. The runtime's own system calls come through `InitHost`, so that this logic is
 // tested without root against a recording fake (tests/runtime/container-setup.test.ts), while
 // learners' code runs against the real kernel.
+import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
 import { UserError } from "../errors.js";
 import type { Implementation } from "./contract.js";
 import type { EventLog } from "./events.js";
@@ -22,6 +23,8 @@ export interface InitHost {
   cwdInsideRoot(): boolean;
   /** Starts the command in `cwd`, once the root is the container's. */
   enterWorkingDir(cwd: string): void;
+  /** Undoes what Node ignores (SIGPIPE, SIGXFSZ): ignored signals would stay ignored in the command. */
+  resetSignals(): void;
   warn(line: string): void;
 }
 
@@ -65,9 +68,29 @@ export function setUpContainer(spec: InitSpec, impl: Implementation, calls: Step
     }
     if (rooted) refuseCwdOutsideRoot(host, events, spec.pivotRoot ? "pivotRoot" : "changeRoot");
   }
-  if (rooted) host.enterWorkingDir(spec.cwd);
+  if (rooted) {
+    host.enterWorkingDir(spec.cwd);
+    if (!spec.privileged) confine(impl, calls, spec.pivotRoot);
+  }
+  host.resetSignals();
   // Not through `calls`: the init process reports execve's own errors (127, 126) itself.
   return impl.execCommand(spec.command, spec.env);
+}
+
+/**
+ * The privileges bonus step, last before the command (the init process can mount no more after
+ * it): Docker's capabilities, less CAP_SYS_CHROOT when the root was changed with chroot (with it,
+ * the classic escape gets out of a chroot), then no_new_privs, then the seccomp filter.
+ */
+function confine(impl: Implementation, calls: StepCalls, pivoted: boolean): void {
+  const keep: CapabilityName[] = DOCKER_DEFAULT_CAPABILITIES.filter((cap) => pivoted || cap !== "CAP_SYS_CHROOT");
+  let said = false;
+  const step = (func: "dropCapabilities" | "forbidNewPrivileges" | "installSeccompFilter", run: () => void) => {
+    if (!calls.optional(func, said ? undefined : "the container keeps more of root's privileges than Docker's", run)) said = true;
+  };
+  step("dropCapabilities", () => impl.dropCapabilities(keep));
+  step("forbidNewPrivileges", () => impl.forbidNewPrivileges());
+  step("installSeccompFilter", () => impl.installSeccompFilter());
 }
 
 /**

@@ -5,6 +5,7 @@
  * See ARCHITECTURE.md for when each function runs and in which process.
  */
 import type { ChildProcess } from "node:child_process";
+import type { CapabilityName } from "#native";
 
 export type NetworkMode = "none" | "host" | "bridge";
 
@@ -112,6 +113,16 @@ export interface OverlayStep {
   mountOverlay(layers: string[], upper: string, work: string, target: string): void;
 }
 
+/** Bonus step privileges: in the init process, last before the command, in this order. */
+export interface PrivilegesStep {
+  /** Keeps only the capabilities in `keep`, in every set (bounding, effective, permitted); ambient and inheritable cleared. */
+  dropCapabilities(keep: readonly CapabilityName[]): void;
+  /** Sets no_new_privs: nothing the command executes gains privileges (setuid bits, file capabilities). */
+  forbidNewPrivileges(): void;
+  /** Loads a seccomp filter that refuses the system calls a container has no business making (EPERM). */
+  installSeccompFilter(): void;
+}
+
 /** Step 4: cgroups. */
 export interface CgroupsStep {
   /** Creates the container's cgroup under `root` and writes the limits. */
@@ -171,8 +182,18 @@ export interface ImplementationModules {
   network: NetworkStep;
   "pivot-root": PivotRootStep;
   overlay: OverlayStep;
+  privileges: PrivilegesStep;
   "image-config": ImageConfigStep;
 }
 
 /** A whole implementation, as the runtime calls it: every step's functions (their names are unique across steps). */
-export type Implementation = ProcessStep & NamespacesStep & RootfsStep & CgroupsStep & VolumesStep & NetworkStep & PivotRootStep & OverlayStep & ImageConfigStep;
+export type Implementation = ProcessStep &
+  NamespacesStep &
+  RootfsStep &
+  CgroupsStep &
+  VolumesStep &
+  NetworkStep &
+  PivotRootStep &
+  OverlayStep &
+  PrivilegesStep &
+  ImageConfigStep;

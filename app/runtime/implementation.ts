@@ -10,6 +10,7 @@ import * as volumesModule from "#impl/volumes";
 import * as networkModule from "#impl/network";
 import * as pivotRootModule from "#impl/pivot-root";
 import * as overlayModule from "#impl/overlay";
+import * as privilegesModule from "#impl/privileges";
 import * as imageConfigModule from "#impl/image-config";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
@@ -24,6 +25,7 @@ const modules: ImplementationModules = {
   network: networkModule,
   "pivot-root": pivotRootModule,
   overlay: overlayModule,
+  privileges: privilegesModule,
   "image-config": imageConfigModule,
 };
 

@@ -51,6 +51,10 @@ function realHost(spec: InitSpec): InitHost {
         return false;
       }
     },
+    resetSignals() {
+      native.resetSignalDisposition("SIGPIPE");
+      native.resetSignalDisposition("SIGXFSZ");
+    },
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
       native.chdir(cwd);

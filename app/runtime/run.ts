@@ -30,6 +30,8 @@ export interface RunOptions {
   env: string[];
   pivotRoot: boolean;
   overlay: boolean;
+  /** Like Docker's --privileged: the container is not confined (the privileges bonus step). */
+  privileged: boolean;
 }
 
 export interface RunContext {
@@ -183,6 +185,7 @@ async function prepareHostSide(
     network,
     bridge: state.bridge,
     pivotRoot: options.pivotRoot,
+    privileged: options.privileged,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
     etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,

@@ -14,6 +14,8 @@ export interface InitSpec {
   /** Set with the bridge network mode. */
   bridge?: BridgeNetwork;
   pivotRoot: boolean;
+  /** --privileged: keep root's capabilities, no seccomp filter. */
+  privileged: boolean;
   overlay?: { layers: string[]; upper: string; work: string };
   /** Whether the init process was started through spawnInNamespaces (step 2 done). */
   namespaced: boolean;

@@ -2,7 +2,7 @@
 // catches it, says what it saw and what it expected, and the others are not fooled.
 import { describe, expect, it } from "vitest";
 import { runStep, type CheckResult } from "../../app/checks/index.js";
-import { mutant, mutantsWorkspace } from "./support.js";
+import { inProgress, mutant, mutantsWorkspace } from "./support.js";
 
 const { root, impls } = mutantsWorkspace("mutants");
 
@@ -142,5 +142,50 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
     expect(failed["4.other-version"]!.message).toBe(
       'cpu.max is "0.5", which is no limit; expected 0.5 (--cpus 0.5), on a fake cgroup v2 tree (this machine runs v1, so that code never ran for real) (docs/04-cgroups.md, Task 1)',
     );
+  });
+
+  describe("the privileges bonus step", () => {
+    it("written whole, passes; back to TODOs, every check is not started and names the first", async () => {
+      expect(await failures("privileges", mutant(impls, "privileges.ts", []))).toEqual({});
+      const failed = await failures("privileges", inProgress(impls, "privileges"));
+      expect(Object.keys(failed)).toHaveLength(6);
+      for (const result of Object.values(failed)) expect(result).toMatchObject({ status: "not-started", message: "the privileges bonus step is not done yet: dropCapabilities() is still a TODO" });
+    });
+
+    it("capabilities kept: root can chroot, and the checks say what it holds (the filter alone still refuses mount)", async () => {
+      const impl = mutant(impls, "privileges.ts", [["  keepOnlyCapabilities(keep);", "  void keep, keepOnlyCapabilities;"]]);
+      const failed = await failures("privileges", impl);
+      expect(Object.keys(failed).sort()).toEqual(["privileges.capabilities", "privileges.chroot-escape", "privileges.pivot-capabilities"]);
+      expect(failed["privileges.capabilities"]!.message).toMatch(
+        /^inside, \/proc\/self\/status says CapEff 000001ff\w+, CapPrm 000001ff\w+, CapBnd 000001ff\w+; expected 00000000a80025fb in CapEff, CapPrm and CapBnd \(Docker's set without CAP_SYS_CHROOT\) and nothing inheritable or ambient \(docs\/bonus-privileges.md, Task 1\)$/,
+      );
+    });
+
+    it("neither capabilities nor the filter: mount and a read-write remount of a :ro volume work inside, and the checks say so", async () => {
+      const impl = mutant(impls, "privileges.ts", [
+        ["  keepOnlyCapabilities(keep);", "  void keep, keepOnlyCapabilities;"],
+        ["  loadSeccompFilter(buildSeccompFilter({ rules: SECCOMP_RULES }));", "  void loadSeccompFilter, buildSeccompFilter;"],
+      ]);
+      const failed = await failures("privileges", impl);
+      expect(failed["privileges.read-only-holds"]!.message).toBe(
+        "inside the container mount -t tmpfs worked, and mount -o remount,rw of the :ro volume worked, and a file was written to the :ro volume: root there still has CAP_SYS_ADMIN (docs/bonus-privileges.md, Task 1)",
+      );
+    });
+
+    it("no_new_privs not set: the filter cannot even be loaded without CAP_SYS_ADMIN, and the run says why", async () => {
+      const impl = mutant(impls, "privileges.ts", [["  setNoNewPrivs();", "  void setNoNewPrivs;"]]);
+      const failed = await failures("privileges", impl);
+      expect(Object.keys(failed)).toContain("privileges.no-new-privileges");
+      expect(failed["privileges.no-new-privileges"]!.message).toMatch(/^container exited with 125: container: installSeccompFilter\(\) failed: seccomp\(.*\) failed: EACCES/);
+    });
+
+    it("a filter that refuses nothing: only the seccomp check fails", async () => {
+      const impl = mutant(impls, "privileges.ts", [["buildSeccompFilter({ rules: SECCOMP_RULES })", "buildSeccompFilter({ rules: [] })"]]);
+      const failed = await failures("privileges", impl);
+      expect(Object.keys(failed)).toEqual(["privileges.seccomp"]);
+      expect(failed["privileges.seccomp"]!.message).toBe(
+        "unshare -U worked inside: the filter lets a container make a user namespace, where it has every capability again; refuse unshare and clone with CLONE_NEW* flags (docs/bonus-privileges.md, Task 3)",
+      );
+    });
   });
 });

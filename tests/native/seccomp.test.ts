@@ -13,7 +13,6 @@ import {
   CLONE_NEWNS,
   CLONE_NEWTIME,
   CLONE_NEWUSER,
-  CONTAINER_SECCOMP_RULES,
   jumpIf,
   label,
   loadWord,
@@ -25,6 +24,8 @@ import {
   type Arch,
   type SyscallName,
 } from "#native";
+// The reference runtime's rules: what the privileges bonus step has learners refuse.
+import { SECCOMP_RULES } from "../../solutions/privileges.js";
 import { runFilter } from "./helpers/classic-bpf.js";
 import { runScript } from "../helpers/node-script.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
@@ -56,7 +57,7 @@ describe("the classic BPF assembler", () => {
 });
 
 describe.each(["x64", "arm64"] as const)("the container filter's decisions on %s", (arch: Arch) => {
-  const filter = buildSeccompFilter({ arch, rules: CONTAINER_SECCOMP_RULES });
+  const filter = buildSeccompFilter({ arch, rules: SECCOMP_RULES });
   const own = arch === "x64" ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_AARCH64;
   const decide = (name: SyscallName, ...args: number[]) => runFilter(filter, { nr: SYSCALL_NUMBERS[arch][name], arch: own, args });
 
@@ -85,13 +86,13 @@ describe.each(["x64", "arm64"] as const)("the container filter's decisions on %s
     const other = arch === "x64" ? AUDIT_ARCH_AARCH64 : AUDIT_ARCH_X86_64;
     expect(runFilter(filter, { nr: 1, arch: other })).toBe(SECCOMP_RET_KILL_PROCESS);
     expect(runFilter(filter, { nr: 1, arch: 0x40000003 /* i386 */ })).toBe(SECCOMP_RET_KILL_PROCESS);
-    const lenient = buildSeccompFilter({ arch, rules: CONTAINER_SECCOMP_RULES, otherArch: "enosys" });
+    const lenient = buildSeccompFilter({ arch, rules: SECCOMP_RULES, otherArch: "enosys" });
     expect(runFilter(lenient, { nr: 1, arch: other })).toBe(ENOSYS);
   });
 });
 
 it("kills x32 calls on x86_64: they enter as x86_64 calls with bit 30 set in the number", () => {
-  const filter = buildSeccompFilter({ arch: "x64", rules: CONTAINER_SECCOMP_RULES });
+  const filter = buildSeccompFilter({ arch: "x64", rules: SECCOMP_RULES });
   expect(runFilter(filter, { nr: 0x40000000 | SYSCALL_NUMBERS.x64.mount, arch: AUDIT_ARCH_X86_64 })).toBe(SECCOMP_RET_KILL_PROCESS);
   expect(runFilter(filter, { nr: 0x40000000 | 39 /* getpid */, arch: AUDIT_ARCH_X86_64 })).toBe(SECCOMP_RET_KILL_PROCESS);
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CommandFailed } from "../../app/given/command.js";
 import type { StepFunction } from "../../app/course/steps.js";
 import { UserError } from "../../app/errors.js";
+import { DOCKER_DEFAULT_CAPABILITIES } from "../../native/index.js";
 import type { ImageRecord } from "../../app/image/store.js";
 import { setUpContainer, type InitHost, type Namespace } from "../../app/runtime/container-setup.js";
 import { commandFor, startInit, type RunOptions } from "../../app/runtime/run.js";
@@ -24,6 +25,7 @@ const SPEC: InitSpec = {
   volumes: [],
   network: "none",
   pivotRoot: false,
+  privileged: false,
   namespaced: true,
   hostNamespaces: { uts: 1, mnt: 2, net: 3 },
   etcFiles: { hostname: "/state/hostname", hosts: "/state/hosts", "resolv.conf": "/state/resolv.conf" },
@@ -50,6 +52,7 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     sharedMounts: () => sharedMounts,
     bindEtcFiles: (rootfs) => void host.push(`bindEtcFiles ${rootfs}`),
     cwdInsideRoot: () => !cwdOutside,
+    resetSignals: () => void host.push("resetSignals"),
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
     warn: (line) => void warnings.push(line),
   };
@@ -66,8 +69,11 @@ describe("the init process, with a recording implementation", () => {
   it("calls every step in order and execs the command in its working directory, inside the new root", () => {
     const { outcome, called, host, warnings, events } = setUp({ spec: { volumes: [{ source: "/src", target: "/data", readOnly: false }] } });
     expect(outcome).toEqual(new Exec(SPEC.command));
-    expect(called).toEqual(["setHostname", "configureContainerNetwork", "makeMountsPrivate", "mountVolumes", "mountProc", "mountDev", "mountSys", "changeRoot", "execCommand"]);
-    expect(host).toEqual(["bindEtcFiles /store/rootfs", "enterWorkingDir /work"]);
+    expect(called).toEqual([
+      ...["setHostname", "configureContainerNetwork", "makeMountsPrivate", "mountVolumes", "mountProc", "mountDev", "mountSys", "changeRoot"],
+      ...["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "execCommand"],
+    ]);
+    expect(host).toEqual(["bindEtcFiles /store/rootfs", "enterWorkingDir /work", "resetSignals"]);
     expect(warnings).toEqual([]);
     expect(events).toEqual([]);
   });
@@ -77,7 +83,7 @@ describe("the init process, with a recording implementation", () => {
     const { outcome, called, host, warnings, events } = setUp({ todos, spec: { namespaced: false }, shares: ["uts", "mnt", "net"] });
     expect(outcome).toBeInstanceOf(Exec);
     expect(called).toEqual(["execCommand"]);
-    expect(host).toEqual([]);
+    expect(host).toEqual(["resetSignals"]);
     expect(warnings).toEqual([]);
     expect(events).toEqual([]);
   });
@@ -86,7 +92,7 @@ describe("the init process, with a recording implementation", () => {
     const { outcome, called, host, events } = setUp({ todos: ["makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"] });
     expect(outcome).toBeInstanceOf(Exec);
     expect(called).toEqual(["setHostname", "configureContainerNetwork", "makeMountsPrivate", "execCommand"]);
-    expect(host).toEqual([]);
+    expect(host).toEqual(["resetSignals"]);
     expect(events).toEqual([{ event: "skipped", step: "3", func: "makeMountsPrivate" }]);
   });
 
@@ -100,7 +106,7 @@ describe("the init process, with a recording implementation", () => {
   it("mounts nothing in the host's mount namespace", () => {
     const { called, host, warnings } = setUp({ shares: ["mnt"], spec: { volumes: [{ source: "/src", target: "/data", readOnly: true }] } });
     expect(called).toEqual(["setHostname", "configureContainerNetwork", "execCommand"]);
-    expect(host).toEqual([]);
+    expect(host).toEqual(["resetSignals"]);
     expect(warnings).toEqual(["the init process shares the host's mount namespace (is CLONE_NEWNS in namespaceFlags?): running on the host's filesystem"]);
   });
 
@@ -151,6 +157,34 @@ describe("the init process, with a recording implementation", () => {
     expect(events).toMatchObject([{ event: "failed", step: "6", func: "configureContainerNetwork", command: ["ip", "-batch", "-"], stderr: 'Cannot find device "eth0"\nCommand failed -:2\n' }]);
   });
 
+  it("drops Docker's capabilities, less CAP_SYS_CHROOT under chroot (the escape needs it), then no_new_privs, then seccomp", () => {
+    const chroot = fakeImplementation();
+    const pivot = fakeImplementation();
+    const log = recordedEvents();
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, warn() {} };
+    expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
+    expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
+    const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
+    expect(kept(pivot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES);
+    expect(kept(chroot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CAP_SYS_CHROOT"));
+  });
+
+  it("with --privileged, leaves the container unconfined, as Docker does", () => {
+    const { outcome, called, warnings } = setUp({ spec: { privileged: true } });
+    expect(outcome).toBeInstanceOf(Exec);
+    expect(called).not.toContain("dropCapabilities");
+    expect(called).not.toContain("installSeccompFilter");
+    expect(warnings).toEqual([]);
+  });
+
+  it("with the privileges bonus step still a TODO, runs the container as before and says so once", () => {
+    const { outcome, called, warnings, events } = setUp({ todos: ["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter"] });
+    expect(outcome).toBeInstanceOf(Exec);
+    expect(called.slice(-4)).toEqual(["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "execCommand"]);
+    expect(warnings).toEqual(["the privileges bonus step is not done yet (dropCapabilities): the container keeps more of root's privileges than Docker's"]);
+    expect(events.map((e) => e.event)).toEqual(["skipped", "skipped", "skipped"]);
+  });
+
   it("runs without a network while configureContainerNetwork is a TODO, and says so once", () => {
     const bridge = { bridge: "br0", subnet: "10.0.0.0/24", gateway: "10.0.0.1", address: "10.0.0.2/24", hostVeth: "v0", containerVeth: "eth0" };
     const { outcome, warnings, events } = setUp({ todos: ["configureContainerNetwork"], spec: { network: "bridge", bridge } });
@@ -192,7 +226,7 @@ describe("container run's side, with a recording implementation", () => {
   });
 
   const image = { ref: "busybox:latest", config: { Cmd: ["sh"], Env: ["PATH=/bin", "A=1"], WorkingDir: "/app" } } as unknown as ImageRecord;
-  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false });
+  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false });
   const configTodos: StepFunction[] = ["commandLine", "environment", "workingDir"];
 
   it("without the image-config bonus step, runs the command given in /, with Docker's default PATH", () => {

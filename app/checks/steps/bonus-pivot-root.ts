@@ -43,7 +43,9 @@ async function look(c: ProbeContext, pivot: boolean): Promise<Seen> {
     `if [ -e /etc/workshop-release ]; then ${escapeScript(marker)}; fi`,
     "true",
   ].join("\n");
-  const result = await c.container(["run", "--net", "none", ...(pivot ? ["--pivot-root"] : []), c.image, "sh", "-c", script]);
+  // --privileged: the escape mounts and chroots, which the privileges bonus step forbids. pivot_root
+  // must hold even for a container that keeps all of root's power.
+  const result = await c.container(["run", "--net", "none", "--privileged", ...(pivot ? ["--pivot-root"] : []), c.image, "sh", "-c", script]);
   return { result, values: keyValues(result.stdout) };
 }
 

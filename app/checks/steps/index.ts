@@ -5,6 +5,7 @@ import type { StepChecks } from "../define.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
+import { privilegesChecks } from "./bonus-privileges.js";
 import { step1 } from "./step1-process.js";
 import { step2 } from "./step2-namespaces.js";
 import { step3 } from "./step3-rootfs.js";
@@ -22,6 +23,7 @@ const CHECKS: Record<StepId, StepChecks> = {
   "6": step6,
   "pivot-root": pivotRootChecks,
   overlay: overlayChecks,
+  privileges: privilegesChecks,
   "image-config": imageConfigChecks,
 };
 

@@ -10,7 +10,6 @@ import {
   CLONE_FS,
   CLONE_NEWNS,
   CLONE_NEWUSER,
-  CONTAINER_SECCOMP_RULES,
   DOCKER_DEFAULT_CAPABILITIES,
   keepOnlyCapabilities,
   loadSeccompFilter,
@@ -23,6 +22,8 @@ import {
   SyscallError,
   unshare,
 } from "#native";
+// The reference runtime's rules: what the privileges bonus step has learners refuse.
+import { SECCOMP_RULES } from "../../../solutions/privileges.js";
 
 function attempt(run: () => void): string {
   try {
@@ -37,7 +38,7 @@ function attempt(run: () => void): string {
 const [dir, how] = process.argv.slice(2) as [string, "as-root" | "after-dropping"];
 unshare(CLONE_NEWNS);
 mount(null, "/", null, MS_REC | MS_PRIVATE);
-const filter = buildSeccompFilter({ rules: CONTAINER_SECCOMP_RULES });
+const filter = buildSeccompFilter({ rules: SECCOMP_RULES });
 const report: Record<string, unknown> = {};
 if (how === "after-dropping") {
   keepOnlyCapabilities(DOCKER_DEFAULT_CAPABILITIES);
