@@ -12,9 +12,9 @@ import { REPO } from "../../bin/lib/build.mjs";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
-import { loadMarkdown } from "../../app/tui/markdown.js";
+import { loadMarkdown } from "../../app/terminal/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
-import { stripStyles } from "../../app/tui/theme.js";
+import { stripStyles } from "../../app/terminal/styles.js";
 
 export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
