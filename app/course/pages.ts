@@ -1,31 +1,36 @@
 /**
- * The course pages in docs/: each step's page ends with "## Hints", holding "### Hint 1" to
- * "### Hint 3" (nudge, the calls, nearly the code). The app shows the page without them and
- * reveals them one at a time; `workshop hint` prints them.
+ * The course pages in docs/, and each step's hints. The hints live in a file of their own,
+ * docs/hints/<the page's file name>, where nobody reading the page comes across them: a title, a
+ * line saying what the file is, then "## Hint 1" to "## Hint 3" (a nudge, the calls, nearly the
+ * code). The app reveals them under the page one at a time; `workshop hint` prints them.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
-const HINTS_HEADING = /^## Hints[ \t]*$/m;
+const HINT_HEADING = /^## Hint \d+[ \t]*$/m;
 
 export interface Page {
-  /** The page up to its hints section. */
+  /** The page as written. */
   body: string;
-  /** The hints, in order, each without its "### Hint N" heading. */
+  /** Its hints, in order, each without its "## Hint N" heading; none for a page without a hints file. */
   hints: string[];
 }
 
-export function splitPage(markdown: string): Page {
-  const match = HINTS_HEADING.exec(markdown);
-  if (!match) return { body: markdown, hints: [] };
-  const hints = markdown
-    .slice(match.index + match[0].length)
-    .split(/^### Hint \d+[ \t]*$/m)
+/** Where the hints of the page `doc` are: docs/01-process.md's in docs/hints/01-process.md. */
+export function hintsFile(doc: string): string {
+  return join(dirname(doc), "hints", basename(doc));
+}
+
+/** The hints of a hints file, in order; what comes before "## Hint 1" is for people opening the file. */
+export function parseHints(markdown: string): string[] {
+  return markdown
+    .split(HINT_HEADING)
     .slice(1)
     .map((hint) => hint.trim());
-  return { body: markdown.slice(0, match.index).trimEnd(), hints };
 }
 
 export function readPage(repo: string, doc: string): Page {
-  return splitPage(readFileSync(join(repo, doc), "utf8"));
+  const body = readFileSync(join(repo, doc), "utf8").trimEnd();
+  const hints = join(repo, hintsFile(doc));
+  return { body, hints: existsSync(hints) ? parseHints(readFileSync(hints, "utf8")) : [] };
 }

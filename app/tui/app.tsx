@@ -17,7 +17,7 @@ import { Footer, Header } from "./frame.js";
 import { handleKey } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
 import { MainPane, useMainContent } from "./main-pane.js";
-import { plainMarkdown, type RenderMarkdown } from "./markdown.js";
+import { plainMarkdown, type RenderMarkdown } from "../terminal/markdown.js";
 import { useProgress } from "./progress.js";
 import type { Runner } from "./runner.js";
 import { shownPath } from "../course/solution.js";

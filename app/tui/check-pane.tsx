@@ -7,7 +7,7 @@ import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
 import { color, formatDuration, MARK } from "./theme.js";
-import { wrapLines } from "./wrap.js";
+import { wrapLines } from "../terminal/wrap.js";
 
 export interface CheckPaneModel {
   step: Step;

@@ -4,7 +4,7 @@
  */
 import chalk from "chalk";
 import type { Page } from "../course/pages.js";
-import type { RenderMarkdown } from "./markdown.js";
+import type { RenderMarkdown } from "../terminal/markdown.js";
 
 export interface DocContent {
   lines: string[];

@@ -47,7 +47,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     import("ink"),
     import("./app.js"),
     import("./theme.js"),
-    import("./markdown.js"),
+    import("../terminal/markdown.js"),
     import("./watch.js"),
   ]).finally(() => {
     for (const [name, value] of Object.entries(saved)) {

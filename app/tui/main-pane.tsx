@@ -10,12 +10,12 @@ import { moduleFile, stepHeading, stepShortName, type Reading, type Step } from 
 import type { RunView } from "./check-runs.js";
 import { docLines } from "./doc-lines.js";
 import { KEYS } from "./keys.js";
-import type { RenderMarkdown } from "./markdown.js";
+import type { RenderMarkdown } from "../terminal/markdown.js";
 import { Panel } from "./panel.js";
 import { shownPath, stepDiff, stepSolution } from "../course/solution.js";
 import { readTrace } from "./trace.js";
 import { traceLines } from "./trace-lines.js";
-import { wrapLines } from "./wrap.js";
+import { wrapLines } from "../terminal/wrap.js";
 
 export type MainView = "doc" | "trace" | "solution" | "help";
 

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { colorDisabled, color } from "./theme.js";
+import { colorDisabled } from "../terminal/styles.js";
+import { color } from "./theme.js";
 
 interface PanelProps {
   title: string;

@@ -3,6 +3,7 @@
  * own symbol, so the screen reads the same with NO_COLOR, on a projector, or to a colour-blind eye.
  */
 import chalk from "chalk";
+import { colorDisabled } from "../terminal/styles.js";
 
 export const color = {
   accent: "cyan",
@@ -36,23 +37,12 @@ export const symbol = {
 
 export const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
 
-/** NO_COLOR (https://no-color.org): any non-empty value turns colour off. */
-export function colorDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.NO_COLOR);
-}
-
 /**
  * chalk (which Ink and marked-terminal both draw with) honours FORCE_COLOR but not NO_COLOR,
  * so the app turns it off itself before the first render.
  */
 export function applyColorPreference(env: NodeJS.ProcessEnv = process.env): void {
   if (colorDisabled(env)) chalk.level = 0;
-}
-
-/** Removes colour and style escapes, for text rendered by libraries that colour on their own. */
-export function stripStyles(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
 
 export function formatDuration(ms: number): string {

@@ -2,7 +2,7 @@
 import chalk from "chalk";
 import type { TraceRecord } from "../../native/trace.js";
 import { formatCall, type Trace } from "./trace.js";
-import { wrapLines } from "./wrap.js";
+import { wrapLines } from "../terminal/wrap.js";
 
 export function traceLines(trace: Trace, width: number): string[] {
   if (trace.calls === 0) return [chalk.dim("No system calls traced yet: press r to run the checks, then t again.")];

@@ -109,6 +109,10 @@ describe("workshop hint, solution and reset", () => {
     const first = await run("hint", "2");
     expect(first.text).toMatch(/^Hint 1 of 3 for step 2 \(PID and UTS namespaces\)\n\n/);
     expect(first.text).toContain("Still stuck? workshop hint 2\n");
+    // Rendered for a reader, not Markdown: no ** or backticks, list items wrapped to the width, no styles in a pipe.
+    expect(first.text).toContain("  * namespaceFlags: flags are bits; | combines them.");
+    expect(first.text).not.toMatch(/\*\*|`|\u001b/);
+    for (const line of first.text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     expect((await run("hint", "2")).text).toMatch(/^Hint 2 of 3/);
     expect((await run("hint", "2", "3")).text).toMatch(/^Hint 3 of 3[\s\S]*That was the last hint\. The reference code: workshop solution 2\n$/);
     expect(JSON.parse(readFileSync(join(repo, ".workshop/progress.json"), "utf8")).hintsSeen).toEqual({ "2": 3 });

@@ -1,19 +1,21 @@
 // The course's pages: every page the course lists exists, each step page's tasks are the
-// functions its exercise modules leave as TODOs, the hints sit where the app reads them, no page
-// gives a solution away whole, and relative links lead to files that exist.
+// functions its exercise modules leave as TODOs, its hints are in its hints file (not on the page,
+// where a reader would come across them), neither gives a solution away whole, and relative links
+// lead to files that exist.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { splitPage } from "../../app/course/pages.js";
+import { hintsFile, readPage } from "../../app/course/pages.js";
 import { INTRODUCTION, moduleFile, OUTRO, STEPS } from "../../app/course/steps.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string) => readFileSync(join(REPO, path), "utf8");
 
 const PAGES = [INTRODUCTION, ...new Set(STEPS.map((s) => s.doc)), OUTRO];
+const HINT_FILES = PAGES.map(hintsFile).filter((file) => existsSync(join(REPO, file)));
 
-/** The sections every step page has, in this order; the hints must be the last. */
+/** The sections every step page has, in this order; the one saying where the hints are is the last. */
 const SECTIONS = ["Try it in your shell", "Tasks", "Check your work", "Pitfalls", "Read more", "Hints"];
 
 interface Block {
@@ -81,6 +83,10 @@ describe("the course's pages", () => {
     expect(existsSync(join(REPO, page))).toBe(true);
   });
 
+  it("have hints files for the step pages only: the app would show hints on any page that had one", () => {
+    expect(readdirSync(join(REPO, "docs/hints")).map((f) => `docs/hints/${f}`).sort()).toEqual(stepPages.map(hintsFile).sort());
+  });
+
   it("leave as TODOs in exercises/ exactly the functions of each step, each in its step's module", () => {
     expect(todos.map((t) => `${t.module}: ${t.func}`).sort()).toEqual(STEPS.flatMap((s) => s.functions.map((f) => `${moduleFile(s)}: ${f}`)).sort());
   });
@@ -89,6 +95,8 @@ describe("the course's pages", () => {
 describe.each(stepPages)("%s", (page) => {
   const text = read(page);
   const { headings, blocks } = parse(text);
+  const hintsText = read(hintsFile(page));
+  const hintsParsed = parse(hintsText);
   const steps = STEPS.filter((s) => s.doc === page);
   const modules = steps.map(moduleFile);
 
@@ -110,26 +118,29 @@ describe.each(stepPages)("%s", (page) => {
     expect(tasks).toEqual(steps.flatMap((s) => s.functions).map((f, i) => `Task ${i + 1}: ${f}`));
   });
 
-  it("has the sections of a step page in order, the hints last, with exactly Hint 1, 2 and 3", () => {
+  it("has the sections of a step page in order, the last saying how to get the hints, and no hint itself", () => {
     const sections = headings.filter((h) => h.level === 2).map((h) => h.text);
     expect(sections.filter((s) => SECTIONS.includes(s))).toEqual(SECTIONS);
     expect(sections.at(-1)).toBe("Hints");
     const start = headings.findIndex((h) => h.level === 2 && h.text === "Hints");
-    const after = headings.slice(start + 1);
-    expect(after.map((h) => `${"#".repeat(h.level)} ${h.text}`)).toEqual(["### Hint 1", "### Hint 2", "### Hint 3"]);
-    // As the app reads it: three hints that say something, and none of them left in the page.
-    const { body, hints } = splitPage(text);
+    expect(headings.slice(start + 1), "the hints are in their own file").toEqual([]);
+    for (const step of steps) expect(text.slice(text.indexOf("\n## Hints")), `"npx workshop hint ${step.id}" on ${page}`).toContain(`\`npx workshop hint ${step.id}\``);
+  });
+
+  it(`keeps exactly Hint 1, 2 and 3 in ${hintsFile(page)}, under a title, each saying something`, () => {
+    expect(hintsParsed.headings.map((h) => `${"#".repeat(h.level)} ${h.text}`)).toEqual([expect.stringMatching(/^# Hints for /), "## Hint 1", "## Hint 2", "## Hint 3"]);
+    // As the app and `workshop hint` read them.
+    const { hints } = readPage(REPO, page);
     expect(hints).toHaveLength(3);
     for (const hint of hints) expect(hint.length).toBeGreaterThan(40);
-    expect(body).not.toMatch(/^#+ Hint/m);
   });
 
   it("tells how to run its checks", () => {
     for (const step of steps) expect(text.includes(`npx workshop check ${step.id}\n`), `"npx workshop check ${step.id}" on ${page}`).toBe(true);
   });
 
-  it("shows no function whole: signatures without bodies, fragments only", () => {
-    for (const block of blocks.filter((b) => ["ts", "typescript", "js", "javascript"].includes(b.lang))) {
+  it("shows no function whole, nor do its hints: signatures without bodies, fragments only", () => {
+    for (const block of [...blocks, ...hintsParsed.blocks].filter((b) => ["ts", "typescript", "js", "javascript"].includes(b.lang))) {
       for (const [i, line] of block.lines.entries()) {
         if (!/^\s*(export\s+)?(async\s+)?function\b/.test(line)) continue;
         expect(line, "a task's signature is shown without a body").not.toMatch(/^\s*export\b.*\{\s*$/);
@@ -138,10 +149,10 @@ describe.each(stepPages)("%s", (page) => {
     }
   });
 
-  it("copies no run of four lines from the reference solution", () => {
+  it("copies no run of four lines from the reference solution, nor do its hints", () => {
     const solution = modules.flatMap((m) => significantLines(read(`solutions/${m}`)));
     const windows = new Set(solution.map((_, i) => solution.slice(i, i + COPIED_RUN).join("\n")).filter((w) => w.split("\n").length === COPIED_RUN));
-    for (const block of blocks) {
+    for (const block of [...blocks, ...hintsParsed.blocks]) {
       const lines = significantLines(block.lines.join("\n"));
       for (let i = 0; i + COPIED_RUN <= lines.length; i++) {
         const window = lines.slice(i, i + COPIED_RUN).join("\n");
@@ -151,13 +162,7 @@ describe.each(stepPages)("%s", (page) => {
   });
 });
 
-describe.each([INTRODUCTION, OUTRO])("%s", (page) => {
-  it("has no hints section, which the app would take for a step's", () => {
-    expect(parse(read(page)).headings.map((h) => h.text)).not.toContain("Hints");
-  });
-});
-
-describe.each(PAGES)("links in %s", (page) => {
+describe.each([...PAGES, ...HINT_FILES])("links in %s", (page) => {
   it("lead to files that exist", () => {
     const { prose } = parse(read(page));
     // Inline code may show link-like text; it is not a link.

@@ -8,9 +8,9 @@ import { CheckRuns } from "../../app/tui/check-runs.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
-import { stripStyles } from "../../app/tui/theme.js";
+import { stripStyles } from "../../app/terminal/styles.js";
 import { watchDirectory } from "../../app/tui/watch.js";
-import { wrapLines } from "../../app/tui/wrap.js";
+import { wrapLines } from "../../app/terminal/wrap.js";
 import { ScriptedRunner, checksFor } from "./support.js";
 
 const temp: string[] = [];

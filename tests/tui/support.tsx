@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
+import { hintsFile } from "../../app/course/pages.js";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
-import { loadMarkdown } from "../../app/tui/markdown.js";
+import { loadMarkdown } from "../../app/terminal/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
-import { stripStyles } from "../../app/tui/theme.js";
+import { stripStyles } from "../../app/terminal/styles.js";
 
 export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
@@ -83,11 +84,12 @@ export class Course {
   readonly traceDir = join(this.repo, "traces");
 
   constructor() {
-    mkdirSync(join(this.repo, "docs"));
+    mkdirSync(join(this.repo, "docs", "hints"), { recursive: true });
     mkdirSync(this.traceDir);
     for (const step of STEPS) {
-      const hints = [1, 2, 3].map((n) => `### Hint ${n}\n\nHint ${n} of step ${step.id}: ${"think. ".repeat(n)}`).join("\n\n");
-      writeFileSync(join(this.repo, step.doc), `# ${step.title}\n\nThe page of step ${step.id}.\n\n## Tasks\n\n- write it\n- save it\n\n## Hints\n\n${hints}\n`);
+      const hints = [1, 2, 3].map((n) => `## Hint ${n}\n\nHint ${n} of step ${step.id}: ${"think. ".repeat(n)}`).join("\n\n");
+      writeFileSync(join(this.repo, step.doc), `# ${step.title}\n\nThe page of step ${step.id}.\n\n## Tasks\n\n- write it\n- save it\n`);
+      writeFileSync(join(this.repo, hintsFile(step.doc)), `# Hints for step ${step.id}\n\n${hints}\n`);
     }
     for (const page of [INTRODUCTION_PAGE, OUTRO_PAGE]) {
       writeFileSync(join(this.repo, page.doc), `# ${page.title}\n\nThe ${page.id} page.\n\n${"A paragraph to scroll through.\n\n".repeat(30)}The end of the ${page.id} page.\n`);

@@ -3,7 +3,7 @@
  * scrolling can count in rows. Wrapped list items and indented text keep their indent.
  */
 import wrapAnsi from "wrap-ansi";
-import { stripStyles } from "./theme.js";
+import { stripStyles } from "./styles.js";
 
 // A list bullet ("* ", "- ", "12. ") after the indent: continuation lines align with its text.
 const HANGING = /^(\s*)((?:[*•-]|\d+\.)\s+)?/;

@@ -1,13 +1,14 @@
 /**
- * The course pages, styled for the terminal: marked-terminal draws headings, lists, tables and
- * highlighted code; we join soft line breaks first (the pages are wrapped at ~100 columns in the
- * source, the panes are narrower) and wrap to the pane ourselves (wrap.ts).
+ * The course pages and hints, styled for the terminal, for the app's panes and `workshop hint`:
+ * marked-terminal draws headings, lists, tables and highlighted code; we join soft line breaks
+ * first (the pages are wrapped at ~100 columns in the source, the panes are narrower) and wrap to
+ * the width ourselves (wrap.ts).
  *
  * marked-terminal and its highlighter take ~150 ms to load, so they are imported on first use,
- * after the first screen is drawn; until then `plainMarkdown` shows the page as written.
+ * after the app's first screen is drawn; until then `plainMarkdown` shows the page as written.
  */
 import type { MarkedExtension, Tokens } from "marked";
-import { colorDisabled, stripStyles } from "./theme.js";
+import { colorDisabled, stripStyles } from "./styles.js";
 import { wrapLines } from "./wrap.js";
 
 /** Renders a page into screen rows of at most `width` columns. */
