@@ -1,7 +1,6 @@
 // Step 3: the mount namespace and the root directory.
 // Everything here runs in the init process, inside its own mount namespace, before the command starts.
-import { closeSync, existsSync, mkdirSync, openSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { symlinkSync } from "node:fs";
 import {
   chdir,
   chroot,
@@ -14,6 +13,7 @@ import {
   MS_RDONLY,
   MS_REC,
 } from "#native";
+import { inRoot } from "#given";
 
 export function makeMountsPrivate(): void {
   // On systemd hosts / is shared: without this every mount below would appear on the host too.
@@ -21,46 +21,36 @@ export function makeMountsPrivate(): void {
 }
 
 export function mountProc(rootfs: string): void {
-  const target = ensureDir(join(rootfs, "proc"));
   // Mounted by a member of the new PID namespace, so it shows that namespace's processes.
-  mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  inRoot(rootfs, "/proc", { create: "directory", lastLink: "refuse" }, (target) => mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
 }
 
 // The device nodes Docker gives a container; bind-mounted from the host's /dev, which works
 // everywhere mknod may not (and needs no knowledge of major/minor numbers).
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
+const LINKS = [["ptmx", "pts/ptmx"], ["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]];
 
+// Every path below goes through inRoot: the image's symlinks, or another container sharing the
+// image's files, must not be able to point a mount or a new file at the host. /proc, /dev and
+// /sys must be directories of the image's own, not links to elsewhere in it (as runc requires).
 export function mountDev(rootfs: string): void {
-  const dev = ensureDir(join(rootfs, "dev"));
   // No MS_NODEV here: the device nodes bound below must work.
-  mount("tmpfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=65536k");
-  for (const name of DEVICES) {
-    const node = join(dev, name);
-    closeSync(openSync(node, "w"));
-    mount(`/dev/${name}`, node, null, MS_BIND);
-  }
-  const pts = ensureDir(join(dev, "pts"));
-  mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-  symlinkSync("pts/ptmx", join(dev, "ptmx"));
-  mount("shm", ensureDir(join(dev, "shm")), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
-  for (const [name, target] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]] as const) {
-    symlinkSync(target, join(dev, name));
-  }
+  inRoot(rootfs, "/dev", { create: "directory", lastLink: "refuse" }, (dev) => mount("tmpfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=65536k"));
+  for (const name of DEVICES) inRoot(rootfs, `/dev/${name}`, { create: "file" }, (node) => mount(`/dev/${name}`, node, null, MS_BIND));
+  inRoot(rootfs, "/dev/pts", { create: "directory" }, (pts) => mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"));
+  inRoot(rootfs, "/dev/shm", { create: "directory" }, (shm) => mount("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"));
+  inRoot(rootfs, "/dev", { expect: "directory" }, (dev) => {
+    for (const [name, target] of LINKS) symlinkSync(target!, `${dev}/${name}`);
+  });
 }
 
 export function mountSys(rootfs: string): void {
-  const target = ensureDir(join(rootfs, "sys"));
   // A new network namespace may mount sysfs; read-only so the container cannot retune the host.
-  mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  inRoot(rootfs, "/sys", { create: "directory", lastLink: "refuse" }, (target) => mount("sysfs", target, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
 }
 
 export function changeRoot(rootfs: string): void {
   chroot(rootfs);
   // chroot leaves the working directory outside the new root: without this, ".." walks back to the host.
   chdir("/");
-}
-
-function ensureDir(path: string): string {
-  if (!existsSync(path)) mkdirSync(path, { recursive: true });
-  return path;
 }

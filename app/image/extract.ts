@@ -5,7 +5,7 @@ import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import { UserError } from "../errors.js";
 import { makeWhiteout, markOpaque } from "./overlay-marks.js";
-import { resolveInRoot } from "./safe-path.js";
+import { resolveInRoot } from "../given/resolve-in-root.js";
 
 /**
  * "apply": whiteouts delete from the tree below (building a flattened rootfs).

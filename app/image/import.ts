@@ -9,7 +9,7 @@ import type { StoreLayout } from "./layout.js";
 import { MediaType, parseImageConfig, parseManifest, pickPlatform, type Descriptor } from "./manifest.js";
 import { formatReference, parseReference } from "./reference.js";
 import type { RefIndex } from "./refs.js";
-import { resolveInRoot } from "./safe-path.js";
+import { resolveInRoot } from "../given/resolve-in-root.js";
 
 export interface ImportContext {
   layout: StoreLayout;

@@ -1,9 +1,9 @@
 // The container's init process: this program re-executed by `container run`, born in the new
 // namespaces. It waits for the runtime to finish the host side (cgroup, network), sets up the
 // container from the inside (container-setup.ts), then replaces itself with the container's command.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import * as native from "#native";
+import { inRoot } from "#given";
 import { UserError } from "../errors.js";
 import { setUpContainer, type InitHost } from "./container-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
@@ -67,14 +67,13 @@ function warn(line: string): void {
   process.stderr.write(`container: ${line}\n`);
 }
 
-/** The runtime wrote these files for this container; binding them leaves the image untouched. */
+/**
+ * The runtime wrote these files for this container; binding them leaves the image untouched.
+ * Through inRoot: an image whose /etc is a link to a host directory must not get files made there.
+ */
 function bindEtcFiles(rootfs: string, files: InitSpec["etcFiles"]): void {
-  const etc = join(rootfs, "etc");
-  if (!existsSync(etc)) mkdirSync(etc, { recursive: true });
   for (const [name, source] of Object.entries(files)) {
-    const target = join(etc, name);
-    if (!existsSync(target)) closeSync(openSync(target, "w"));
-    native.mount(source, target, null, native.MS_BIND);
+    inRoot(rootfs, `/etc/${name}`, { create: "file" }, (target) => native.mount(source, target, null, native.MS_BIND));
   }
 }
 
