@@ -24,7 +24,7 @@ const attempt = (name: string, command: string) => `${command} >/dev/null 2>&1; 
 const script = (c: ProbeContext) => [
   hostFilesTest(c),
   ...["CapEff", "CapBnd", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp"].map((f) => `echo "${f}=$(awk '$1 == "${f}:" { print $2 }' /proc/self/status)"`),
-  attempt("mount", "mount -t tmpfs tmpfs /mnt"),
+  attempt("mount", "mount -t tmpfs tmpfs /tmp"),
   attempt("remount-ro-volume", "mount -o remount,rw /data"),
   attempt("write-ro-volume", "touch /data/written-from-inside"),
   attempt("chroot", "chroot / /bin/true"),
