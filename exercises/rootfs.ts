@@ -1,6 +1,7 @@
 // Step 3: the mount namespace and the root directory — docs/03-rootfs.md
 //
 // All of these run in the init process, in its own mount namespace, before the command starts.
+// The image is somebody else's files: reach paths inside `rootfs` with `inRoot` from "#given".
 import { todo } from "#given";
 
 /** Stop mounts from propagating between the container and the host, for every mount. (Task 1) */
