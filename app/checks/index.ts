@@ -5,3 +5,5 @@
 export type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
 export { checksOf, runStep, DEFAULT_ROOT } from "./runner.js";
 export { ensureCheckImage } from "./check-image.js";
+export { implDirectory } from "./prepare.js";
+export { formatTypeError, TypeChecker, type TypeError } from "./type-check.js";

@@ -2,7 +2,7 @@
 // --json, one object at the end. Passing checks of the learner's own runtime are remembered in
 // .workshop/progress.json, where the app reads them too.
 import chalk, { Chalk, type ChalkInstance } from "chalk";
-import { checksOf, runStep, type CheckResult, type CheckStatus } from "../checks/index.js";
+import { checksOf, formatTypeError, implDirectory, runStep, TypeChecker, type CheckResult, type CheckStatus, type TypeError } from "../checks/index.js";
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
 import { findStep, STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
@@ -58,10 +58,15 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
     out.write("\nInterrupted: the checks were stopped and everything they started was removed.\n");
     return 130;
   }
+  // After the checks, which ran whatever the types say (esbuild does not type-check).
+  const typeErrors = new TypeChecker(repo, await implDirectory(impl)).check();
   const all = reports.flatMap((r) => r.checks);
-  const passed = all.length > 0 && all.every((c) => c.status === "pass");
-  if (json) out.write(`${JSON.stringify({ impl, passed, steps: reports }, null, 2)}\n`);
-  else if (steps.length > 1) out.write(`\n${passed ? paint.green(`All ${all.length} checks passed.`) : summary(all, all.length, paint)}\n`);
+  const passed = all.length > 0 && all.every((c) => c.status === "pass") && typeErrors.length === 0;
+  if (json) out.write(`${JSON.stringify({ impl, passed, steps: reports, typeErrors }, null, 2)}\n`);
+  else {
+    if (typeErrors.length) out.write(formatTypeErrors(typeErrors, paint));
+    if (steps.length > 1) out.write(`\n${passed ? paint.green(`All ${all.length} checks passed.`) : summary(all, all.length, paint)}\n`);
+  }
   return passed ? 0 : 1;
 }
 
@@ -72,6 +77,12 @@ export function formatResult(result: CheckResult, paint: ChalkInstance): string 
   const head = `  ${paint[mark.color](mark.symbol)} ${result.title}${paint.dim(`${note} (${formatDuration(result.durationMs)})`)}\n`;
   const lines = (result.message ?? "").split("\n").filter(Boolean);
   return head + lines.map((line) => `      ${result.status === "pass" ? paint.dim(line) : line}\n`).join("");
+}
+
+/** The type errors, after the checks: they ran anyway, and these need fixing too. */
+function formatTypeErrors(errors: TypeError[], paint: ChalkInstance): string {
+  const head = `${errors.length} type error${errors.length > 1 ? "s" : ""} (the checks above ran anyway):`;
+  return `\n${paint.red(head)}\n${errors.map((e) => `  ${formatTypeError(e)}\n`).join("")}`;
 }
 
 function summary(results: { status: CheckStatus }[], total: number, paint: ChalkInstance): string {

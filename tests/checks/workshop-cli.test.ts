@@ -11,6 +11,7 @@ import { main } from "../../app/cli/workshop.js";
 import { STEPS } from "../../app/course/steps.js";
 import { collect } from "../helpers/container.js";
 import { requireRoot } from "../helpers/requirements.js";
+import { pristineExercises } from "../helpers/implementations.js";
 import { tempRoot } from "./support.js";
 
 const store = tempRoot("cli");
@@ -42,6 +43,17 @@ describe("workshop check", () => {
         expect(check).toMatchObject({ status: "pass", title: expect.any(String), durationMs: expect.any(Number) });
       }
     }
+  });
+
+  it("shows the implementation's type errors after its checks, which ran anyway, and exits 1", { timeout: 60_000 }, async (ctx) => {
+    requireRoot(ctx);
+    const impl = pristineExercises(store.root);
+    const file = join(impl, "process.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace('  return todo("spawnInit");', '  const oops: number = "x";\n  void oops;\n  return todo("spawnInit");'));
+    const result = await workshop("check", "1", "--impl", impl, "--root", store.root);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("  0 of 6 passed: 6 not started");
+    expect(result.stdout.slice(result.stdout.indexOf("\n1 type error"))).toBe(`\n1 type error (the checks above ran anyway):\n  ${file}:15:9 Type 'string' is not assignable to type 'number'.\n`);
   });
 
   it("reports every step of the pristine exercises as not started, and exits 1", { timeout: 60_000 }, async (ctx) => {

@@ -3,6 +3,7 @@
  * modules back to the pristine exercises (a runtime in progress), or with one function back to a
  * TODO (a step half written).
  */
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../../app/checks/repo.js";
@@ -47,5 +48,15 @@ export function partial(parent: string, module: string, func: string): string {
 function copyOfSolutions(parent: string, label: string): string {
   const dir = mkdtempSync(join(parent, `${label}-`));
   cpSync(join(REPO, "solutions"), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * The exercises as the course ships them, whatever the learner has written since: from git's HEAD
+ * (like `workshop reset`), so that the suite passes in a checkout where the exercises are done.
+ */
+export function pristineExercises(parent: string): string {
+  const dir = mkdtempSync(join(parent, "pristine-exercises-"));
+  execFileSync("sh", ["-c", 'git -C "$0" archive HEAD exercises | tar -x -C "$1" --strip-components=1', REPO, dir]);
   return dir;
 }
