@@ -78,7 +78,7 @@ describe("workshop check", () => {
   });
 
   it.each([
-    [["check", "9"], 'workshop: there is no step "9"\n  the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, image-config\n'],
+    [["check", "9"], 'workshop: there is no step "9"\n  the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, privileges, image-config\n'],
     [["check", "1", "--frob"], "workshop: unknown option --frob for `workshop check`\n  see `workshop check --help`\n"],
     [["frob"], 'workshop: unknown command "frob"\n  see `workshop --help`\n'],
   ])("says what is wrong with `workshop %j` in one line, and exits 2", async (args, stderr) => {
@@ -135,7 +135,7 @@ describe("workshop hint, solution and reset", () => {
     const code = await run("solution", "5");
     expect(code.status).toBe(0);
     expect(code.text).toMatch(/^\/\/ solutions\/volumes\.ts: mountVolumes\n\n/);
-    expect(code.text).toContain('import { mount, MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT } from "#native";');
+    expect(code.text).toContain('import { makeReadOnlyRecursive, mount, MS_BIND, MS_PRIVATE, MS_REC } from "#native";');
     expect(code.text).toContain("export function mountVolumes(rootfs: string, volumes: Volume[]): void {");
     const diff = await run("solution", "5", "--diff");
     expect(diff.text).toMatch(/^--- exercises\/volumes\.ts\n\+\+\+ solutions\/volumes\.ts\n/);
