@@ -112,6 +112,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       return 0;
     }
     case "images":
+      requireRoot("images", STORE_IS_ROOTS);
       expectArgs(rest, [], "images");
       process.stdout.write(
         table(
@@ -128,6 +129,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       return 0;
     }
     case "ps":
+      requireRoot("ps", STORE_IS_ROOTS);
       expectArgs(rest, [], "ps");
       process.stdout.write(
         table(
@@ -207,9 +209,11 @@ async function run(args: string[], launch: Launch, root: string, images: ImageSt
   );
 }
 
-function requireRoot(command: string): void {
+const STORE_IS_ROOTS = "the store is root's alone, since it holds the images' files";
+
+function requireRoot(command: string, why = "namespaces, mounts and cgroups are root's to change"): void {
   if (process.getuid?.() !== 0) {
-    throw new UserError(`\`container ${command}\` needs root: namespaces, mounts and cgroups are root's to change`, "run it with sudo, or inside the workshop's devcontainer");
+    throw new UserError(`\`container ${command}\` needs root: ${why}`, "run it with sudo, or inside the workshop's devcontainer");
   }
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { Readable } from "node:stream";
 import { UserError } from "../errors.js";
+import { mkdirPrivate } from "../private-dir.js";
 import type { StoreLayout } from "./layout.js";
 
 export interface Expected {
@@ -66,7 +67,7 @@ export class BlobStore {
       if (expected?.size !== undefined && size !== expected.size) {
         throw new UserError(`blob ${expected.digest} is ${size} bytes, not the ${expected.size} its manifest declares`, "the source served corrupt data; nothing was stored");
       }
-      mkdirSync(this.layout.blobsDir, { recursive: true });
+      mkdirPrivate(this.layout.blobsDir);
       renameSync(tmp, this.layout.blob(digest));
       return { digest, size };
     } finally {

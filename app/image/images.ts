@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mkdirPrivate } from "../private-dir.js";
 import type { BlobStore } from "./blobs.js";
 import { shortDigest, SHA256_DIGEST } from "./digest.js";
 import type { StoreLayout } from "./layout.js";
@@ -55,15 +56,17 @@ export class ImageDirs {
     const { applyLayer } = await import("./extract.js"); // not loaded by `container run` (see store.ts)
     const work = this.layout.scratch("image");
     try {
+      // images/<hex> is `work` renamed: private like its parent. The rootfs is the container's "/".
       const rootfs = join(work, "rootfs");
-      mkdirSync(rootfs, { recursive: true, mode: 0o755 });
+      mkdirSync(work, { mode: 0o700 });
+      mkdirSync(rootfs, { mode: 0o755 });
       for (const layer of image.layers) {
         signal?.throwIfAborted();
         await applyLayer(this.blobs.path(layer), rootfs, { label: `layer ${shortDigest(layer)}`, whiteouts: "apply" });
       }
       const stored: StoredImage = { ...image, size: regularFileBytes(rootfs) };
       writeFileSync(join(work, "image.json"), `${JSON.stringify(stored, null, 2)}\n`);
-      mkdirSync(this.layout.imagesDir, { recursive: true });
+      mkdirPrivate(this.layout.imagesDir);
       try {
         renameSync(work, this.layout.image(image.digest));
       } catch (error) {

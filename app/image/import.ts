@@ -41,7 +41,7 @@ export async function importImages(file: string, context: ImportContext, tag?: s
   try {
     const source = unpacked ?? file;
     if (unpacked) {
-      mkdirSync(unpacked);
+      mkdirSync(unpacked, { mode: 0o700 });
       await applyLayer(file, unpacked, { label: `archive ${basename(file)}`, whiteouts: "apply" });
     }
     const reader = new SourceReader(source, file);

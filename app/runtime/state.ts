@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { keepPrivate, mkdirPrivate } from "../private-dir.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
@@ -19,12 +20,18 @@ export interface ContainerState {
   bridge?: BridgeNetwork;
 }
 
-/** The containers' directory under the runtime's root: one directory per container. */
+/**
+ * The containers' directory under the runtime's root: one directory per container. Private like
+ * the image store (app/private-dir.ts): an overlay's upper directory holds what the container
+ * wrote, setuid-root files included.
+ */
 export class StateStore {
   readonly dir: string;
 
   constructor(root: string) {
     this.dir = join(root, "containers");
+    keepPrivate(root);
+    keepPrivate(this.dir);
   }
 
   containerDir(id: string): string {
@@ -33,7 +40,7 @@ export class StateStore {
 
   create(state: ContainerState): string {
     const dir = this.containerDir(state.id);
-    mkdirSync(dir, { recursive: true });
+    mkdirPrivate(dir);
     this.save(state);
     return dir;
   }
