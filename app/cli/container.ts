@@ -144,7 +144,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     case "prune": {
       requireRoot("prune");
       expectArgs(rest, [], "prune");
-      const removed = pruneContainers(states, root, subnet);
+      const removed = pruneContainers(states, root);
       images.prune();
       process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "nothing to remove\n");
       return 0;
@@ -186,7 +186,7 @@ async function run(args: string[], launch: Launch, root: string, images: ImageSt
     overlay: parsed.options.has("--overlay"),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
-  pruneContainers(states, root, options.subnet);
+  pruneContainers(states, root);
   const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
   const stopIfInterrupted = () => {
     if (signal.aborted) throw new UserError("interrupted before the container started", "nothing was left behind", 130);

@@ -3,14 +3,14 @@
 // the implementation under test, so a learner's bug never leaves the machine dirty for good.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
-import { addressPool } from "./host-network.js";
+import { addressPool, parseOwner } from "./host-network.js";
 import { sleepSync } from "./lock.js";
-import { isRunning, type ContainerState, type StateStore } from "./state.js";
+import { containersDir, isRunning, processStartTime, type ContainerState, type StateStore } from "./state.js";
 
 /** Removes every trace of containers whose processes are all gone. Returns the ids removed. */
-export function pruneContainers(states: StateStore, root: string, subnet: string): string[] {
+export function pruneContainers(states: StateStore, root: string): string[] {
   const removed: string[] = [];
   for (const state of states.list()) {
     if (isRunning(state)) continue;
@@ -18,16 +18,21 @@ export function pruneContainers(states: StateStore, root: string, subnet: string
     states.remove(state.id);
     removed.push(state.id);
   }
-  releaseOrphanAddresses(states, root, subnet);
+  releaseOrphanAddresses();
   return removed;
 }
 
-/** An address whose container has no state left (its run died between taking it and saving it). */
-function releaseOrphanAddresses(states: StateStore, root: string, subnet: string): void {
-  const pool = addressPool(root, subnet);
-  const known = new Set(states.list().map((s) => s.id));
-  for (const [address, owner] of pool.owners()) {
-    if (!known.has(owner)) pool.release(address);
+/**
+ * Addresses on the bridge whose container has no state left and whose run has ended: the run died
+ * between taking the address and saving it, or its store was deleted. Whichever store's prune
+ * finds them: the bridge, and so its addresses, belong to all stores.
+ */
+function releaseOrphanAddresses(): void {
+  const pool = addressPool();
+  for (const [address, text] of pool.owners()) {
+    const owner = parseOwner(text);
+    if (owner && (existsSync(owner.container) || processStartTime(owner.pid) === owner.start)) continue;
+    pool.release(address);
   }
 }
 
@@ -55,9 +60,13 @@ export function releaseHostResources(state: ContainerState, root: string): void 
   }
 }
 
-/** Gives a container's address back to the pool. */
+/** Gives a container's address back, if a container of the store at `root` holds it. */
 export function releaseAddress(root: string, bridge: BridgeNetwork): void {
-  addressPool(root, bridge.subnet).release(bridge.address.split("/")[0] ?? bridge.address);
+  const address = bridge.address.split("/")[0] ?? bridge.address;
+  const pool = addressPool();
+  const owner = parseOwner(pool.owners().get(address));
+  if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
+  pool.release(address);
 }
 
 function removeCgroupDirs(cgroup: Cgroup): void {

@@ -16,7 +16,7 @@ import type { BridgeNetwork, Cgroup, Limits, NetworkMode, Volume } from "./contr
 import { findCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
-import { planBridgeNetwork } from "./host-network.js";
+import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
 import { describeExit } from "./exit-status.js";
@@ -151,7 +151,7 @@ async function prepareHostSide(
     state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
     states.save(state);
     // Containers starting together would otherwise all try to create the bridge.
-    const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
+    const setUp = () => withLock(bridgeLockPath(), () => networkStep.setupBridge(state.bridge as BridgeNetwork));
     if (!optionalStep(ctx, 6, "setupBridge", "the container has no network", setUp)) {
       releaseAddress(ctx.root, state.bridge);
       network = "none";

@@ -20,6 +20,11 @@ export interface ContainerState {
   bridge?: BridgeNetwork;
 }
 
+/** Where the store at `root` keeps its containers' states, a directory each. */
+export function containersDir(root: string): string {
+  return join(root, "containers");
+}
+
 /**
  * The containers' directory under the runtime's root: one directory per container. Private like
  * the image store (app/private-dir.ts): an overlay's upper directory holds what the container
@@ -29,7 +34,7 @@ export class StateStore {
   readonly dir: string;
 
   constructor(root: string) {
-    this.dir = join(root, "containers");
+    this.dir = containersDir(root);
     keepPrivate(root);
     keepPrivate(this.dir);
   }

@@ -82,9 +82,18 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   },
   // The sandbox's own mount namespace gets an empty /sys/fs/cgroup: the host's is untouched.
   "on a machine without cgroup controllers": (argv) => collect(ws.spawn("sh", ["-c", WITHOUT_CGROUPS, "sh", process.execPath, CONTAINER, ...argv])),
+  "after a container ran on the default subnet": (argv) => afterARun(argv),
+  "after a container ran, once the host has another route to 10.229.0.0/16": (argv) =>
+    afterARun(argv, "ip link add other0 type veth peer name other1 && ip addr add 10.229.200.1/16 dev other0 && ip link set other0 up"),
 };
 const AS_NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
 const WITHOUT_CGROUPS = 'mount -t tmpfs no-cgroups /sys/fs/cgroup && exec "$@"';
+
+/** In the sandbox (its network is its own), a first container makes the bridge; then `setup`, then the row's command. */
+function afterARun(argv: string[], setup = "true"): Promise<Result> {
+  const script = `image=$1 node=$2 cli=$3; shift 3; "$node" "$cli" run "$image" true && ${setup} && exec "$node" "$cli" "$@"`;
+  return collect(ws.spawn("sh", ["-c", script, "sh", ws.image, process.execPath, CONTAINER, ...argv]));
+}
 
 describe("docs/bad-input.md", () => {
   const rows = readRows();

@@ -104,7 +104,7 @@ describe("a hundred containers one after the other", () => {
             ;;
           *) $CONTAINER run --net none ${ws.image} true || echo "failed $i" ;;
         esac
-        echo "left $i $(ls $CONTAINER_ROOT/containers | wc -l) $(find $CONTAINER_ROOT/network -type f 2>/dev/null | wc -l) $(ls -d "$pids_parent"/*/ 2>/dev/null | wc -l)"
+        echo "left $i $(ls $CONTAINER_ROOT/containers | wc -l) $(find $CONTAINER_RUN_DIR -type f 2>/dev/null | wc -l) $(ls -d "$pids_parent"/*/ 2>/dev/null | wc -l)"
         i=$((i + 1))
       done`;
     const result = await ws.script(script, { timeout: 85_000 });
