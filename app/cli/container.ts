@@ -5,7 +5,7 @@ import { ImageStore, progressPrinter } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
 import { runContainer, type RunOptions } from "../runtime/run.js";
-import { isRunning, StateStore } from "../runtime/state.js";
+import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
 import { interruptible } from "./interrupt.js";
 import { all, last, parseOptions, type OptionSpec } from "./options.js";
@@ -19,7 +19,7 @@ Commands:
   pull REF                            pull an image from a registry (Docker Hub by default)
   import FILE [--tag NAME]            import a \`docker save\` archive or an OCI image layout
   images                              list local images
-  rmi REF                             remove an image
+  rmi [--force] REF                   remove an image (--force: one a container uses, once it exits)
   ps                                  list running containers
   prune                               remove what crashed runs left behind
 
@@ -123,9 +123,12 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       return 0;
     case "rmi": {
       requireRoot("rmi");
-      const [ref] = expectArgs(rest, ["REF"], "rmi");
-      images.remove(ref);
-      process.stdout.write(`removed ${ref}\n`);
+      const parsed = parseOptions(rest, [{ names: ["--force", "-f"], value: false }], "rmi", false);
+      const [ref] = expectArgs(parsed.positionals, ["REF"], "rmi");
+      const inUse = imagesInUse(states);
+      const removal = images.remove(ref, { force: parsed.options.has("--force"), usersOf: (digest) => inUse.get(digest) ?? [] });
+      const waiting = removal.waitingFor.length > 1 ? `containers ${removal.waitingFor.join(", ")} have` : `container ${removal.waitingFor[0]} has`;
+      process.stdout.write(removal.waitingFor.length ? `untagged ${ref}: the image is removed once ${waiting} exited\n` : `removed ${ref}\n`);
       return 0;
     }
     case "ps":
@@ -144,7 +147,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     case "prune": {
       requireRoot("prune");
       expectArgs(rest, [], "prune");
-      const removed = pruneContainers(states, root);
+      const removed = pruneContainers(states, root).containers;
       images.prune();
       process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "nothing to remove\n");
       return 0;

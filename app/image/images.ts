@@ -79,6 +79,23 @@ export class ImageDirs {
     }
   }
 
+  /** Records that the image is to go once no container uses it (`rmi --force` while one does). */
+  markForRemoval(digest: string): void {
+    writeFileSync(this.removalMark(digest), "");
+  }
+
+  unmarkForRemoval(digest: string): void {
+    rmSync(this.removalMark(digest), { force: true });
+  }
+
+  markedForRemoval(): string[] {
+    return this.digests().filter((digest) => existsSync(this.removalMark(digest)));
+  }
+
+  private removalMark(digest: string): string {
+    return join(this.layout.image(digest), "remove-when-unused");
+  }
+
   /** Moves the directory out of sight first, so a reader never sees half a deleted image. */
   remove(digest: string): void {
     const doomed = this.layout.scratch("removed-image");

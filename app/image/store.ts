@@ -7,9 +7,9 @@ import { StoreLayout } from "./layout.js";
 import { displayName, formatReference, parseReference } from "./reference.js";
 import { RefIndex } from "./refs.js";
 import type { RegistryTiming } from "./registry.js";
-import type { ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+import type { ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 
-export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 export { progressPrinter } from "./progress.js";
 
 const ID_PREFIX = /^(sha256:)?([a-f0-9]{12,64})$/;
@@ -87,18 +87,56 @@ export class ImageStore {
   }
 
   /**
-   * By reference: untags it. By digest: untags every ref of that image. An image left without
-   * refs is deleted, then blobs and layer dirs no remaining image uses.
+   * By reference: untags it. By digest: untags every ref of that image. An image left without refs
+   * is deleted, then blobs and layer dirs no remaining image uses; unless a running container uses
+   * it (`usersOf` names them). That is refused, or with `force` the image is untagged now and
+   * deleted once the last of them has exited (`removeReleased`).
    */
-  remove(ref: string): void {
+  remove(ref: string, { force = false, usersOf = () => [] }: { force?: boolean; usersOf?: (digest: string) => string[] } = {}): Removal {
     const image = this.resolve(ref);
     if (!image) throw new UserError(`no such image: ${ref}`, "`container images` lists the images there are.");
     const byRef = this.refs.get(image.ref) !== undefined && !ID_PREFIX.test(ref);
-    const untag = byRef ? [image.ref] : this.refs.entries().filter((e) => e.digest === image.digest).map((e) => e.ref);
+    const refs = this.refs.entries().filter((e) => e.digest === image.digest).map((e) => e.ref);
+    const untag = byRef ? [image.ref] : refs;
+    const lastRef = refs.every((r) => untag.includes(r));
+    const users = lastRef ? usersOf(image.digest) : [];
+    if (users.length > 0 && !force) {
+      const them = users.length > 1 ? `containers ${users.join(", ")}` : `container ${users[0]}`;
+      throw new UserError(
+        `cannot remove ${ref}: the image is in use by ${them}`,
+        `stop ${users.length > 1 ? "them" : "it"} first, or \`container rmi --force ${ref}\` removes the image once ${users.length > 1 ? "they have" : "it has"} exited`,
+      );
+    }
     for (const r of untag) this.refs.delete(r);
-    if (this.refs.entries().some((e) => e.digest === image.digest)) return;
+    // Another name for the image may have come meanwhile (a pull): then it stays.
+    if (!lastRef || this.refs.entries().some((e) => e.digest === image.digest)) return { untagged: untag, deleted: false, waitingFor: [] };
+    if (users.length > 0) {
+      this.images.markForRemoval(image.digest);
+      return { untagged: untag, deleted: false, waitingFor: users };
+    }
     this.images.remove(image.digest);
     this.collectGarbage();
+    return { untagged: untag, deleted: true, waitingFor: [] };
+  }
+
+  /**
+   * Deletes the images `remove` left to running containers, now that `inUse` says none uses
+   * them; returns their digests. One that was given a name again meanwhile is kept, for good.
+   */
+  removeReleased(inUse: (digest: string) => boolean): string[] {
+    const marked = this.images.markedForRemoval();
+    if (marked.length === 0) return [];
+    const named = new Set(this.refs.entries().map((e) => e.digest));
+    const removed: string[] = [];
+    for (const digest of marked) {
+      if (named.has(digest)) this.images.unmarkForRemoval(digest);
+      else if (!inUse(digest)) {
+        this.images.remove(digest);
+        removed.push(digest);
+      }
+    }
+    if (removed.length > 0) this.collectGarbage();
+    return removed;
   }
 
   async layerDirs(image: ImageRecord): Promise<string[]> {

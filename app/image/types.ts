@@ -15,6 +15,13 @@ export interface ImageRecord {
   layers: string[]; // layer blob digests, lowest first
 }
 
+/** What `ImageStore.remove` did. */
+export interface Removal {
+  untagged: string[]; // the refs removed
+  deleted: boolean; // the image itself is gone
+  waitingFor: string[]; // running containers it is left to, to be deleted once they have exited
+}
+
 export interface PullProgress {
   layer(digest: string, done: number, total: number): void;
   status(line: string): void;

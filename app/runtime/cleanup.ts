@@ -4,22 +4,28 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 import { addressPool, parseOwner } from "./host-network.js";
 import { sleepSync } from "./lock.js";
-import { containersDir, isRunning, processStartTime, type ContainerState, type StateStore } from "./state.js";
+import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
-/** Removes every trace of containers whose processes are all gone. Returns the ids removed. */
-export function pruneContainers(states: StateStore, root: string): string[] {
-  const removed: string[] = [];
+/**
+ * Removes every trace of containers whose processes are all gone, and the images `rmi --force`
+ * left to them. Returns the ids of the containers and the digests of the images removed.
+ */
+export function pruneContainers(states: StateStore, root: string): { containers: string[]; images: string[] } {
+  const containers: string[] = [];
+  const images: string[] = [];
   for (const state of states.list()) {
     if (isRunning(state)) continue;
-    releaseHostResources(state, root);
+    images.push(...releaseHostResources(state, root));
     states.remove(state.id);
-    removed.push(state.id);
+    containers.push(state.id);
   }
   releaseOrphanAddresses();
-  return removed;
+  images.push(...removeReleasedImages(root));
+  return { containers, images };
 }
 
 /**
@@ -44,8 +50,12 @@ export function leftovers(state: ContainerState): string[] {
   return left;
 }
 
-/** Best effort, each part on its own: one failing must not keep the others from running. */
-export function releaseHostResources(state: ContainerState, root: string): void {
+/**
+ * Best effort, each part on its own: one failing must not keep the others from running. Last, an
+ * image `rmi --force` removed while this container ran goes, if no other running container uses
+ * it; returns the digests of the images removed.
+ */
+export function releaseHostResources(state: ContainerState, root: string): string[] {
   if (state.cgroup) removeCgroupDirs(state.cgroup);
   if (state.bridge) {
     const { hostVeth } = state.bridge;
@@ -58,6 +68,13 @@ export function releaseHostResources(state: ContainerState, root: string): void 
     }
     releaseAddress(root, state.bridge);
   }
+  return removeReleasedImages(root, state.id);
+}
+
+/** The images `rmi --force` left to running containers, once none (but `finished`, on its way out) uses them. */
+function removeReleasedImages(root: string, finished?: string): string[] {
+  let inUse: Map<string, string[]> | undefined;
+  return new ImageStore(root).removeReleased((digest) => (inUse ??= imagesInUse(new StateStore(root), finished)).has(digest));
 }
 
 /** Gives a container's address back, if a container of the store at `root` holds it. */

@@ -53,6 +53,7 @@ export async function runContainer(ctx: RunContext, image: ImageRecord, options:
   const state: ContainerState = {
     id,
     image: image.ref,
+    imageDigest: image.digest,
     command: [],
     hostname,
     created: new Date().toISOString(),

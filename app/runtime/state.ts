@@ -6,7 +6,10 @@ import type { BridgeNetwork, Cgroup } from "./contract.js";
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
 export interface ContainerState {
   id: string;
+  /** The ref it was started by, for `ps`. */
   image: string;
+  /** The image's digest: what `rmi` must not remove from under it. */
+  imageDigest: string;
   command: string[];
   hostname: string;
   created: string;
@@ -78,6 +81,16 @@ export class StateStore {
   remove(id: string): void {
     rmSync(this.containerDir(id), { recursive: true, force: true });
   }
+}
+
+/** The running containers' ids by the digest of their image, but for container `except`. */
+export function imagesInUse(states: StateStore, except?: string): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const state of states.list()) {
+    if (state.id === except || !isRunning(state)) continue;
+    users.set(state.imageDigest, [...(users.get(state.imageDigest) ?? []), state.id]);
+  }
+  return users;
 }
 
 /** Whether the container, or the run that is still setting it up, is alive. */

@@ -74,7 +74,7 @@ describe("the store is private", () => {
   test("a store made by an older version, open to all, is made private when it is opened", async (ctx) => {
     requireRoot(ctx);
     const { root, image } = await storeWithSetuidImage();
-    new StateStore(root).create({ id: "0123456789ab", image: image.ref, command: [], hostname: "x", created: "", owner: { pid: 0, start: "" } });
+    new StateStore(root).create({ id: "0123456789ab", image: image.ref, imageDigest: image.digest, command: [], hostname: "x", created: "", owner: { pid: 0, start: "" } });
     // What the older version left: every directory 0755.
     for (const dir of [root, ...readdirSync(root).map((top) => join(root, top)), join(root, "images", image.digest.slice(7)), join(root, "containers", "0123456789ab")]) chmodSync(dir, 0o755);
     expect(reachedByNobody(image).motd).toBe("for anyone inside\n");

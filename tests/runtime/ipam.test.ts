@@ -70,7 +70,7 @@ describe("addresses of several stores on one host", () => {
 
   it("prune in any store releases an address whose container's state is gone, and keeps the others' state's", () => {
     const { a, b } = twoStores();
-    new StateStore(a).create({ id: "aaaaaaaaaaaa", image: "x", command: [], hostname: "x", created: "", owner: { pid: 0, start: "" } });
+    new StateStore(a).create({ id: "aaaaaaaaaaaa", image: "x", imageDigest: `sha256:${"0".repeat(64)}`, command: [], hostname: "x", created: "", owner: { pid: 0, start: "" } });
     const kept = reserve(a, "aaaaaaaaaaaa"); // store a has not pruned its dead container yet: its state is there
     const orphan = reserve(join(dir, "deleted-store"), "bbbbbbbbbbbb");
     expect(pruneContainers(new StateStore(b), b)).toEqual([]);
