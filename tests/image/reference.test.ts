@@ -36,6 +36,9 @@ describe("image references follow Docker's grammar", () => {
     ["alpine@sha256:1234", /64 lowercase hex/],
     [`alpine@md5:${"a".repeat(32)}`, /digest must be sha256/],
     ["host:port/x", /not a valid registry host/],
+    ["[::::::]:5000/x", /not a valid registry host/],
+    ["localhost:99999/x", /the registry's port 99999 is not between 1 and 65535/],
+    ["localhost:0/x", /the registry's port 0 is not between 1 and 65535/],
   ])("%j is refused", (input, why) => {
     expect(() => parseReference(input)).toThrow(why);
     expect(() => parseReference(input)).toThrow(`invalid image reference "${input}"`);
