@@ -100,7 +100,8 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       requireRoot("pull");
       const [ref] = expectArgs(rest, ["REF"], "pull");
       const image = await interruptible((signal) => images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
-      process.stdout.write(`${image.ref}@${image.digest}\n`);
+      // NAME:TAG@DIGEST; a ref pulled by digest already is one.
+      process.stdout.write(`${image.ref.includes("@") ? image.ref : `${image.ref}@${image.digest}`}\n`);
       return 0;
     }
     case "import": {

@@ -72,9 +72,14 @@ export function parseReference(input: string): Reference {
   return { registry, repository, tag, digest };
 }
 
-/** The canonical spelling the store files refs under, e.g. "docker.io/library/alpine:3.20". */
+/**
+ * The canonical spelling the store files refs under, e.g. "docker.io/library/alpine:3.20". Given
+ * both a tag and a digest, the digest is what names the image and the tag is dropped, as Docker
+ * does: filed as "alpine:3.20@sha256:…", it would look like alpine:3.20 in `container images`
+ * without being it.
+ */
 export function formatReference(ref: Reference): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+  return `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
 }
 
 /** Whether a URL can have `registry` as its host (the grammar above lets through, e.g., "[::::::]" or "[1]"). */

@@ -9,7 +9,7 @@ import { tarLayer, writeOciLayout } from "../helpers/oci.js";
 import { pushLayout, startFaultyRegistry } from "../helpers/registry.js";
 import { requireRoot } from "../helpers/requirements.js";
 import { listTree, storeSummary, tempDir } from "../image/support.js";
-import { startPull } from "./host-cli.js";
+import { startOnHost, startPull } from "./host-cli.js";
 
 const host = inject("registryHost");
 const busybox = inject("busyboxRef");
@@ -61,6 +61,32 @@ describe("two `container pull` processes of the same image at once", () => {
     const result = await ws.run(["run", "--net", "none", ws.image, "cat", "/etc/workshop-release"]);
     expect(result.stdout).toBe("container-workshop test image (busybox)\n");
     expect(ws.leftovers()).toEqual([]);
+  });
+});
+
+describe("`container pull NAME:TAG@DIGEST`", () => {
+  /** `container images` as NAME and TAG pairs. */
+  async function listed(root: string): Promise<string[][]> {
+    const result = await collect(startOnHost(root, "images"));
+    return result.stdout.trim().split("\n").slice(1).map((line) => line.split(/ +/).slice(0, 2));
+  }
+
+  it("files the image by its digest, as Docker does: rmi NAME:TAG removes what images shows as NAME:TAG", async () => {
+    const root = tempDir("digest-ref");
+    const digest = (await collect(startPull(root, busybox))).stdout.trim().split("@")[1]!;
+    const name = `${host}/workshop/busybox`;
+    const pinned = await collect(startPull(root, `${busybox}@${digest}`));
+    expect(pinned.stdout).toBe(`${name}@${digest}\n`);
+    expect(await listed(root)).toEqual([
+      [name, "<none>"],
+      [name, "latest"],
+    ]);
+
+    expect((await collect(startOnHost(root, "rmi", busybox))).stdout).toBe(`removed ${busybox}\n`);
+    expect(await listed(root)).toEqual([[name, "<none>"]]);
+    expect((await collect(startOnHost(root, "rmi", `${busybox}@${digest}`))).stdout).toBe(`removed ${busybox}@${digest}\n`);
+    expect(await listed(root)).toEqual([]);
+    expect(storeSummary(root)).toEqual({ images: [], refs: [], tmp: [], blobs: [], layers: [] });
   });
 });
 
