@@ -3,6 +3,7 @@ import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFil
 import { Readable } from "node:stream";
 import { UserError } from "../errors.js";
 import { mkdirPrivate } from "../private-dir.js";
+import { diskFull } from "./disk-full.js";
 import type { StoreLayout } from "./layout.js";
 
 export interface Expected {
@@ -33,12 +34,13 @@ export class BlobStore {
   /**
    * Streams `body` to a temporary file while hashing it, then moves it into place. With
    * `expected`, a digest or size mismatch is an error and nothing is kept; without, the blob is
-   * stored under whatever digest it has. Returns the digest and size.
+   * stored under whatever digest it has, and `source` names it in errors. Returns the digest and size.
    */
   async ingest(
     body: AsyncIterable<Uint8Array>,
     expected?: Expected,
     onBytes?: (done: number) => void,
+    source?: string,
   ): Promise<{ digest: string; size: number }> {
     const tmp = this.layout.scratch("blob");
     const hash = createHash("sha256");
@@ -70,13 +72,16 @@ export class BlobStore {
       mkdirPrivate(this.layout.blobsDir);
       renameSync(tmp, this.layout.blob(digest));
       return { digest, size };
+    } catch (error) {
+      const blob = expected ? `blob ${expected.digest}` : source ? `the blob ${source}` : "a blob";
+      throw diskFull(error, `cannot store ${blob}`, this.layout.root) ?? error;
     } finally {
       rmSync(tmp, { force: true });
     }
   }
 
   ingestFile(file: string, expected?: Expected): Promise<{ digest: string; size: number }> {
-    return this.ingest(createReadStream(file), expected);
+    return this.ingest(createReadStream(file), expected, undefined, file);
   }
 
   ingestBytes(bytes: Uint8Array, expected?: Expected): Promise<{ digest: string; size: number }> {

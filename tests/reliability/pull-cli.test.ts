@@ -1,10 +1,11 @@
 // `container pull` as a real process: Ctrl-C half-way, two pulls at once, a hostile image.
 // The registry errors themselves (404, 401, 5xx, refused, cut short, stalled, corrupt) are
 // tested at the store's API in tests/image/registry-errors.test.ts.
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { collect, eventually, Workspace } from "../helpers/container.js";
+import { collect, CONTAINER, eventually, Workspace } from "../helpers/container.js";
 import { tarLayer, writeOciLayout } from "../helpers/oci.js";
 import { pushLayout, startFaultyRegistry } from "../helpers/registry.js";
 import { requireRoot } from "../helpers/requirements.js";
@@ -87,6 +88,43 @@ describe("`container pull NAME:TAG@DIGEST`", () => {
     expect((await collect(startOnHost(root, "rmi", `${busybox}@${digest}`))).stdout).toBe(`removed ${busybox}@${digest}\n`);
     expect(await listed(root)).toEqual([]);
     expect(storeSummary(root)).toEqual({ images: [], refs: [], tmp: [], blobs: [], layers: [] });
+  });
+});
+
+describe("`container pull` onto a disk too small for the image", () => {
+  /** The pull with the store on a tmpfs of `size`, in a mount namespace of its own: the machine's mounts never change. */
+  async function pullOnto(size: string) {
+    const root = join(tempDir("full-disk"), "store");
+    mkdirSync(root);
+    const mountAndPull = 'mount -t tmpfs -o size="$1" full "$CONTAINER_ROOT" && shift && exec "$@"';
+    const child = spawn("unshare", ["--mount", "--propagation", "private", "sh", "-c", mountAndPull, "sh", size, process.execPath, CONTAINER, "pull", busybox], {
+      env: { PATH: process.env.PATH, CONTAINER_ROOT: root, WORKSHOP_IMPL: "solutions" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const result = await collect(child);
+    // The tmpfs went with the namespace; nothing was written beside it.
+    expect(readdirSync(root)).toEqual([]);
+    return { result, root };
+  }
+
+  it("names the blob it could not store, and the disk", async () => {
+    const { result, root } = await pullOnto("256k"); // the config fits, the busybox layer does not
+    expect(result.status).toBe(125);
+    expect(result.stderr.split("\n").slice(-3)).toEqual([
+      expect.stringMatching(new RegExp(`^container: cannot store blob sha256:[a-f0-9]{64}: the disk holding ${root} is full$`)),
+      "  free some space there (`container prune` removes what no image uses), then try again",
+      "",
+    ]);
+  });
+
+  it("names the layer and the file it could not unpack, and the disk", async () => {
+    const { result, root } = await pullOnto("1536k"); // the blobs fit, the unpacked busybox does not
+    expect(result.status).toBe(125);
+    expect(result.stderr.split("\n").slice(-3)).toEqual([
+      expect.stringMatching(new RegExp(`^container: cannot unpack "bin/busybox" of layer [a-f0-9]{12}: the disk holding ${root}/tmp/\\S+ is full$`)),
+      "  free some space there (`container prune` removes what no image uses), then try again",
+      "",
+    ]);
   });
 });
 
