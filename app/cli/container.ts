@@ -1,7 +1,8 @@
 // The `container` command: the learner's runtime, driven like `docker`.
 import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
-import { ImageStore, progressPrinter } from "../image/store.js";
+import { shortDigest } from "../image/digest.js";
+import { ImageStore, progressPrinter, type Freed } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
 import { runContainer, type RunOptions } from "../runtime/run.js";
@@ -118,7 +119,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       process.stdout.write(
         table(
           ["NAME", "TAG", "DIGEST", "SIZE"],
-          images.list().map((i) => [i.name, i.tag, i.digest.replace("sha256:", "").slice(0, 12), formatSize(i.size)]),
+          images.list().map((i) => [i.name, i.tag, shortDigest(i.digest), formatSize(i.size)]),
         ),
       );
       return 0;
@@ -148,9 +149,9 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     case "prune": {
       requireRoot("prune");
       expectArgs(rest, [], "prune");
-      const removed = pruneContainers(states, root).containers;
-      images.prune();
-      process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "nothing to remove\n");
+      const removed = pruneContainers(states, root);
+      const lines = describePrune(removed.containers, removed.images, images.prune());
+      process.stdout.write(`${lines.length ? lines.join("\n") : "nothing to remove"}\n`);
       return 0;
     }
     default:
@@ -227,6 +228,20 @@ function expectArgs<const Names extends readonly string[]>(args: string[], names
     throw new UserError(args.length < names.length ? `missing ${names[args.length]}` : `unexpected argument "${args[names.length]}"`, `usage: ${usage}`);
   }
   return args as unknown as { [K in keyof Names]: string };
+}
+
+/** What `container prune` removed, a line for containers, one per image, one for the store's files. */
+function describePrune(containers: string[], released: string[], freed: Freed): string[] {
+  const lines = containers.length ? [`removed ${containers.join(", ")}`] : [];
+  for (const digest of released) lines.push(`removed image ${shortDigest(digest)}, which rmi --force left to its containers`);
+  const counted = (n: number, one: string, many: string) => (n === 0 ? [] : [`${n} ${n === 1 ? one : many}`]);
+  const parts = [
+    ...counted(freed.blobs, "blob no image uses", "blobs no image uses"),
+    ...counted(freed.layerDirs, "layer directory no image uses", "layer directories no image uses"),
+    ...counted(freed.scratch, "leftover of an interrupted pull or import", "leftovers of interrupted pulls or imports"),
+  ];
+  if (parts.length) lines.push(`freed ${formatSize(freed.bytes)}: ${parts.join(", ")}`);
+  return lines;
 }
 
 function formatSize(bytes: number): string {

@@ -1,8 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mkdirPrivate } from "../private-dir.js";
 import type { BlobStore } from "./blobs.js";
 import { shortDigest, SHA256_DIGEST } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 import type { StoreLayout } from "./layout.js";
 import type { ImageConfig } from "./types.js";
 
@@ -64,7 +65,7 @@ export class ImageDirs {
         signal?.throwIfAborted();
         await applyLayer(this.blobs.path(layer), rootfs, { label: `layer ${shortDigest(layer)}`, whiteouts: "apply" });
       }
-      const stored: StoredImage = { ...image, size: regularFileBytes(rootfs) };
+      const stored: StoredImage = { ...image, size: bytesOf(rootfs) };
       writeFileSync(join(work, "image.json"), `${JSON.stringify(stored, null, 2)}\n`);
       mkdirPrivate(this.layout.imagesDir);
       try {
@@ -107,14 +108,4 @@ export class ImageDirs {
     }
     rmSync(doomed, { recursive: true, force: true });
   }
-}
-
-function regularFileBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += regularFileBytes(path);
-    else if (entry.isFile()) total += lstatSync(path).size;
-  }
-  return total;
 }

@@ -3,6 +3,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { keepPrivate, mkdirPrivate } from "../private-dir.js";
 import { digestHex } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 
 /**
  * Where everything lives under the store's root (see docs/image-store.md). Directories are
@@ -58,11 +59,17 @@ export class StoreLayout {
     return scratchEntries(this.tmpDir).some((entry) => isAlive(entry.pid));
   }
 
-  /** Removes what interrupted pulls and imports of dead processes left in tmp/. */
-  pruneScratch(): void {
+  /** Removes what interrupted pulls and imports of dead processes left in tmp/; returns how many entries and bytes. */
+  pruneScratch(): { entries: number; bytes: number } {
+    const freed = { entries: 0, bytes: 0 };
     for (const entry of scratchEntries(this.tmpDir)) {
-      if (!isAlive(entry.pid)) rmSync(join(this.tmpDir, entry.name), { recursive: true, force: true });
+      if (isAlive(entry.pid)) continue;
+      const path = join(this.tmpDir, entry.name);
+      freed.bytes += bytesOf(path);
+      freed.entries++;
+      rmSync(path, { recursive: true, force: true });
     }
+    return freed;
   }
 }
 

@@ -2,14 +2,15 @@ import { readdirSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { BlobStore } from "./blobs.js";
 import { digestHex } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 import { ImageDirs } from "./images.js";
 import { StoreLayout } from "./layout.js";
 import { displayName, formatReference, parseReference } from "./reference.js";
 import { RefIndex } from "./refs.js";
 import type { RegistryTiming } from "./registry.js";
-import type { ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
+import type { Freed, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 
-export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
+export type { Freed, ImageConfig, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 export { progressPrinter } from "./progress.js";
 
 const ID_PREFIX = /^(sha256:)?([a-f0-9]{12,64})$/;
@@ -150,17 +151,19 @@ export class ImageStore {
    * Removes what interrupted pulls and imports left behind: their work in tmp/ and verified
    * blobs that no image ended up using (kept until then so a retried pull need not fetch them).
    */
-  prune(): void {
-    this.layout.pruneScratch();
-    this.collectGarbage();
+  prune(): Freed {
+    const scratch = this.layout.pruneScratch();
+    const garbage = this.collectGarbage();
+    return { ...garbage, scratch: scratch.entries, bytes: scratch.bytes + garbage.bytes };
   }
 
   /**
    * Deletes blobs and layer dirs that no stored image refers to. Skipped while a pull or import
    * is under way (it may have fetched blobs no image refers to yet); a later removal catches up.
    */
-  private collectGarbage(): void {
-    if (this.layout.hasActiveScratch()) return;
+  private collectGarbage(): { blobs: number; layerDirs: number; bytes: number } {
+    const freed = { blobs: 0, layerDirs: 0, bytes: 0 };
+    if (this.layout.hasActiveScratch()) return freed;
     const used = new Set<string>();
     for (const digest of this.images.digests()) {
       const image = this.images.read(digest);
@@ -168,7 +171,12 @@ export class ImageStore {
       used.add(image.digest).add(image.configDigest);
       for (const layer of image.layers) used.add(layer);
     }
-    for (const blob of this.blobs.list()) if (!used.has(blob)) this.blobs.remove(blob);
+    for (const blob of this.blobs.list()) {
+      if (used.has(blob)) continue;
+      freed.bytes += bytesOf(this.blobs.path(blob));
+      freed.blobs++;
+      this.blobs.remove(blob);
+    }
     let layerDirs: string[] = [];
     try {
       layerDirs = readdirSync(this.layout.layersDir);
@@ -176,8 +184,13 @@ export class ImageStore {
       // no layer dirs were ever made
     }
     for (const hex of layerDirs) {
-      if (!used.has(`sha256:${hex}`)) rmSync(this.layout.layer(`sha256:${hex}`), { recursive: true, force: true });
+      if (used.has(`sha256:${hex}`)) continue;
+      const dir = this.layout.layer(`sha256:${hex}`);
+      freed.bytes += bytesOf(dir);
+      freed.layerDirs++;
+      rmSync(dir, { recursive: true, force: true });
     }
+    return freed;
   }
 
   private byDigestPrefix(hexPrefix: string): ImageRecord | undefined {

@@ -22,6 +22,14 @@ export interface Removal {
   waitingFor: string[]; // running containers it is left to, to be deleted once they have exited
 }
 
+/** What `ImageStore.prune` removed. */
+export interface Freed {
+  blobs: number; // verified blobs no image uses
+  layerDirs: number; // per-layer directories no image uses
+  scratch: number; // leftovers of interrupted pulls and imports
+  bytes: number; // all of them together
+}
+
 export interface PullProgress {
   layer(digest: string, done: number, total: number): void;
   status(line: string): void;

@@ -65,6 +65,30 @@ describe("two `container pull` processes of the same image at once", () => {
   });
 });
 
+describe("`container prune` after an interrupted pull", () => {
+  it("says what it freed: the verified blobs no image uses", async () => {
+    const stalling = await startFaultyRegistry(host, { kind: "stall", minBytes: 64 << 10 }); // the busybox layer stops half-way
+    const root = tempDir("prune-after-sigint");
+    try {
+      const child = startPull(root, `${stalling.host}/workshop/busybox:latest`);
+      const done = collect(child);
+      await eventually(() => readdirOr(join(root, "tmp")).some((name) => name.endsWith("-blob") && statSync(join(root, "tmp", name)).size > 0) || undefined);
+      child.kill("SIGINT");
+      expect((await done).status).toBe(130);
+    } finally {
+      await stalling.stop();
+    }
+    const kept = storeSummary(root).blobs; // the config, and the small layer if it was complete
+    expect(kept.length).toBeGreaterThan(0);
+
+    const pruned = await collect(startOnHost(root, "prune"));
+    expect(pruned.stderr).toBe("");
+    expect(pruned.stdout).toMatch(new RegExp(`^freed \\d+KB: ${kept.length} blobs? no image uses\n$`));
+    expect(storeSummary(root).blobs).toEqual([]);
+    expect((await collect(startOnHost(root, "prune"))).stdout).toBe("nothing to remove\n");
+  });
+});
+
 describe("`container pull NAME:TAG@DIGEST`", () => {
   /** `container images` as NAME and TAG pairs. */
   async function listed(root: string): Promise<string[][]> {
