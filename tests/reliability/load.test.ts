@@ -64,7 +64,8 @@ describe("eight containers started at once on the bridge", () => {
         // The default hostname is the container's id: its cgroup, state dir and address file carry it.
         expect(cgroup).toBe(`/${ws.cgroupParent}/${hostname}`);
         expect(existsSync(join(ws.root, "containers", hostname, "state.json"))).toBe(true);
-        expect(readFileSync(join(ws.root, "network", "10.229.0.0_24", address!), "utf8")).toBe(hostname);
+        const owner = JSON.parse(readFileSync(join(ws.root, "run", "cw0", "addresses", address!), "utf8")) as { container: string };
+        expect(owner.container).toBe(join(ws.root, "containers", hostname));
       }
       expect(await sh.veths()).toHaveLength(8);
 

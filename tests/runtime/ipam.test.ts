@@ -73,7 +73,7 @@ describe("addresses of several stores on one host", () => {
     new StateStore(a).create({ id: "aaaaaaaaaaaa", image: "x", imageDigest: `sha256:${"0".repeat(64)}`, command: [], hostname: "x", created: "", owner: { pid: 0, start: "" } });
     const kept = reserve(a, "aaaaaaaaaaaa"); // store a has not pruned its dead container yet: its state is there
     const orphan = reserve(join(dir, "deleted-store"), "bbbbbbbbbbbb");
-    expect(pruneContainers(new StateStore(b), b)).toEqual([]);
+    expect(pruneContainers(new StateStore(b), b)).toEqual({ containers: [], images: [] });
     expect([...addressPool().owners().keys()]).toEqual([kept]);
     expect(orphan).not.toBe(kept);
   });
