@@ -128,9 +128,12 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       const parsed = parseOptions(rest, [{ names: ["--force", "-f"], value: false }], "rmi", false);
       const [ref] = expectArgs(parsed.positionals, ["REF"], "rmi");
       const inUse = imagesInUse(states);
-      const removal = images.remove(ref, { force: parsed.options.has("--force"), usersOf: (digest) => inUse.get(digest) ?? [] });
-      const waiting = removal.waitingFor.length > 1 ? `containers ${removal.waitingFor.join(", ")} have` : `container ${removal.waitingFor[0]} has`;
-      process.stdout.write(removal.waitingFor.length ? `untagged ${ref}: the image is removed once ${waiting} exited\n` : `removed ${ref}\n`);
+      const { waitingFor } = images.remove(ref, { force: parsed.options.has("--force"), usersOf: (digest) => inUse.get(digest) ?? [] });
+      if (waitingFor.length === 0) process.stdout.write(`removed ${ref}\n`);
+      else {
+        const them = waitingFor.length > 1 ? `containers ${waitingFor.join(", ")} have` : `container ${waitingFor[0]} has`;
+        process.stdout.write(`untagged ${ref}: the image is removed once ${them} exited\n`);
+      }
       return 0;
     }
     case "ps":

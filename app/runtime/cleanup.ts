@@ -81,7 +81,7 @@ function removeReleasedImages(root: string, finished?: string): string[] {
 export function releaseAddress(root: string, bridge: BridgeNetwork): void {
   const address = bridge.address.split("/")[0] ?? bridge.address;
   const pool = addressPool();
-  const owner = parseOwner(pool.owners().get(address));
+  const owner = parseOwner(pool.owner(address));
   if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
   pool.release(address);
 }

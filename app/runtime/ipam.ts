@@ -78,6 +78,15 @@ export class AddressPool {
     }
   }
 
+  /** The owner that took `address`; undefined while it is free. */
+  owner(address: string): string | undefined {
+    try {
+      return readFileSync(join(this.dir, address), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Addresses with the owner that took them. */
   owners(): Map<string, string> {
     const taken = new Map<string, string>();
@@ -88,11 +97,8 @@ export class AddressPool {
       return taken;
     }
     for (const address of names.filter((name) => !name.startsWith("."))) {
-      try {
-        taken.set(address, readFileSync(join(this.dir, address), "utf8"));
-      } catch {
-        // released meanwhile
-      }
+      const owner = this.owner(address);
+      if (owner !== undefined) taken.set(address, owner); // else released meanwhile
     }
     return taken;
   }
