@@ -18,6 +18,8 @@ export function mkdirPrivate(dir: string): void {
  * Narrows an existing directory that others may enter (made by a version before this one) to
  * 0700. An absent directory is left to be made private when it is made; one we may not change
  * (we are not root) is left as it is, for the command to fail on with its own message.
+ * Only for the store's own directories: a store's root that exists already may be one that others
+ * use too (`--root /tmp`), and is left alone; what is inside it is closed anyway.
  */
 export function keepPrivate(dir: string): void {
   try {

@@ -16,7 +16,7 @@ export class StoreLayout {
 
   constructor(root: string) {
     this.root = resolve(root);
-    for (const dir of [this.root, join(this.root, "blobs"), this.blobsDir, this.imagesDir, this.layersDir, this.refsDir, this.tmpDir]) keepPrivate(dir);
+    for (const dir of [join(this.root, "blobs"), this.blobsDir, this.imagesDir, this.layersDir, this.refsDir, this.tmpDir]) keepPrivate(dir);
   }
 
   get blobsDir(): string {

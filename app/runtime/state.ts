@@ -38,7 +38,6 @@ export class StateStore {
 
   constructor(root: string) {
     this.dir = containersDir(root);
-    keepPrivate(root);
     keepPrivate(this.dir);
   }
 

@@ -24,7 +24,7 @@ function asNobody(command: string, ...args: string[]): { status: number | null; 
  * A store under a directory anyone may enter, like /var/lib, holding an image with a setuid-root
  * copy of `id` (it prints 0 when it runs as root) and a file anyone could read.
  */
-async function storeWithSetuidImage(): Promise<{ root: string; image: ImageRecord }> {
+async function storeWithSetuidImage(root?: string): Promise<{ root: string; image: ImageRecord }> {
   const parent = tempDir("private-store");
   chmodSync(parent, 0o755);
   const layout = tempDir("setuid-layout");
@@ -35,9 +35,9 @@ async function storeWithSetuidImage(): Promise<{ root: string; image: ImageRecor
     { name: "etc/motd", content: "for anyone inside\n", mode: 0o644 },
   ]);
   await writeOciLayout(layout, [{ layers: [layer] }]);
-  const root = join(parent, "store");
-  const [image] = await new ImageStore(root).import(layout, { tag: "workshop/setuid:1" });
-  return { root, image: image! };
+  const store = root ?? join(parent, "store");
+  const [image] = await new ImageStore(store).import(layout, { tag: "workshop/setuid:1" });
+  return { root: store, image: image! };
 }
 
 /** What nobody gets from the image's files: the setuid program run, and a file read. */
@@ -82,12 +82,27 @@ describe("the store is private", () => {
     new ImageStore(root);
     new StateStore(root);
     for (const [dir, mode] of Object.entries(storeModes(root))) {
-      if (dir.startsWith("images/")) continue; // images/ itself is closed: what is below need not change
+      // The root is left as it is (it may be a directory others use, like /tmp), and images/
+      // itself is closed: what is inside need not change.
+      if (dir === "." || dir.startsWith("images/")) continue;
       expect([dir, mode]).toEqual([dir, "700"]);
     }
+    expect(statSync(root).mode & 0o777).toBe(0o755);
     const reached = reachedByNobody(image);
     expect(reached.setuid).toMatch(/Permission denied/);
     expect(reached.motd).toMatch(/Permission denied/);
     expect(new ImageStore(root).resolve("workshop/setuid:1")?.digest).toBe(image.digest);
+  });
+
+  test("a root that exists already, shared like /tmp, is left as it is: what is inside it is closed", async (ctx) => {
+    requireRoot(ctx);
+    const shared = tempDir("shared-root");
+    chmodSync(shared, 0o1777);
+    const { root, image } = await storeWithSetuidImage(shared);
+    expect(statSync(root).mode & 0o7777).toBe(0o1777);
+    for (const [dir, mode] of Object.entries(storeModes(root))) if (dir !== ".") expect([dir, mode]).toEqual([dir, "700"]);
+    const reached = reachedByNobody(image);
+    expect(reached.setuid).toMatch(/Permission denied/);
+    expect(reached.motd).toMatch(/Permission denied/);
   });
 });
