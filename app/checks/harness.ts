@@ -43,11 +43,16 @@ export class Harness {
     readonly impl: string,
   ) {}
 
-  /** The environment of a run: the store root, the cgroup parent, and `$CONTAINER` for scripts. */
+  /**
+   * The environment of a run: the store root, the cgroup parent, and `$CONTAINER` for scripts.
+   * The sandboxes' bridges are their own, so their address reservations go in the root too, not
+   * in the machine's /run.
+   */
   environment(options: SpawnOptions = {}): NodeJS.ProcessEnv {
     return {
       PATH: process.env.PATH,
       CONTAINER_ROOT: this.root,
+      CONTAINER_RUN_DIR: join(this.root, "run"),
       CONTAINER_CGROUP_PARENT: this.cgroupParent,
       WORKSHOP_IMPL: options.impl ?? this.impl,
       CONTAINER: `${process.execPath} ${CONTAINER}`,
@@ -83,7 +88,7 @@ export class Harness {
   /** What runs left behind: cgroups, container state, address reservations. Empty when all is clean. */
   leftovers(): string[] {
     const left = this.cgroupDirs();
-    for (const sub of ["containers", "network"]) {
+    for (const sub of ["containers", "run"]) {
       const dir = join(this.root, sub);
       if (!existsSync(dir)) continue;
       const walk = (d: string): string[] =>

@@ -1,13 +1,14 @@
 // The `container` command: the learner's runtime, driven like `docker`.
 import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
-import { ImageStore, progressPrinter } from "../image/store.js";
+import { shortDigest } from "../image/digest.js";
+import { ImageStore, progressPrinter, type Freed } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
 import { openEventLog } from "../runtime/events.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
 import { implementation } from "../runtime/implementation.js";
 import { runContainer, type RunContext, type RunOptions } from "../runtime/run.js";
-import { isRunning, StateStore } from "../runtime/state.js";
+import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
 import { interruptible } from "./interrupt.js";
 import { all, last, parseOptions, type OptionSpec } from "./options.js";
@@ -21,7 +22,7 @@ Commands:
   pull REF                            pull an image from a registry (Docker Hub by default)
   import FILE [--tag NAME]            import a \`docker save\` archive or an OCI image layout
   images                              list local images
-  rmi REF                             remove an image
+  rmi [--force] REF                   remove an image (--force: one a container uses, once it exits)
   ps                                  list running containers
   prune                               remove what crashed runs left behind
 
@@ -113,7 +114,8 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       requireRoot("pull");
       const [ref] = expectArgs(rest, ["REF"], "pull");
       const image = await interruptible((signal) => images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
-      process.stdout.write(`${image.ref}@${image.digest}\n`);
+      // NAME:TAG@DIGEST; a ref pulled by digest already is one.
+      process.stdout.write(`${image.ref.includes("@") ? image.ref : `${image.ref}@${image.digest}`}\n`);
       return 0;
     }
     case "import": {
@@ -125,22 +127,30 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       return 0;
     }
     case "images":
+      requireRoot("images", STORE_IS_ROOTS);
       expectArgs(rest, [], "images");
       process.stdout.write(
         table(
           ["NAME", "TAG", "DIGEST", "SIZE"],
-          images.list().map((i) => [i.name, i.tag, i.digest.replace("sha256:", "").slice(0, 12), formatSize(i.size)]),
+          images.list().map((i) => [i.name, i.tag, shortDigest(i.digest), formatSize(i.size)]),
         ),
       );
       return 0;
     case "rmi": {
       requireRoot("rmi");
-      const [ref] = expectArgs(rest, ["REF"], "rmi");
-      images.remove(ref);
-      process.stdout.write(`removed ${ref}\n`);
+      const parsed = parseOptions(rest, [{ names: ["--force", "-f"], value: false }], "rmi", false);
+      const [ref] = expectArgs(parsed.positionals, ["REF"], "rmi");
+      const inUse = imagesInUse(states);
+      const { waitingFor } = images.remove(ref, { force: parsed.options.has("--force"), usersOf: (digest) => inUse.get(digest) ?? [] });
+      if (waitingFor.length === 0) process.stdout.write(`removed ${ref}\n`);
+      else {
+        const them = waitingFor.length > 1 ? `containers ${waitingFor.join(", ")} have` : `container ${waitingFor[0]} has`;
+        process.stdout.write(`untagged ${ref}: the image is removed once ${them} exited\n`);
+      }
       return 0;
     }
     case "ps":
+      requireRoot("ps", STORE_IS_ROOTS);
       expectArgs(rest, [], "ps");
       process.stdout.write(
         table(
@@ -155,9 +165,9 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     case "prune": {
       requireRoot("prune");
       expectArgs(rest, [], "prune");
-      const removed = pruneContainers(states, root, subnet);
-      images.prune();
-      process.stdout.write(removed.length ? `removed ${removed.join(", ")}\n` : "nothing to remove\n");
+      const removed = pruneContainers(states, root);
+      const lines = describePrune(removed.containers, removed.images, images.prune());
+      process.stdout.write(`${lines.length ? lines.join("\n") : "nothing to remove"}\n`);
       return 0;
     }
     default:
@@ -198,7 +208,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     privileged: parsed.options.has("--privileged"),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
-  pruneContainers(states, root, options.subnet);
+  pruneContainers(states, root);
   const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
   const stopIfInterrupted = () => {
     if (signal.aborted) throw new UserError("interrupted before the container started", "nothing was left behind", 130);
@@ -224,9 +234,11 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
   );
 }
 
-function requireRoot(command: string): void {
+const STORE_IS_ROOTS = "the store is root's alone, since it holds the images' files";
+
+function requireRoot(command: string, why = "namespaces, mounts and cgroups are root's to change"): void {
   if (process.getuid?.() !== 0) {
-    throw new UserError(`\`container ${command}\` needs root: namespaces, mounts and cgroups are root's to change`, "run it with sudo, or inside the workshop's devcontainer");
+    throw new UserError(`\`container ${command}\` needs root: ${why}`, "run it with sudo, or inside the workshop's devcontainer");
   }
 }
 
@@ -236,6 +248,20 @@ function expectArgs<const Names extends readonly string[]>(args: string[], names
     throw new UserError(args.length < names.length ? `missing ${names[args.length]}` : `unexpected argument "${args[names.length]}"`, `usage: ${usage}`);
   }
   return args as unknown as { [K in keyof Names]: string };
+}
+
+/** What `container prune` removed, a line for containers, one per image, one for the store's files. */
+function describePrune(containers: string[], released: string[], freed: Freed): string[] {
+  const lines = containers.length ? [`removed ${containers.join(", ")}`] : [];
+  for (const digest of released) lines.push(`removed image ${shortDigest(digest)}, which rmi --force left to its containers`);
+  const counted = (n: number, one: string, many: string) => (n === 0 ? [] : [`${n} ${n === 1 ? one : many}`]);
+  const parts = [
+    ...counted(freed.blobs, "blob no image uses", "blobs no image uses"),
+    ...counted(freed.layerDirs, "layer directory no image uses", "layer directories no image uses"),
+    ...counted(freed.scratch, "leftover of an interrupted pull or import", "leftovers of interrupted pulls or imports"),
+  ];
+  if (parts.length) lines.push(`freed ${formatSize(freed.bytes)}: ${parts.join(", ")}`);
+  return lines;
 }
 
 function formatSize(bytes: number): string {

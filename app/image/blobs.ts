@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { Readable } from "node:stream";
 import { UserError } from "../errors.js";
+import { mkdirPrivate } from "../private-dir.js";
+import { diskFull } from "./disk-full.js";
 import type { StoreLayout } from "./layout.js";
 
 export interface Expected {
@@ -32,12 +34,13 @@ export class BlobStore {
   /**
    * Streams `body` to a temporary file while hashing it, then moves it into place. With
    * `expected`, a digest or size mismatch is an error and nothing is kept; without, the blob is
-   * stored under whatever digest it has. Returns the digest and size.
+   * stored under whatever digest it has, and `source` names it in errors. Returns the digest and size.
    */
   async ingest(
     body: AsyncIterable<Uint8Array>,
     expected?: Expected,
     onBytes?: (done: number) => void,
+    source?: string,
   ): Promise<{ digest: string; size: number }> {
     const tmp = this.layout.scratch("blob");
     const hash = createHash("sha256");
@@ -66,16 +69,19 @@ export class BlobStore {
       if (expected?.size !== undefined && size !== expected.size) {
         throw new UserError(`blob ${expected.digest} is ${size} bytes, not the ${expected.size} its manifest declares`, "the source served corrupt data; nothing was stored");
       }
-      mkdirSync(this.layout.blobsDir, { recursive: true });
+      mkdirPrivate(this.layout.blobsDir);
       renameSync(tmp, this.layout.blob(digest));
       return { digest, size };
+    } catch (error) {
+      const blob = expected ? `blob ${expected.digest}` : source ? `the blob ${source}` : "a blob";
+      throw diskFull(error, `cannot store ${blob}`, this.layout.root) ?? error;
     } finally {
       rmSync(tmp, { force: true });
     }
   }
 
   ingestFile(file: string, expected?: Expected): Promise<{ digest: string; size: number }> {
-    return this.ingest(createReadStream(file), expected);
+    return this.ingest(createReadStream(file), expected, undefined, file);
   }
 
   ingestBytes(bytes: Uint8Array, expected?: Expected): Promise<{ digest: string; size: number }> {

@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import { UserError } from "../errors.js";
+import { diskFull } from "./disk-full.js";
 import { makeWhiteout, markOpaque } from "./overlay-marks.js";
 import { resolveInRoot } from "../given/resolve-in-root.js";
 
@@ -53,7 +54,8 @@ export async function applyLayer(archive: string, dest: string, options: ApplyOp
       } catch (error) {
         if (error instanceof UserError) throw error;
         // A host-side failure (disk full, ...) while writing this entry, not a bad archive.
-        throw new UserError(`cannot unpack "${entry.header.name}" of ${options.label}: ${error instanceof Error ? error.message : String(error)}`);
+        const failed = `cannot unpack "${entry.header.name}" of ${options.label}`;
+        throw diskFull(error, failed, dest) ?? new UserError(`${failed}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   } catch (error) {

@@ -1,7 +1,9 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mkdirPrivate } from "../private-dir.js";
 import type { BlobStore } from "./blobs.js";
 import { shortDigest, SHA256_DIGEST } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 import type { StoreLayout } from "./layout.js";
 import type { ImageConfig } from "./types.js";
 
@@ -55,15 +57,17 @@ export class ImageDirs {
     const { applyLayer } = await import("./extract.js"); // not loaded by `container run` (see store.ts)
     const work = this.layout.scratch("image");
     try {
+      // images/<hex> is `work` renamed: private like its parent. The rootfs is the container's "/".
       const rootfs = join(work, "rootfs");
-      mkdirSync(rootfs, { recursive: true, mode: 0o755 });
+      mkdirSync(work, { mode: 0o700 });
+      mkdirSync(rootfs, { mode: 0o755 });
       for (const layer of image.layers) {
         signal?.throwIfAborted();
         await applyLayer(this.blobs.path(layer), rootfs, { label: `layer ${shortDigest(layer)}`, whiteouts: "apply" });
       }
-      const stored: StoredImage = { ...image, size: regularFileBytes(rootfs) };
+      const stored: StoredImage = { ...image, size: bytesOf(rootfs) };
       writeFileSync(join(work, "image.json"), `${JSON.stringify(stored, null, 2)}\n`);
-      mkdirSync(this.layout.imagesDir, { recursive: true });
+      mkdirPrivate(this.layout.imagesDir);
       try {
         renameSync(work, this.layout.image(image.digest));
       } catch (error) {
@@ -74,6 +78,23 @@ export class ImageDirs {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  }
+
+  /** Records that the image is to go once no container uses it (`rmi --force` while one does). */
+  markForRemoval(digest: string): void {
+    writeFileSync(this.removalMark(digest), "");
+  }
+
+  unmarkForRemoval(digest: string): void {
+    rmSync(this.removalMark(digest), { force: true });
+  }
+
+  markedForRemoval(): string[] {
+    return this.digests().filter((digest) => existsSync(this.removalMark(digest)));
+  }
+
+  private removalMark(digest: string): string {
+    return join(this.layout.image(digest), "remove-when-unused");
   }
 
   /** Moves the directory out of sight first, so a reader never sees half a deleted image. */
@@ -87,14 +108,4 @@ export class ImageDirs {
     }
     rmSync(doomed, { recursive: true, force: true });
   }
-}
-
-function regularFileBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += regularFileBytes(path);
-    else if (entry.isFile()) total += lstatSync(path).size;
-  }
-  return total;
 }

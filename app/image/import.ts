@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, type Stats } from "node:fs";
 import { basename } from "node:path";
 import { UserError } from "../errors.js";
 import type { BlobStore } from "./blobs.js";
@@ -37,11 +37,15 @@ export async function importImages(file: string, context: ImportContext, tag?: s
   } catch {
     throw new UserError(`cannot import ${file}: no such file or directory`);
   }
+  // Reading a FIFO or a device would wait for a writer, or never end.
+  if (!stats.isDirectory() && !stats.isFile()) {
+    throw new UserError(`cannot import ${file}: it is ${fileKind(stats)}, not a file or a directory`, "give the archive (from docker save, or a tar of an OCI layout) or the layout's directory");
+  }
   const unpacked = stats.isDirectory() ? undefined : context.layout.scratch("import");
   try {
     const source = unpacked ?? file;
     if (unpacked) {
-      mkdirSync(unpacked);
+      mkdirSync(unpacked, { mode: 0o700 });
       await applyLayer(file, unpacked, { label: `archive ${basename(file)}`, whiteouts: "apply" });
     }
     const reader = new SourceReader(source, file);
@@ -166,10 +170,19 @@ class SourceReader {
     readonly name: string,
   ) {}
 
+  /** The path of a regular file of the source: a FIFO there would hang the import, a directory fail it with EISDIR. */
   path(relative: string): string {
     if (relative.startsWith("/") || relative.split("/").includes("..")) throw this.malformed(`it refers to "${relative}", outside itself`);
     const path = resolveInRoot(this.dir, relative.split("/"));
-    if (!existsSync(path)) throw this.malformed(`${relative} is missing`);
+    let stats: Stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      throw this.malformed(`${relative} is missing`);
+    }
+    if (!stats.isFile()) {
+      throw new UserError(`cannot import ${this.name}: ${relative} is ${fileKind(stats)}, not a regular file`, "an image archive holds regular files only: export or copy the image again");
+    }
     return path;
   }
 
@@ -194,4 +207,15 @@ class SourceReader {
   malformed(why: string): UserError {
     return new UserError(`cannot import ${this.name}: ${why}`);
   }
+}
+
+/** What a file that is not a regular one is, for a message. */
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSymbolicLink()) return "a symbolic link";
+  return "not a regular file";
 }

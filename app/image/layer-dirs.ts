@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
+import { mkdirPrivate } from "../private-dir.js";
 import type { BlobStore } from "./blobs.js";
 import { shortDigest } from "./digest.js";
 import { applyLayer } from "./extract.js";
@@ -19,7 +20,7 @@ export async function ensureLayerDir(layout: StoreLayout, blobs: BlobStore, laye
   try {
     mkdirSync(work, { mode: 0o755 });
     await applyLayer(blobs.path(layer), work, { label: `layer ${shortDigest(layer)}`, whiteouts: "overlay" });
-    mkdirSync(layout.layersDir, { recursive: true });
+    mkdirPrivate(layout.layersDir);
     try {
       renameSync(work, dir);
     } catch (error) {

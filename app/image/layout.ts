@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { keepPrivate, mkdirPrivate } from "../private-dir.js";
 import { digestHex } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 
 /**
  * Where everything lives under the store's root (see docs/image-store.md). Directories are
  * created when first written to, so a store that was never used is just an absent directory.
+ * All of them are root's alone (app/private-dir.ts); a store made before that rule is brought
+ * under it when opened.
  */
 export class StoreLayout {
   readonly root: string;
 
   constructor(root: string) {
     this.root = resolve(root);
+    for (const dir of [join(this.root, "blobs"), this.blobsDir, this.imagesDir, this.layersDir, this.refsDir, this.tmpDir]) keepPrivate(dir);
   }
 
   get blobsDir(): string {
@@ -45,7 +50,7 @@ export class StoreLayout {
    * can tell abandoned work (its process is gone) from work still under way.
    */
   scratch(label: string): string {
-    mkdirSync(this.tmpDir, { recursive: true });
+    mkdirPrivate(this.tmpDir);
     return join(this.tmpDir, `${process.pid}-${randomBytes(6).toString("hex")}-${label}`);
   }
 
@@ -54,11 +59,17 @@ export class StoreLayout {
     return scratchEntries(this.tmpDir).some((entry) => isAlive(entry.pid));
   }
 
-  /** Removes what interrupted pulls and imports of dead processes left in tmp/. */
-  pruneScratch(): void {
+  /** Removes what interrupted pulls and imports of dead processes left in tmp/; returns how many entries and bytes. */
+  pruneScratch(): { entries: number; bytes: number } {
+    const freed = { entries: 0, bytes: 0 };
     for (const entry of scratchEntries(this.tmpDir)) {
-      if (!isAlive(entry.pid)) rmSync(join(this.tmpDir, entry.name), { recursive: true, force: true });
+      if (isAlive(entry.pid)) continue;
+      const path = join(this.tmpDir, entry.name);
+      freed.bytes += bytesOf(path);
+      freed.entries++;
+      rmSync(path, { recursive: true, force: true });
     }
+    return freed;
   }
 }
 

@@ -46,12 +46,13 @@ export type Manifest =
  */
 export function parseManifest(bytes: Uint8Array, mediaType: string | null, where: string): Manifest {
   const bad = (why: string) => new UserError(`the manifest of ${where} is not usable: ${why}`);
-  let doc: Record<string, unknown>;
+  let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(bytes).toString("utf8")) as Record<string, unknown>;
+    doc = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     throw bad("it is not JSON");
   }
+  if (!isObject(doc)) throw bad(`it is ${describeJson(doc)}, not a JSON object`);
   const type = mediaType?.split(";")[0]?.trim() || (typeof doc.mediaType === "string" ? doc.mediaType : "");
   if (doc.schemaVersion === 1 || type.startsWith("application/vnd.docker.distribution.manifest.v1")) {
     throw new UserError(`${where} uses the old schema 1 manifest format`, "use an image pushed with a Docker or OCI tool from the last few years");
@@ -102,13 +103,15 @@ export function pickPlatform(manifests: Descriptor[], where: string): Descriptor
 
 /** The runtime-relevant part of an image config blob. Unknown or ill-typed fields are dropped. */
 export function parseImageConfig(bytes: Uint8Array, where: string): ImageConfig {
-  let doc: { config?: Record<string, unknown> | null };
+  const broken = "the image is broken: tell whoever published it, or use another image";
+  let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(bytes).toString("utf8")) as typeof doc;
+    doc = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
-    throw new UserError(`the config of ${where} is not JSON`);
+    throw new UserError(`the config of ${where} is not usable: it is not JSON`, broken);
   }
-  const source = doc.config ?? {};
+  if (!isObject(doc)) throw new UserError(`the config of ${where} is not usable: it is ${describeJson(doc)}, not a JSON object`, broken);
+  const source = isObject(doc.config) ? doc.config : {};
   const config: ImageConfig = {};
   for (const key of ["Cmd", "Entrypoint", "Env"] as const) {
     const value = source[key];
@@ -119,4 +122,15 @@ export function parseImageConfig(bytes: Uint8Array, where: string): ImageConfig 
     if (typeof value === "string" && value !== "") config[key] = value;
   }
   return config;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value named for a message: "null", "a list", "a string"... */
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
 }

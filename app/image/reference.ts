@@ -20,8 +20,8 @@ const TAG = /^\w[\w.-]{0,127}$/;
 const MAX_NAME_LENGTH = 255;
 
 export function parseReference(input: string): Reference {
-  const invalid = (why: string) =>
-    new UserError(`invalid image reference "${input}": ${why}`, "write NAME[:TAG] or NAME@sha256:DIGEST, for example alpine:3.20");
+  const invalid = (why: string, hint = "write NAME[:TAG] or NAME@sha256:DIGEST, for example alpine:3.20") =>
+    new UserError(`invalid image reference "${input}": ${why}`, hint);
   if (input === "") throw invalid("it is empty");
 
   let rest = input;
@@ -52,7 +52,11 @@ export function parseReference(input: string): Reference {
       repository = rest.slice(slash + 1);
     }
   }
-  if (!DOMAIN.test(registry)) throw invalid(`"${registry}" is not a valid registry host`);
+  if (!DOMAIN.test(registry) || !isUrlHost(registry)) throw invalid(`"${registry}" is not a valid registry host`);
+  const port = /:(\d+)$/.exec(registry)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    throw invalid(`the registry's port ${port} is not between 1 and 65535`, "write the registry as HOST or HOST:PORT, for example localhost:5000/busybox");
+  }
   if (registry === "index.docker.io") registry = DEFAULT_REGISTRY;
   if (!REPOSITORY.test(repository)) {
     throw invalid(
@@ -68,9 +72,24 @@ export function parseReference(input: string): Reference {
   return { registry, repository, tag, digest };
 }
 
-/** The canonical spelling the store files refs under, e.g. "docker.io/library/alpine:3.20". */
+/**
+ * The canonical spelling the store files refs under, e.g. "docker.io/library/alpine:3.20". Given
+ * both a tag and a digest, the digest is what names the image and the tag is dropped, as Docker
+ * does: filed as "alpine:3.20@sha256:…", it would look like alpine:3.20 in `container images`
+ * without being it.
+ */
 export function formatReference(ref: Reference): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+  return `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
+}
+
+/** Whether a URL can have `registry` as its host (the grammar above lets through, e.g., "[::::::]" or "[1]"). */
+function isUrlHost(registry: string): boolean {
+  try {
+    new URL(`http://${registry.replace(/:\d+$/, "")}/`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The short name `container images` shows: Docker Hub's prefixes are dropped. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mkdirPrivate } from "../private-dir.js";
 import { SHA256_DIGEST } from "./digest.js";
 import type { StoreLayout } from "./layout.js";
 
@@ -28,7 +29,7 @@ export class RefIndex {
   set(ref: string, digest: string): void {
     const tmp = this.layout.scratch("ref");
     writeFileSync(tmp, `${JSON.stringify({ ref, digest } satisfies RefEntry)}\n`);
-    mkdirSync(this.layout.refsDir, { recursive: true });
+    mkdirPrivate(this.layout.refsDir);
     renameSync(tmp, this.file(ref));
   }
 

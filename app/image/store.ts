@@ -2,14 +2,15 @@ import { readdirSync, rmSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { BlobStore } from "./blobs.js";
 import { digestHex } from "./digest.js";
+import { bytesOf } from "./disk-usage.js";
 import { ImageDirs } from "./images.js";
 import { StoreLayout } from "./layout.js";
 import { displayName, formatReference, parseReference } from "./reference.js";
 import { RefIndex } from "./refs.js";
 import type { RegistryTiming } from "./registry.js";
-import type { ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+import type { Freed, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 
-export type { ImageConfig, ImageRecord, ImageStoreOptions, PullProgress } from "./types.js";
+export type { Freed, ImageConfig, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 export { progressPrinter } from "./progress.js";
 
 const ID_PREFIX = /^(sha256:)?([a-f0-9]{12,64})$/;
@@ -87,18 +88,56 @@ export class ImageStore {
   }
 
   /**
-   * By reference: untags it. By digest: untags every ref of that image. An image left without
-   * refs is deleted, then blobs and layer dirs no remaining image uses.
+   * By reference: untags it. By digest: untags every ref of that image. An image left without refs
+   * is deleted, then blobs and layer dirs no remaining image uses; unless a running container uses
+   * it (`usersOf` names them). That is refused, or with `force` the image is untagged now and
+   * deleted once the last of them has exited (`removeReleased`).
    */
-  remove(ref: string): void {
+  remove(ref: string, { force = false, usersOf = () => [] }: { force?: boolean; usersOf?: (digest: string) => string[] } = {}): Removal {
     const image = this.resolve(ref);
     if (!image) throw new UserError(`no such image: ${ref}`, "`container images` lists the images there are.");
     const byRef = this.refs.get(image.ref) !== undefined && !ID_PREFIX.test(ref);
-    const untag = byRef ? [image.ref] : this.refs.entries().filter((e) => e.digest === image.digest).map((e) => e.ref);
+    const refs = this.refs.entries().filter((e) => e.digest === image.digest).map((e) => e.ref);
+    const untag = byRef ? [image.ref] : refs;
+    const lastRef = refs.every((r) => untag.includes(r));
+    const users = lastRef ? usersOf(image.digest) : [];
+    if (users.length > 0 && !force) {
+      const them = users.length > 1 ? `containers ${users.join(", ")}` : `container ${users[0]}`;
+      throw new UserError(
+        `cannot remove ${ref}: the image is in use by ${them}`,
+        `stop ${users.length > 1 ? "them" : "it"} first, or \`container rmi --force ${ref}\` removes the image once ${users.length > 1 ? "they have" : "it has"} exited`,
+      );
+    }
     for (const r of untag) this.refs.delete(r);
-    if (this.refs.entries().some((e) => e.digest === image.digest)) return;
+    // Another name for the image may have come meanwhile (a pull): then it stays.
+    if (!lastRef || this.refs.entries().some((e) => e.digest === image.digest)) return { untagged: untag, deleted: false, waitingFor: [] };
+    if (users.length > 0) {
+      this.images.markForRemoval(image.digest);
+      return { untagged: untag, deleted: false, waitingFor: users };
+    }
     this.images.remove(image.digest);
     this.collectGarbage();
+    return { untagged: untag, deleted: true, waitingFor: [] };
+  }
+
+  /**
+   * Deletes the images `remove` left to running containers, now that `inUse` says none uses
+   * them; returns their digests. One that was given a name again meanwhile is kept, for good.
+   */
+  removeReleased(inUse: (digest: string) => boolean): string[] {
+    const marked = this.images.markedForRemoval();
+    if (marked.length === 0) return [];
+    const named = new Set(this.refs.entries().map((e) => e.digest));
+    const removed: string[] = [];
+    for (const digest of marked) {
+      if (named.has(digest)) this.images.unmarkForRemoval(digest);
+      else if (!inUse(digest)) {
+        this.images.remove(digest);
+        removed.push(digest);
+      }
+    }
+    if (removed.length > 0) this.collectGarbage();
+    return removed;
   }
 
   async layerDirs(image: ImageRecord): Promise<string[]> {
@@ -112,17 +151,19 @@ export class ImageStore {
    * Removes what interrupted pulls and imports left behind: their work in tmp/ and verified
    * blobs that no image ended up using (kept until then so a retried pull need not fetch them).
    */
-  prune(): void {
-    this.layout.pruneScratch();
-    this.collectGarbage();
+  prune(): Freed {
+    const scratch = this.layout.pruneScratch();
+    const garbage = this.collectGarbage();
+    return { ...garbage, scratch: scratch.entries, bytes: scratch.bytes + garbage.bytes };
   }
 
   /**
    * Deletes blobs and layer dirs that no stored image refers to. Skipped while a pull or import
    * is under way (it may have fetched blobs no image refers to yet); a later removal catches up.
    */
-  private collectGarbage(): void {
-    if (this.layout.hasActiveScratch()) return;
+  private collectGarbage(): { blobs: number; layerDirs: number; bytes: number } {
+    const freed = { blobs: 0, layerDirs: 0, bytes: 0 };
+    if (this.layout.hasActiveScratch()) return freed;
     const used = new Set<string>();
     for (const digest of this.images.digests()) {
       const image = this.images.read(digest);
@@ -130,7 +171,12 @@ export class ImageStore {
       used.add(image.digest).add(image.configDigest);
       for (const layer of image.layers) used.add(layer);
     }
-    for (const blob of this.blobs.list()) if (!used.has(blob)) this.blobs.remove(blob);
+    for (const blob of this.blobs.list()) {
+      if (used.has(blob)) continue;
+      freed.bytes += bytesOf(this.blobs.path(blob));
+      freed.blobs++;
+      this.blobs.remove(blob);
+    }
     let layerDirs: string[] = [];
     try {
       layerDirs = readdirSync(this.layout.layersDir);
@@ -138,8 +184,13 @@ export class ImageStore {
       // no layer dirs were ever made
     }
     for (const hex of layerDirs) {
-      if (!used.has(`sha256:${hex}`)) rmSync(this.layout.layer(`sha256:${hex}`), { recursive: true, force: true });
+      if (used.has(`sha256:${hex}`)) continue;
+      const dir = this.layout.layer(`sha256:${hex}`);
+      freed.bytes += bytesOf(dir);
+      freed.layerDirs++;
+      rmSync(dir, { recursive: true, force: true });
     }
+    return freed;
   }
 
   private byDigestPrefix(hexPrefix: string): ImageRecord | undefined {

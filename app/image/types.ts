@@ -15,6 +15,21 @@ export interface ImageRecord {
   layers: string[]; // layer blob digests, lowest first
 }
 
+/** What `ImageStore.remove` did. */
+export interface Removal {
+  untagged: string[]; // the refs removed
+  deleted: boolean; // the image itself is gone
+  waitingFor: string[]; // running containers it is left to, to be deleted once they have exited
+}
+
+/** What `ImageStore.prune` removed. */
+export interface Freed {
+  blobs: number; // verified blobs no image uses
+  layerDirs: number; // per-layer directories no image uses
+  scratch: number; // leftovers of interrupted pulls and imports
+  bytes: number; // all of them together
+}
+
 export interface PullProgress {
   layer(digest: string, done: number, total: number): void;
   status(line: string): void;

@@ -3,31 +3,42 @@
 // the implementation under test, so a learner's bug never leaves the machine dirty for good.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
-import { addressPool } from "./host-network.js";
+import { addressPool, parseOwner } from "./host-network.js";
 import { sleepSync } from "./lock.js";
-import { isRunning, type ContainerState, type StateStore } from "./state.js";
+import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
-/** Removes every trace of containers whose processes are all gone. Returns the ids removed. */
-export function pruneContainers(states: StateStore, root: string, subnet: string): string[] {
-  const removed: string[] = [];
+/**
+ * Removes every trace of containers whose processes are all gone, and the images `rmi --force`
+ * left to them. Returns the ids of the containers and the digests of the images removed.
+ */
+export function pruneContainers(states: StateStore, root: string): { containers: string[]; images: string[] } {
+  const containers: string[] = [];
+  const images: string[] = [];
   for (const state of states.list()) {
     if (isRunning(state)) continue;
-    releaseHostResources(state, root);
+    images.push(...releaseHostResources(state, root));
     states.remove(state.id);
-    removed.push(state.id);
+    containers.push(state.id);
   }
-  releaseOrphanAddresses(states, root, subnet);
-  return removed;
+  releaseOrphanAddresses();
+  images.push(...removeReleasedImages(root));
+  return { containers, images };
 }
 
-/** An address whose container has no state left (its run died between taking it and saving it). */
-function releaseOrphanAddresses(states: StateStore, root: string, subnet: string): void {
-  const pool = addressPool(root, subnet);
-  const known = new Set(states.list().map((s) => s.id));
-  for (const [address, owner] of pool.owners()) {
-    if (!known.has(owner)) pool.release(address);
+/**
+ * Addresses on the bridge whose container has no state left and whose run has ended: the run died
+ * between taking the address and saving it, or its store was deleted. Whichever store's prune
+ * finds them: the bridge, and so its addresses, belong to all stores.
+ */
+function releaseOrphanAddresses(): void {
+  const pool = addressPool();
+  for (const [address, text] of pool.owners()) {
+    const owner = parseOwner(text);
+    if (owner && (existsSync(owner.container) || processStartTime(owner.pid) === owner.start)) continue;
+    pool.release(address);
   }
 }
 
@@ -39,8 +50,12 @@ export function leftovers(state: ContainerState): string[] {
   return left;
 }
 
-/** Best effort, each part on its own: one failing must not keep the others from running. */
-export function releaseHostResources(state: ContainerState, root: string): void {
+/**
+ * Best effort, each part on its own: one failing must not keep the others from running. Last, an
+ * image `rmi --force` removed while this container ran goes, if no other running container uses
+ * it; returns the digests of the images removed.
+ */
+export function releaseHostResources(state: ContainerState, root: string): string[] {
   if (state.cgroup) removeCgroupDirs(state.cgroup);
   if (state.bridge) {
     const { hostVeth } = state.bridge;
@@ -53,11 +68,22 @@ export function releaseHostResources(state: ContainerState, root: string): void 
     }
     releaseAddress(root, state.bridge);
   }
+  return removeReleasedImages(root, state.id);
 }
 
-/** Gives a container's address back to the pool. */
+/** The images `rmi --force` left to running containers, once none (but `finished`, on its way out) uses them. */
+function removeReleasedImages(root: string, finished?: string): string[] {
+  let inUse: Map<string, string[]> | undefined;
+  return new ImageStore(root).removeReleased((digest) => (inUse ??= imagesInUse(new StateStore(root), finished)).has(digest));
+}
+
+/** Gives a container's address back, if a container of the store at `root` holds it. */
 export function releaseAddress(root: string, bridge: BridgeNetwork): void {
-  addressPool(root, bridge.subnet).release(bridge.address.split("/")[0] ?? bridge.address);
+  const address = bridge.address.split("/")[0] ?? bridge.address;
+  const pool = addressPool();
+  const owner = parseOwner(pool.owner(address));
+  if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
+  pool.release(address);
 }
 
 function removeCgroupDirs(cgroup: Cgroup): void {

@@ -1,6 +1,8 @@
-import { linkSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { mkdirPrivate } from "../private-dir.js";
 
 /** An IPv4 subnet in CIDR form, parsed. */
 export interface Subnet {
@@ -45,19 +47,16 @@ export function gatewayOf(subnet: Subnet): string {
  * owner (which prune would take for an orphan), and no lock is left behind if a run is killed.
  */
 export class AddressPool {
-  constructor(
-    private readonly dir: string,
-    private readonly subnet: Subnet,
-  ) {}
+  constructor(private readonly dir: string) {}
 
-  allocate(owner: string): string {
-    mkdirSync(this.dir, { recursive: true });
-    const claim = join(this.dir, `.claim-${owner}`);
+  allocate(owner: string, subnet: Subnet): string {
+    mkdirPrivate(this.dir);
+    const claim = join(this.dir, `.claim-${process.pid}-${randomBytes(6).toString("hex")}`);
     writeFileSync(claim, owner);
     try {
-      const hosts = 2 ** (32 - this.subnet.prefix) - 2;
+      const hosts = 2 ** (32 - subnet.prefix) - 2;
       for (let n = 2; n <= hosts; n++) {
-        const address = toAddress(this.subnet.base + n);
+        const address = toAddress(subnet.base + n);
         try {
           linkSync(claim, join(this.dir, address));
           return address;
@@ -68,7 +67,7 @@ export class AddressPool {
     } finally {
       unlinkSync(claim);
     }
-    throw new UserError(`no free address left in ${this.subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
+    throw new UserError(`no free address left in ${subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
   }
 
   release(address: string): void {
@@ -76,6 +75,15 @@ export class AddressPool {
       unlinkSync(join(this.dir, address));
     } catch {
       // already released
+    }
+  }
+
+  /** The owner that took `address`; undefined while it is free. */
+  owner(address: string): string | undefined {
+    try {
+      return readFileSync(join(this.dir, address), "utf8");
+    } catch {
+      return undefined;
     }
   }
 
@@ -89,11 +97,8 @@ export class AddressPool {
       return taken;
     }
     for (const address of names.filter((name) => !name.startsWith("."))) {
-      try {
-        taken.set(address, readFileSync(join(this.dir, address), "utf8"));
-      } catch {
-        // released meanwhile
-      }
+      const owner = this.owner(address);
+      if (owner !== undefined) taken.set(address, owner); // else released meanwhile
     }
     return taken;
   }

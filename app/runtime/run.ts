@@ -12,7 +12,7 @@ import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
-import { planBridgeNetwork } from "./host-network.js";
+import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
@@ -58,6 +58,7 @@ export async function runContainer(ctx: RunContext, image: ImageRecord, options:
   const state: ContainerState = {
     id,
     image: image.ref,
+    imageDigest: image.digest,
     command: [],
     hostname,
     created: new Date().toISOString(),
@@ -168,7 +169,7 @@ async function prepareHostSide(
     state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
     states.save(state);
     // Containers starting together would otherwise all try to create the bridge.
-    const setUp = () => withLock(join(ctx.root, "network", "bridge.lock"), () => ctx.impl.setupBridge(state.bridge as BridgeNetwork));
+    const setUp = () => withLock(bridgeLockPath(), () => ctx.impl.setupBridge(state.bridge as BridgeNetwork));
     if (!calls.optional("setupBridge", "the container has no network", setUp)) {
       releaseAddress(ctx.root, state.bridge);
       network = "none";

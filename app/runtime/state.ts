@@ -1,11 +1,15 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { keepPrivate, mkdirPrivate } from "../private-dir.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
 export interface ContainerState {
   id: string;
+  /** The ref it was started by, for `ps`. */
   image: string;
+  /** The image's digest: what `rmi` must not remove from under it. */
+  imageDigest: string;
   command: string[];
   hostname: string;
   created: string;
@@ -19,12 +23,22 @@ export interface ContainerState {
   bridge?: BridgeNetwork;
 }
 
-/** The containers' directory under the runtime's root: one directory per container. */
+/** Where the store at `root` keeps its containers' states, a directory each. */
+export function containersDir(root: string): string {
+  return join(root, "containers");
+}
+
+/**
+ * The containers' directory under the runtime's root: one directory per container. Private like
+ * the image store (app/private-dir.ts): an overlay's upper directory holds what the container
+ * wrote, setuid-root files included.
+ */
 export class StateStore {
   readonly dir: string;
 
   constructor(root: string) {
-    this.dir = join(root, "containers");
+    this.dir = containersDir(root);
+    keepPrivate(this.dir);
   }
 
   containerDir(id: string): string {
@@ -33,7 +47,7 @@ export class StateStore {
 
   create(state: ContainerState): string {
     const dir = this.containerDir(state.id);
-    mkdirSync(dir, { recursive: true });
+    mkdirPrivate(dir);
     this.save(state);
     return dir;
   }
@@ -66,6 +80,16 @@ export class StateStore {
   remove(id: string): void {
     rmSync(this.containerDir(id), { recursive: true, force: true });
   }
+}
+
+/** The running containers' ids by the digest of their image, but for container `except`. */
+export function imagesInUse(states: StateStore, except?: string): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const state of states.list()) {
+    if (state.id === except || !isRunning(state)) continue;
+    users.set(state.imageDigest, [...(users.get(state.imageDigest) ?? []), state.id]);
+  }
+  return users;
 }
 
 /** Whether the container, or the run that is still setting it up, is alive. */

@@ -16,7 +16,7 @@ describe("image references follow Docker's grammar", () => {
     ["localhost:5000/x", "localhost:5000/x:latest", "localhost:5000/x"],
     ["[::1]:5000/x:1", "[::1]:5000/x:1", "[::1]:5000/x"],
     [`alpine@${DIGEST}`, `docker.io/library/alpine@${DIGEST}`, "alpine"],
-    [`alpine:3.20@${DIGEST}`, `docker.io/library/alpine:3.20@${DIGEST}`, "alpine"],
+    [`alpine:3.20@${DIGEST}`, `docker.io/library/alpine@${DIGEST}`, "alpine"], // the digest names it, as in Docker
     ["my-org/my__img.x", "docker.io/my-org/my__img.x:latest", "my-org/my__img.x"],
   ])("%s → %s", (input, normalised, shown) => {
     const ref = parseReference(input);
@@ -36,6 +36,9 @@ describe("image references follow Docker's grammar", () => {
     ["alpine@sha256:1234", /64 lowercase hex/],
     [`alpine@md5:${"a".repeat(32)}`, /digest must be sha256/],
     ["host:port/x", /not a valid registry host/],
+    ["[::::::]:5000/x", /not a valid registry host/],
+    ["localhost:99999/x", /the registry's port 99999 is not between 1 and 65535/],
+    ["localhost:0/x", /the registry's port 0 is not between 1 and 65535/],
   ])("%j is refused", (input, why) => {
     expect(() => parseReference(input)).toThrow(why);
     expect(() => parseReference(input)).toThrow(`invalid image reference "${input}"`);

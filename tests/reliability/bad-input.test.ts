@@ -1,11 +1,16 @@
 // Every line of the table in docs/bad-input.md, run through the real CLI: the exact stderr, the
 // exit status, and nothing left behind. The page is the test's data, so the two cannot drift.
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
+import { sha256Digest } from "../../app/image/digest.js";
+import { MediaType } from "../../app/image/manifest.js";
 import { collect, CONTAINER, Workspace, type Result } from "../helpers/container.js";
+import { tarLayer, writeOciLayout } from "../helpers/oci.js";
+import { pushLayout } from "../helpers/registry.js";
 import { requireRoot } from "../helpers/requirements.js";
 import { storeSummary } from "../image/support.js";
 import { startPull } from "./host-cli.js";
@@ -26,9 +31,10 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The page's placeholders, as the test machine fills them in. */
-function fillIn(text: string): string {
-  return text
+/** The page's placeholders, as the test machine fills them in; and those of a row's fixture. */
+function fillIn(text: string, fixture: Record<string, string> = {}): string {
+  return Object.entries(fixture)
+    .reduce((filled, [name, value]) => filled.replaceAll(name, value), text)
     .replaceAll("IMAGE", ws.image)
     .replaceAll("REGISTRY", inject("registryHost"))
     .replaceAll("CWD", process.cwd())
@@ -82,9 +88,74 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   },
   // The sandbox's own mount namespace gets an empty /sys/fs/cgroup: the host's is untouched.
   "on a machine without cgroup controllers": (argv) => collect(ws.spawn("sh", ["-c", WITHOUT_CGROUPS, "sh", process.execPath, CONTAINER, ...argv])),
+  "whose image's config is null": asUsual,
+  "where a blob of LAYOUT is a FIFO": asUsual,
+  "where a blob of LAYOUT is a directory": asUsual,
+  "where PIPE is a named pipe": asUsual,
+  "after a container ran on the default subnet": (argv) => afterARun(argv),
+  "after a container ran, once the host has another route to 10.229.0.0/16": (argv) =>
+    afterARun(argv, "ip link add other0 type veth peer name other1 && ip addr add 10.229.200.1/16 dev other0 && ip link set other0 up"),
 };
 const AS_NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
 const WITHOUT_CGROUPS = 'mount -t tmpfs no-cgroups /sys/fs/cgroup && exec "$@"';
+
+/** What the conditions that need one set up first, with the placeholders they fill in. */
+const FIXTURES: Record<string, () => Promise<Record<string, string>>> = {
+  "whose image's config is null": async () => {
+    await pushLayout(await layoutOf(Buffer.from("null")), inject("registryHost"), "workshop/null-config:latest");
+    return {};
+  },
+  "where a blob of LAYOUT is a FIFO": () => layoutWithOddLayer((path) => execFileSync("mkfifo", [path])),
+  "where a blob of LAYOUT is a directory": () => layoutWithOddLayer((path) => mkdirSync(path)),
+  "where PIPE is a named pipe": async () => {
+    const pipe = join(scratchDir("pipe"), "pipe");
+    execFileSync("mkfifo", [pipe]);
+    return { PIPE: pipe };
+  },
+};
+
+function scratchDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `workshop-bad-input-${label}-`));
+  scratch.push(dir);
+  return dir;
+}
+
+/** An OCI layout of one small image with `config` as its config blob. */
+async function layoutOf(config?: Buffer): Promise<string> {
+  const dir = scratchDir("layout");
+  const layer = await tarLayer([{ name: "hello", content: "hi\n" }]);
+  if (!config) {
+    await writeOciLayout(dir, [{ layers: [layer] }]);
+    return dir;
+  }
+  const blobs = join(dir, "blobs", "sha256");
+  mkdirSync(blobs, { recursive: true });
+  const put = (data: Buffer) => {
+    writeFileSync(join(blobs, sha256Digest(data).slice(7)), data);
+    return { digest: sha256Digest(data), size: data.length };
+  };
+  const manifest = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, ...put(config) }, layers: [{ mediaType: MediaType.ociLayerGzip, ...put(layer) }] }),
+  );
+  writeFileSync(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, ...put(manifest) }] }));
+  return dir;
+}
+
+/** A layout whose layer blob `replace` turned into something else than a file: LAYOUT, and LAYER its hex. */
+async function layoutWithOddLayer(replace: (path: string) => void): Promise<Record<string, string>> {
+  const dir = await layoutOf();
+  const layer = sha256Digest(await tarLayer([{ name: "hello", content: "hi\n" }])).slice(7);
+  rmSync(join(dir, "blobs", "sha256", layer));
+  replace(join(dir, "blobs", "sha256", layer));
+  return { LAYOUT: dir, LAYER: layer };
+}
+
+/** In the sandbox (its network is its own), a first container makes the bridge; then `setup`, then the row's command. */
+function afterARun(argv: string[], setup = "true"): Promise<Result> {
+  const script = `image=$1 node=$2 cli=$3; shift 3; "$node" "$cli" run "$image" true && ${setup} && exec "$node" "$cli" "$@"`;
+  return collect(ws.spawn("sh", ["-c", script, "sh", ws.image, process.execPath, CONTAINER, ...argv]));
+}
 
 describe("docs/bad-input.md", () => {
   const rows = readRows();
@@ -95,8 +166,9 @@ describe("docs/bad-input.md", () => {
   });
 
   it.for(rows.map((row) => [`${row.input}${row.condition ? ` ${row.condition}` : ""}`, row] as const))("answers %s", async ([, row]) => {
-    const result = await CONDITIONS[row.condition]!(row.argv.map(fillIn));
-    const expected = row.stderr.map(fillIn);
+    const fixture = (await FIXTURES[row.condition]?.()) ?? {};
+    const result = await CONDITIONS[row.condition]!(row.argv.map((arg) => fillIn(arg, fixture)));
+    const expected = row.stderr.map((line) => fillIn(line, fixture));
     // A hint follows its message, indented by two spaces; the page shows it without them.
     const shown = expected.map((line, i) => (i > 0 && expected[i - 1]!.startsWith("container:") ? `  ${line}` : line));
     expect(result.stderr).toBe(`${shown.join("\n")}\n`);

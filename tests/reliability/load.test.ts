@@ -64,7 +64,8 @@ describe("eight containers started at once on the bridge", () => {
         // The default hostname is the container's id: its cgroup, state dir and address file carry it.
         expect(cgroup).toBe(`/${ws.cgroupParent}/${hostname}`);
         expect(existsSync(join(ws.root, "containers", hostname, "state.json"))).toBe(true);
-        expect(readFileSync(join(ws.root, "network", "10.229.0.0_24", address!), "utf8")).toBe(hostname);
+        const owner = JSON.parse(readFileSync(join(ws.root, "run", "cw0", "addresses", address!), "utf8")) as { container: string };
+        expect(owner.container).toBe(join(ws.root, "containers", hostname));
       }
       expect(await sh.veths()).toHaveLength(8);
 
@@ -104,7 +105,7 @@ describe("a hundred containers one after the other", () => {
             ;;
           *) $CONTAINER run --net none ${ws.image} true || echo "failed $i" ;;
         esac
-        echo "left $i $(ls $CONTAINER_ROOT/containers | wc -l) $(find $CONTAINER_ROOT/network -type f 2>/dev/null | wc -l) $(ls -d "$pids_parent"/*/ 2>/dev/null | wc -l)"
+        echo "left $i $(ls $CONTAINER_ROOT/containers | wc -l) $(find $CONTAINER_RUN_DIR -type f 2>/dev/null | wc -l) $(ls -d "$pids_parent"/*/ 2>/dev/null | wc -l)"
         i=$((i + 1))
       done`;
     const result = await ws.script(script, { timeout: 85_000 });

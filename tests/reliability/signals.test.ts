@@ -43,7 +43,7 @@ async function expectTraces(): Promise<void> {
   const left = ws.leftovers();
   expect(left.filter((p) => p.includes(ws.cgroupParent)).length).toBeGreaterThan(0);
   expect(left.filter((p) => p.startsWith(join(ws.root, "containers")))).toHaveLength(1);
-  expect(left.filter((p) => p.startsWith(join(ws.root, "network")))).toHaveLength(1);
+  expect(left.filter((p) => p.startsWith(join(ws.root, "run")))).toHaveLength(1);
   expect(await sh.veths()).toHaveLength(1);
 }
 
