@@ -315,8 +315,10 @@ function readFailure(pipe: Readable): Promise<InitFailure | undefined> {
     let text = "";
     pipe.setEncoding("utf8");
     pipe.on("data", (chunk: string) => (text += chunk));
-    pipe.on("error", () => resolve(undefined));
-    pipe.on("end", () => resolve(text.trim() ? (JSON.parse(text.trim()) as InitFailure) : undefined));
+    // A reset after init wrote its failure (it exited before reading the spec) keeps what it wrote.
+    const received = () => (text.trim() ? (JSON.parse(text.trim()) as InitFailure) : undefined);
+    pipe.on("error", () => resolve(received()));
+    pipe.on("end", () => resolve(received()));
   });
 }
 

@@ -1,5 +1,16 @@
 import { readSync } from "node:fs";
 
+/** A signal passed on to init while it waits (Ctrl-C during the start) interrupts the read: read again. */
+function readRetrying(fd: number, buffer: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EINTR") throw error;
+    }
+  }
+}
+
 /**
  * The init process's end of fd 3, read synchronously: init has nothing else to do while it waits,
  * and once its root has changed only synchronous fs calls see the right files anyway.
@@ -20,7 +31,7 @@ export class SyncPipeReader {
         this.buffered = this.buffered.slice(newline + 1);
         return line;
       }
-      const n = readSync(this.fd, chunk);
+      const n = readRetrying(this.fd, chunk);
       if (n === 0) return undefined;
       this.buffered += chunk.toString("utf8", 0, n);
     }
