@@ -1,11 +1,12 @@
 // A TypeScript course shows type errors: the learner's implementation is type-checked against the
 // contract (whatever directory it is in), and the errors name the file, the line and the cause.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatTypeError, TypeChecker } from "../../app/checks/type-check.js";
 import { REPO } from "../../app/checks/repo.js";
+import { pristineExercises } from "../helpers/implementations.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -14,8 +15,7 @@ afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 function exercisesCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "type-check-"));
   dirs.push(dir);
-  cpSync(join(REPO, "exercises"), dir, { recursive: true });
-  return dir;
+  return pristineExercises(dir);
 }
 
 function edit(file: string, before: string, after: string): void {

@@ -58,8 +58,8 @@ describe("workshop check", () => {
 
   it("reports every step of the pristine exercises as not started, and exits 1", { timeout: 60_000 }, async (ctx) => {
     requireRoot(ctx);
-    // The exercises as a directory: the learner's progress file is left alone.
-    const result = await workshop("check", "all", "--impl", join(REPO, "exercises"), "--root", store.root);
+    // The exercises as shipped, as a directory: the learner's own and their progress file are left alone.
+    const result = await workshop("check", "all", "--impl", pristineExercises(store.root), "--root", store.root);
     expect(result.status).toBe(1);
     const lines = result.stdout.split("\n");
     const total = STEPS.reduce((n, s) => n + checksOf(s.id).length, 0);
@@ -110,7 +110,8 @@ describe("workshop hint, solution and reset", () => {
   };
 
   beforeAll(() => {
-    for (const dir of ["docs", "exercises", "solutions"]) cpSync(join(REPO, dir), join(repo, dir), { recursive: true });
+    for (const dir of ["docs", "solutions"]) cpSync(join(REPO, dir), join(repo, dir), { recursive: true });
+    cpSync(pristineExercises(repo), join(repo, "exercises"), { recursive: true });
     const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "ignore" });
     git("init", "-q");
     git("add", "exercises");

@@ -2,12 +2,14 @@
 // functions its exercise modules leave as TODOs, its hints are in its hints file (not on the page,
 // where a reader would come across them), neither gives a solution away whole, and relative links
 // lead to files that exist.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { hintsFile, readPage } from "../../app/course/pages.js";
 import { INTRODUCTION, moduleFile, OUTRO, STEPS } from "../../app/course/steps.js";
+import { pristineExercises } from "../helpers/implementations.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string) => readFileSync(join(REPO, path), "utf8");
@@ -57,11 +59,16 @@ interface Todo {
   func: string;
 }
 
+// The exercises as shipped (from git), whatever the learner has written in exercises/ since.
+const work = mkdtempSync(join(tmpdir(), "docs-test-"));
+const pristine = pristineExercises(work);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
 /** Every `todo("name")` in exercises/, with the module it is in. */
 function exerciseTodos(): Todo[] {
   const todos: Todo[] = [];
-  for (const module of readdirSync(join(REPO, "exercises")).filter((f) => f.endsWith(".ts"))) {
-    const text = read(`exercises/${module}`);
+  for (const module of readdirSync(pristine).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(join(pristine, module), "utf8");
     const calls = [...text.matchAll(/\btodo\(\s*"([^"]+)"\s*\)/g)];
     // A call this parser misses (another quoting style, say) would silently go unchecked.
     expect(calls.length, `todo() calls in exercises/${module} that this test cannot parse`).toBe(text.match(/\btodo\(/g)?.length ?? 0);
@@ -71,8 +78,8 @@ function exerciseTodos(): Todo[] {
 }
 
 function exportedFunctions(module: string): string[] {
-  const path = `exercises/${module}`;
-  return existsSync(join(REPO, path)) ? [...read(path).matchAll(/^export function (\w+)/gm)].map((m) => m[1]!) : [];
+  const path = join(pristine, module);
+  return existsSync(path) ? [...readFileSync(path, "utf8").matchAll(/^export function (\w+)/gm)].map((m) => m[1]!) : [];
 }
 
 const todos = exerciseTodos();

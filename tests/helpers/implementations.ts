@@ -4,7 +4,7 @@
  * TODO (a step half written).
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../../app/checks/repo.js";
 
@@ -27,7 +27,9 @@ export function mutant(parent: string, module: string, edits: [before: string, a
 /** A copy of solutions/ with `modules` back to the pristine exercises' TODOs: a runtime in progress. */
 export function inProgress(parent: string, ...modules: string[]): string {
   const dir = copyOfSolutions(parent, "in-progress");
-  for (const file of modules.map((m) => `${m}.ts`)) cpSync(join(REPO, "exercises", file), join(dir, file));
+  const pristine = pristineExercises(parent);
+  for (const file of modules.map((m) => `${m}.ts`)) cpSync(join(pristine, file), join(dir, file));
+  rmSync(pristine, { recursive: true });
   return dir;
 }
 

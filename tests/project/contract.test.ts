@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
+import { pristineExercises } from "../helpers/implementations.js";
 
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
 const work = mkdtempSync(join(REPO, "node_modules", ".cache", "contract-test-"));
@@ -15,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Type-checks a copy of exercises/ (edited by `edit`) as `npm run typecheck` checks exercises/. */
 async function typecheck(edit: (dir: string) => void = () => undefined): Promise<{ ok: boolean; output: string }> {
   const dir = mkdtempSync(join(work, "impl-"));
-  cpSync(join(REPO, "exercises"), dir, { recursive: true });
+  cpSync(pristineExercises(dir), dir, { recursive: true });
   edit(dir);
   const config = JSON.parse(readFileSync(join(REPO, "exercises", "tsconfig.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ ...config, extends: join(REPO, "tsconfig.json"), include: [".", join(REPO, "app/runtime/implementation.ts")] }));

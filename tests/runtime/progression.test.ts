@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Workspace } from "../helpers/container.js";
-import { inProgress, partial } from "../helpers/implementations.js";
+import { inProgress, partial, pristineExercises } from "../helpers/implementations.js";
 import { requireRoot } from "../helpers/requirements.js";
 
 const ws = new Workspace();
@@ -26,7 +26,9 @@ function withTodos(...modules: string[]): string {
 
 describe("a runtime in progress", () => {
   it("names the first function still to write when step 1 is not done", async () => {
-    const result = await ws.run(["run", "--net", "none", ws.image, "true"], { impl: "exercises" });
+    const dir = mkdtempSync(join(tmpdir(), "impl-progress-"));
+    dirs.push(dir);
+    const result = await ws.run(["run", "--net", "none", ws.image, "true"], { impl: pristineExercises(dir) });
     expect(result.status).toBe(125);
     expect(result.stderr).toBe("container: step 1 is not done yet: spawnInit() is still a TODO\n  read docs/01-process.md, Task 1, then write it in exercises/\n");
   });
