@@ -6,7 +6,7 @@ import { checksOf, runStep, type CheckResult, type CheckStatus } from "../checks
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
 import { findStep, STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
-import { colorDisabled, formatDuration, MARK } from "../tui/theme.js";
+import { colorDisabled, formatDuration, MARK } from "../format.js";
 import { interruptible } from "./interrupt.js";
 import { last } from "./options.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";

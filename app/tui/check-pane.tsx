@@ -6,7 +6,7 @@ import type { RunView } from "./check-runs.js";
 import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
-import { color, formatDuration, MARK } from "./theme.js";
+import { color, formatDuration, MARK } from "../format.js";
 import { wrapLines } from "./wrap.js";
 
 export interface CheckPaneModel {

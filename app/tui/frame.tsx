@@ -8,7 +8,7 @@ import { shownPath } from "../course/solution.js";
 import { Spinner } from "./spinner.js";
 import { StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
-import { color } from "./theme.js";
+import { color } from "../format.js";
 
 interface HeaderProps {
   width: number;

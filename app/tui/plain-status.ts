@@ -6,7 +6,7 @@ import type { Progress } from "../course/progress.js";
 import { anyOrder, STEPS, findStep } from "../course/steps.js";
 import type { Runner } from "./runner.js";
 import { STATE_MARK, stepStanding, type StepStanding } from "./step-states.js";
-import { MARK } from "./theme.js";
+import { MARK } from "../format.js";
 
 export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): string {
   const width = Math.max(...STEPS.map((s) => s.title.length));

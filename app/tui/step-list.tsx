@@ -4,7 +4,8 @@ import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, type StepStanding } from "./step-states.js";
-import { color, symbol } from "./theme.js";
+import { color } from "../format.js";
+import { CURSOR } from "./theme.js";
 
 interface StepListProps {
   standings: ReadonlyMap<string, StepStanding>;
@@ -76,7 +77,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
   const label = step.bonus ? step.title : `${step.id} ${step.title}`;
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>
+      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
       {running ? <Spinner /> : <StateIcon standing={standing} />}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(label, room - 3)}`}
@@ -89,7 +90,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
 function ReadingRow({ reading, open, selected, focused, room }: { reading: Reading; open: boolean; selected: boolean; focused: boolean; room: number }) {
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>
+      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
       <Text bold={open} color={open ? color.accent : undefined}>
         {`  ${ellipsis(reading.title, room - 3)}`}
       </Text>

@@ -3,7 +3,7 @@
  * scrolling can count in rows. Wrapped list items and indented text keep their indent.
  */
 import wrapAnsi from "wrap-ansi";
-import { stripStyles } from "./theme.js";
+import { stripVTControlCharacters } from "node:util";
 
 // A list bullet ("* ", "- ", "12. ") after the indent: continuation lines align with its text.
 const HANGING = /^(\s*)((?:[*•-]|\d+\.)\s+)?/;
@@ -17,7 +17,7 @@ export function wrapLines(text: string, width: number, hanging?: number): string
 }
 
 function wrapLine(line: string, width: number, hanging?: number): string[] {
-  const plain = stripStyles(line);
+  const plain = stripVTControlCharacters(line);
   const styled = plain !== line;
   if (plain.length <= width) return [line];
   if (TABLE_ROW.test(plain)) {

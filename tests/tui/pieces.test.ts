@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
 import { STEPS } from "../../app/course/steps.js";
@@ -8,7 +9,6 @@ import { CheckRuns } from "../../app/tui/check-runs.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
-import { stripStyles } from "../../app/tui/theme.js";
 import { watchDirectory } from "../../app/tui/watch.js";
 import { wrapLines } from "../../app/tui/wrap.js";
 import { ScriptedRunner, checksFor } from "./support.js";
@@ -70,7 +70,7 @@ describe("wrapping", () => {
   it("wraps to the width, continuation lines under the text of their list item", () => {
     const lines = wrapLines("  * namespaceFlags: flags are bits, and one of them depends on the network mode", 30);
     expect(lines).toEqual(["  * namespaceFlags: flags are", "    bits, and one of them", "    depends on the network", "    mode"]);
-    for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripStyles(line).length).toBeLessThanOrEqual(40);
+    for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripVTControlCharacters(line).length).toBeLessThanOrEqual(40);
   });
 
   it("cuts a word longer than a line", () => {

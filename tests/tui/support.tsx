@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
 import { REPO } from "../../bin/lib/build.mjs";
@@ -14,7 +15,6 @@ import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
 import { loadMarkdown } from "../../app/tui/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
-import { stripStyles } from "../../app/tui/theme.js";
 
 export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
@@ -149,7 +149,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), service
   Object.defineProperty(app.stdout, "columns", { get: () => size.columns });
   Object.defineProperty(app.stdout, "rows", { get: () => size.rows });
   app.stdout.emit("resize");
-  const screen = () => stripStyles(app.lastFrame() ?? "");
+  const screen = () => stripVTControlCharacters(app.lastFrame() ?? "");
   await vi.waitFor(() => expect(screen().split("\n").length === rows - 1 || screen().includes("Make the terminal")).toBe(true));
   return {
     ...app,
