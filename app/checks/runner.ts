@@ -36,7 +36,7 @@ export function checksOf(stepId: string): CheckInfo[] {
 export async function runStep(stepId: string, options: RunOptions): Promise<CheckResult[]> {
   const step = stepChecks(stepId);
   const order = checksOf(stepId).map((c) => c.id);
-  const impl = await implDirectory(options.impl);
+  const impl = implDirectory(options.impl);
   const results = new Map<string, CheckResult>();
   const report = (result: CheckResult) => {
     if (options.signal?.aborted) return;

@@ -1,6 +1,6 @@
 // The `workshop` command: with no command, the app; otherwise the course's checks, hints,
 // solutions and resets, and the doctor.
-import { REPO } from "../checks/repo.js";
+import { REPO } from "../build/repo.mjs";
 import { STEPS } from "../course/steps.js";
 import { reportErrors, UserError } from "../errors.js";
 import { checkCommand } from "./workshop-check.js";

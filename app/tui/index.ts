@@ -30,7 +30,7 @@ const LEAVE_SCREEN = "\u001b[?1049l";
 export async function openApp(options: OpenAppOptions): Promise<number> {
   const [checks, prepare] = await Promise.all([import("../checks/index.js"), import("../checks/prepare.js")]);
   const runner: Runner = checks;
-  const impl = await prepare.implDirectory(options.impl);
+  const impl = prepare.implDirectory(options.impl);
   const progress = progressFile(options.repo);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     const { plainStatus } = await import("./plain-status.js");

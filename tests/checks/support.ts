@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { cgroupBases } from "../../app/checks/cgroup-tree.js";
 import { ensureCheckImage } from "../../app/checks/index.js";
-import { REPO } from "../../app/checks/repo.js";
+import { REPO } from "../../app/build/repo.mjs";
 import { requireRoot } from "../helpers/requirements.js";
 
 /** A temporary store root, removed by `remove()`. */

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksOf, ensureCheckImage } from "../../app/checks/index.js";
-import { REPO } from "../../app/checks/repo.js";
+import { REPO } from "../../app/build/repo.mjs";
 import { main } from "../../app/cli/workshop.js";
 import { STEPS } from "../../app/course/steps.js";
 import { collect } from "../helpers/container.js";

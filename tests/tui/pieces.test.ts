@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
 import { plainStatus } from "../../app/tui/plain-status.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { checksOf, runStep } from "../../app/checks/index.js";
 import { buildContainer } from "../../app/checks/prepare.js";
 import { loadProgress } from "../../app/course/progress.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
