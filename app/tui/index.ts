@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadProgress, progressFile } from "../course/progress.js";
+import { onStopSignals } from "../stop-signals.js";
 import type { Runner } from "./runner.js";
 
 export interface OpenAppOptions {
@@ -62,9 +63,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   // A closed terminal (SIGHUP: the window, the SSH connection) still lets the app stop its
   // checks and clean up; drawing then fails with EIO, which is no reason to crash.
   const quit = new AbortController();
-  const onSignal = () => quit.abort();
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  for (const signal of signals) process.on(signal, onSignal);
+  const stopCatching = onStopSignals(() => quit.abort());
   const terminalGone = (error: NodeJS.ErrnoException) => {
     if (error.code !== "EIO" && error.code !== "EPIPE") throw error;
   };
@@ -96,7 +95,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   } finally {
     removeTraces();
     process.off("exit", removeTraces);
-    for (const signal of signals) process.off(signal, onSignal);
+    stopCatching();
     process.stdout.write(LEAVE_SCREEN);
   }
   return 0;
