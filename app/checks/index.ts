@@ -3,5 +3,5 @@
  * They reach the implementation only through the `container` CLI, in sandboxes of their own.
  */
 export type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
-export { checksOf, runStep, DEFAULT_ROOT } from "./runner.js";
+export { checksOf, runStep } from "./runner.js";
 export { ensureCheckImage } from "./check-image.js";
