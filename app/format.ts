@@ -1,8 +1,9 @@
 /**
- * How the programs write a state and a time for people: the app, `workshop check` and
+ * How the programs write a state, a time and a path for people: the app, `workshop check` and
  * `workshop doctor` draw the same marks. Colour is never the only signal: every state also has
  * its own symbol, so the output reads the same with NO_COLOR, on a projector, or to a colour-blind eye.
  */
+import { relative } from "node:path";
 
 /** Colour names, as chalk and Ink both take them. */
 export const color = {
@@ -33,4 +34,10 @@ export function colorDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A path as people see it: relative to the repository when inside it. */
+export function shownPath(repo: string, file: string): string {
+  const rel = relative(repo, file);
+  return rel.startsWith("..") ? file : rel;
 }

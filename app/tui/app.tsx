@@ -20,7 +20,7 @@ import { MainPane, useMainContent } from "./main-pane.js";
 import { plainMarkdown, type RenderMarkdown } from "./markdown.js";
 import { useProgress } from "./progress.js";
 import type { Runner } from "./runner.js";
-import { shownPath } from "../course/solution.js";
+import { shownPath } from "../format.js";
 import { StepList } from "./step-list.js";
 import { nextStep, stepStanding, type StepStanding } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";

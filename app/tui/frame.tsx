@@ -4,7 +4,7 @@ import { stepName, STEPS, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
-import { shownPath } from "../course/solution.js";
+import { shownPath } from "../format.js";
 import { Spinner } from "./spinner.js";
 import { StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
