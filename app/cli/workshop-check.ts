@@ -4,7 +4,7 @@
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import { checksOf, runStep, type CheckResult, type CheckStatus } from "../checks/index.js";
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
-import { findStep, STEPS } from "../course/steps.js";
+import { findStep, stepHeading, STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { colorDisabled, formatDuration, MARK } from "../format.js";
 import { interruptible } from "./interrupt.js";
@@ -43,7 +43,7 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
     for (const id of steps) {
       if (signal.aborted) break;
       const step = findStep(id)!;
-      if (!json) out.write(`\n${paint.bold(`Step ${step.id} · ${step.title}`)}\n`);
+      if (!json) out.write(`\n${paint.bold(stepHeading(step))}\n`);
       const started = Date.now();
       const results = await runStep(id, { impl, root, signal, onResult: json ? undefined : (r) => out.write(formatResult(r, paint)) });
       if (signal.aborted) break;

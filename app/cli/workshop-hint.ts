@@ -2,6 +2,7 @@
 // seen; which ones were seen is kept in .workshop/progress.json, shared with the app.
 import { readPage } from "../course/pages.js";
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
+import { stepName } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { stepArgument, type Workspace } from "./workshop-args.js";
 
@@ -17,9 +18,9 @@ export function hintCommand(args: string[], { repo, out }: Workspace): number {
   let n = Math.min(seen + 1, hints.length);
   if (wanted !== undefined) {
     n = Number(wanted);
-    if (!Number.isInteger(n) || n < 1 || n > hints.length) throw new UserError(`step ${step.id} has hints 1 to ${hints.length}, not "${wanted}"`, `e.g. workshop hint ${step.id} 1`, 2);
+    if (!Number.isInteger(n) || n < 1 || n > hints.length) throw new UserError(`${stepName(step)} has hints 1 to ${hints.length}, not "${wanted}"`, `e.g. workshop hint ${step.id} 1`, 2);
   }
-  out.write(`Hint ${n} of ${hints.length} for step ${step.id} (${step.title})\n\n${hints[n - 1]}\n\n`);
+  out.write(`Hint ${n} of ${hints.length} for ${stepName(step)} (${step.title})\n\n${hints[n - 1]}\n\n`);
   out.write(n < hints.length ? `Still stuck? workshop hint ${step.id}\n` : `That was the last hint. The reference code: workshop solution ${step.id}\n`);
   progress.hintsSeen[step.id] = Math.max(seen, n);
   saveProgress(file, progress);

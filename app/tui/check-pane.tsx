@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { stepShortName, type Reading, type Step } from "../course/steps.js";
+import { stepName, stepShortName, type Reading, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import { ellipsis, Panel } from "./panel.js";
@@ -44,7 +44,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
   } else if (model.reading) {
-    const then = model.next ? `read on, then press n for ${nextName(model.next)}.` : "read on.";
+    const then = model.next ? `read on, then press n for ${stepName(model.next)}.` : "read on.";
     wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} width={width} />);
@@ -111,7 +111,7 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
-    const next = model.next && !model.reference ? ` Press n for ${nextName(model.next)}.` : "";
+    const next = model.next && !model.reference ? ` Press n for ${stepName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
@@ -135,11 +135,6 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
-}
-
-/** "step 2", or "bonus: overlayfs". */
-function nextName(step: Step): string {
-  return step.bonus ? `bonus: ${step.title}` : `step ${step.id}`;
 }
 
 function capitalize(text: string): string {

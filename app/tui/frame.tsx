@@ -1,6 +1,6 @@
 /** The app's first and last lines: where the learner stands, and the keys. */
 import { Box, Text } from "ink";
-import { stepName, STEPS, type Step } from "../course/steps.js";
+import { stepName, stepNumber, STEPS, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
@@ -75,7 +75,7 @@ function StepStrip({ openStep, cursor, focused, running, standings }: StripProps
             {isStep(entry) ? (
               <>
                 {entry.id === running ? <Spinner /> : <StateIcon standing={standings.get(entry.id)} />}
-                {entry.bonus ? "" : <Text color={entry.id === openStep ? color.accent : undefined}>{entry.id}</Text>}
+                <Text color={entry.id === openStep ? color.accent : undefined}>{stepNumber(entry) ?? ""}</Text>
               </>
             ) : (
               // The pages without checks: a word ("intro", "outro"), no state.

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { ANY_ORDER, anyOrder, type Reading, type Step } from "../course/steps.js";
+import { ANY_ORDER, anyOrder, stepNumber, type Reading, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
@@ -74,7 +74,7 @@ interface StepRowProps {
 }
 
 function StepRow({ step, standing, open, selected, focused, running, room }: StepRowProps) {
-  const label = step.bonus ? step.title : `${step.id} ${step.title}`;
+  const label = [stepNumber(step), step.title].filter(Boolean).join(" ");
   return (
     <Text wrap="truncate" inverse={selected && focused}>
       <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
