@@ -1,8 +1,9 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { stepName, stepShortName, type Reading, type Step } from "../course/steps.js";
+import { stepName, stepShortName, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
+import { isStep, type Entry } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
@@ -10,9 +11,8 @@ import { color, formatDuration, MARK } from "../format.js";
 import { wrapLines } from "./wrap.js";
 
 export interface CheckPaneModel {
-  step: Step;
-  /** The introduction or the outro when one is open instead of a step: nothing to check. */
-  reading?: Reading;
+  /** The open step, or the introduction or the outro: nothing to check there. */
+  entry: Entry;
   checks: CheckInfo[];
   run?: RunView;
   /** True when the run is of the reference solution, not the learner's code. */
@@ -43,14 +43,14 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
-  } else if (model.reading) {
+  } else if (!isStep(model.entry)) {
     const then = model.next ? `read on, then press n for ${stepName(model.next)}.` : "read on.";
     wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
-    rows.push(<StatusLine key="status" model={model} width={width} />);
+    rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
   } else {
-    rows.push(<StatusLine key="status" model={model} width={width} />);
+    rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     // In the order of the checks, not the order their results came in.
     const firstTodo = model.checks.map((c) => run?.results.find((r) => r.id === c.id)).find((r) => r?.status === "not-started");
     for (const check of model.checks) {
@@ -70,8 +70,8 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   return rows;
 }
 
-function StatusLine({ model, width }: { model: CheckPaneModel; width: number }) {
-  const { run, step } = model;
+function StatusLine({ model, step, width }: { model: CheckPaneModel; step: Step; width: number }) {
+  const { run } = model;
   const who = model.reference ? "the reference solution" : "your code";
   const name = stepShortName(step);
   const trigger = model.trigger ? ` (${model.trigger})` : "";

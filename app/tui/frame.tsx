@@ -57,29 +57,29 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
 }
 
 interface StripProps {
-  openStep: string;
+  openId: string;
   cursor: number;
   focused: boolean;
   running?: string;
 }
 
 /** The course in one line: each step's state and number, the open one bold and coloured, the cursor inverted when focused. */
-function StepStrip({ openStep, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
+function StepStrip({ openId, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
   return (
     <>
       {ENTRIES.map((entry, index) => (
         <Text key={entry.id}>
           {entry.id === FIRST_BONUS ? <Text color={color.dim}>{" bonus"}</Text> : null}
           <Text> </Text>
-          <Text inverse={focused && index === cursor} bold={entry.id === openStep} underline={entry.id === openStep}>
+          <Text inverse={focused && index === cursor} bold={entry.id === openId} underline={entry.id === openId}>
             {isStep(entry) ? (
               <>
                 {entry.id === running ? <Spinner /> : <StateIcon standing={standings.get(entry.id)} />}
-                <Text color={entry.id === openStep ? color.accent : undefined}>{stepNumber(entry) ?? ""}</Text>
+                <Text color={entry.id === openId ? color.accent : undefined}>{stepNumber(entry) ?? ""}</Text>
               </>
             ) : (
               // The pages without checks: a word ("intro", "outro"), no state.
-              <Text color={entry.id === openStep ? color.accent : color.dim}>{entry.id}</Text>
+              <Text color={entry.id === openId ? color.accent : color.dim}>{entry.id}</Text>
             )}
           </Text>
         </Text>

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadProgress, progressFile } from "../course/progress.js";
 import { onStopSignals } from "../stop-signals.js";
+import { CheckRuns } from "./check-runs.js";
 import type { Runner } from "./runner.js";
 
 export interface OpenAppOptions {
@@ -76,16 +77,13 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
         repo: options.repo,
         impl,
         solutions: join(options.repo, "solutions"),
-        root: options.root,
         instructor: options.instructor,
         progressFile: progress,
-        traceDir,
         quitSignal: quit.signal,
         services: {
-          runner,
+          checks: new CheckRuns({ runner, traceDir, root: options.root, prepare: prepare.buildContainer }),
           doctor: async () => (await import("../doctor/index.js")).runDoctor(),
           loadMarkdown,
-          prepare: prepare.buildContainer,
           watch: watchDirectory,
         },
       }),

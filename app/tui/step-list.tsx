@@ -9,7 +9,7 @@ import { CURSOR } from "./theme.js";
 
 interface StepListProps {
   standings: ReadonlyMap<string, StepStanding>;
-  openStep: string;
+  openId: string;
   cursor: number;
   running?: string;
   focused: boolean;
@@ -20,7 +20,7 @@ interface StepListProps {
 }
 
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
-export function StepList({ standings, openStep, cursor, running, focused, width, height, writes }: StepListProps) {
+export function StepList({ standings, openId, cursor, running, focused, width, height, writes }: StepListProps) {
   const room = width - 4;
   const rows = ENTRIES.flatMap((entry, index) => {
     const row = isStep(entry) ? (
@@ -28,14 +28,14 @@ export function StepList({ standings, openStep, cursor, running, focused, width,
         key={entry.id}
         step={entry}
         standing={standings.get(entry.id)}
-        open={entry.id === openStep}
+        open={entry.id === openId}
         selected={index === cursor}
         focused={focused}
         running={entry.id === running}
         room={room}
       />
     ) : (
-      <ReadingRow key={entry.id} reading={entry} open={entry.id === openStep} selected={index === cursor} focused={focused} room={room} />
+      <ReadingRow key={entry.id} reading={entry} open={entry.id === openId} selected={index === cursor} focused={focused} room={room} />
     );
     if (entry.id === ANY_ORDER.at(-1)?.id) return [row, <Text key="any-order" color={color.dim}>{ellipsis(`  ${anyOrder()} in any order`, room)}</Text>];
     if (entry.id === FIRST_BONUS) return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];

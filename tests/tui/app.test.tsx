@@ -304,7 +304,7 @@ describe("the workshop app", () => {
     await app.shows("╭─ Steps");
     expect(app.screen()).toMatch(/│ ›[○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 1 Process creation/);
     app.resize(80, 24);
-    await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23));
+    await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23), { timeout: 10_000 });
     expect(app.screen()).not.toContain("╭─ Steps");
     expect(app.screen().split("\n")[0]).toMatch(/^ intro [○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]1 ○2 ○3 ○4 ○5 ○6 outro bonus ○ ○ ○/);
     for (const line of app.screen().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
