@@ -134,7 +134,7 @@ export interface AppOptions {
 
 /**
  * Renders the app in a terminal of the given size; `screen()` is the last frame without colours,
- * `checks` the app's runs of checks (`checks.whenIdle()`: what a key or a save asked for has happened).
+ * `checks` the app's runs of checks.
  */
 export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
   const checks = new CheckRuns({ runner, traceDir: course.traceDir, root, prepare });
@@ -166,6 +166,20 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
         app.stdin.write(key);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    /**
+     * Waits until what the keys and saves so far asked of the checks has happened: then an assertion
+     * that nothing ran means it. Fails, naming the runs, if they are still under way after `timeout` ms.
+     */
+    async idle({ timeout = 5000 } = {}) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const busy = [...checks.snapshot().values()].filter((v) => v.outcome === "preparing" || v.outcome === "running").map((v) => `step ${v.stepId}`);
+          reject(new Error(`the checks are still busy after ${timeout} ms (${busy.join(", ") || "a request waiting"})`));
+        }, timeout);
+      });
+      await Promise.race([checks.whenIdle(), late]).finally(() => clearTimeout(timer));
     },
     /** Waits until the screen shows `text`, for at most `timeout` ms (a scripted run's screens come at once; a busy machine may still take seconds). */
     async shows(text: string | RegExp, { timeout = 10_000 } = {}) {
