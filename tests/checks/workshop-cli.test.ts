@@ -86,6 +86,9 @@ describe("workshop check", () => {
   });
 });
 
+/** These commands never open the app. */
+const noApp = () => Promise.reject(new Error("the app was opened"));
+
 /** The course commands work on a copy of the course: the repository's own files stay as they are. */
 describe("workshop hint, solution and reset", () => {
   const repo = course.root;
@@ -93,7 +96,7 @@ describe("workshop hint, solution and reset", () => {
     const out = new PassThrough();
     let text = "";
     out.on("data", (d: Buffer) => (text += d.toString()));
-    const status = await main(args, { repo, out });
+    const status = await main(args, noApp, { repo, out });
     return { status, text };
   };
 
