@@ -111,7 +111,7 @@ function copyImplementation(ctx: BenchContext, name: "solutions" | "exercises"):
   return copy;
 }
 
-/** The build cache's programs built from `impl` (bin/lib/build.mjs records it in current.json). */
+/** The build cache's programs built from `impl` (app/build/bundle.mjs records it in current.json). */
 function removeBuildsOf(repo: string, impl: string): void {
   const cache = join(repo, "node_modules", ".cache", "container-workshop");
   for (const name of readdirSync(cache)) {

@@ -3,17 +3,9 @@
  * several times at once (each would otherwise build it anew). A file that does not compile is
  * reported in the compiler's words.
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { BuildError, ensureBuilt } from "../build/bundle.mjs";
+import { containerProgram, implDirectory as findImplDirectory } from "../build/programs.mjs";
 import { UserError } from "../errors.js";
-import { REPO } from "./repo.js";
-
-type Launch = typeof import("../../bin/lib/launch.mjs");
-type Build = typeof import("../../bin/lib/build.mjs");
-
-// Loaded from the repository at run time: bundled along with us, build.mjs would take the
-// bundle's directory for the repository's.
-const load = <T>(file: string) => import(pathToFileURL(join(REPO, "bin", "lib", file)).href) as Promise<T>;
 
 /** Builds under way in this process, by implementation directory: steps checked at once share one. */
 const building = new Map<string, Promise<string | undefined>>();
@@ -29,7 +21,6 @@ export function buildContainer(implDir: string): Promise<string | undefined> {
 }
 
 async function buildNow(implDir: string): Promise<string | undefined> {
-  const [{ containerProgram }, { ensureBuilt, BuildError }] = await Promise.all([load<Launch>("launch.mjs"), load<Build>("build.mjs")]);
   try {
     await ensureBuilt(containerProgram(implDir));
     return undefined;
@@ -40,13 +31,8 @@ async function buildNow(implDir: string): Promise<string | undefined> {
 }
 
 /** The directory an --impl choice names (exercises, solutions, or a path), checked as bin/container checks it. */
-export async function implDirectory(impl: string): Promise<string> {
-  const { dir, missing } = (await load<Launch>("launch.mjs")).implDirectory(impl);
-  if (missing.length) {
-    throw new UserError(
-      `--impl ${impl}: ${dir} is not an implementation directory (missing ${missing.map((m) => `${m}.ts`).join(", ")})`,
-      "use exercises, solutions, or a copy of one of them",
-    );
-  }
+export function implDirectory(impl: string): string {
+  const { dir, problem } = findImplDirectory(impl);
+  if (problem) throw new UserError(problem.message, problem.hint);
   return dir;
 }

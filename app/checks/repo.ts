@@ -1,18 +1,5 @@
-// Where the repository is, from this module's own location. Not from bin/lib/build.mjs: the
-// workshop program is bundled into node_modules/.cache/, where that module's path would mislead.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The `container` launcher, which the checks run as a learner would.
+import { join } from "node:path";
+import { REPO } from "../build/repo.mjs";
 
-function findRepo(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "bin", "container")) && existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`cannot find the workshop's repository above ${start}`);
-  }
-}
-
-/** The repository's root directory. */
-export const REPO = findRepo(dirname(fileURLToPath(import.meta.url)));
-
-/** The `container` launcher. */
 export const CONTAINER = join(REPO, "bin", "container");

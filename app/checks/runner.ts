@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findStep } from "../course/steps.js";
 import { describeError } from "../errors.js";
+import { chosenStoreRoot } from "../store-root.js";
 import { cgroupBases, removeParent } from "./cgroup-tree.js";
 import { ensureCheckImage } from "./check-image.js";
 import { fail, type CheckDef, type Probe, type StepChecks, type Verdict } from "./define.js";
@@ -18,7 +19,6 @@ import { reachedTodo } from "./todos.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions } from "./types.js";
 import type { RuntimeEvent } from "../runtime/events.js";
 
-export const DEFAULT_ROOT = "/var/lib/container-workshop";
 /** Probes at a time: containers are mostly waiting on the kernel, but this machine may have 2 cores. */
 const CONCURRENCY = 3;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -36,7 +36,7 @@ export function checksOf(stepId: string): CheckInfo[] {
 export async function runStep(stepId: string, options: RunOptions): Promise<CheckResult[]> {
   const step = stepChecks(stepId);
   const order = checksOf(stepId).map((c) => c.id);
-  const impl = await implDirectory(options.impl);
+  const impl = implDirectory(options.impl);
   const results = new Map<string, CheckResult>();
   const report = (result: CheckResult) => {
     if (options.signal?.aborted) return;
@@ -61,7 +61,7 @@ async function prepare(stepId: string, impl: string, options: RunOptions): Promi
   if (process.getuid?.() !== 0) {
     return { status: "error", message: "the checks need root: they start containers (run them with sudo, or in the workshop's devcontainer)" };
   }
-  const storeRoot = resolve(options.root ?? process.env.CONTAINER_ROOT ?? DEFAULT_ROOT);
+  const storeRoot = resolve(chosenStoreRoot(options.root));
   try {
     const compileError = await buildContainer(impl);
     if (compileError) return { status: "fail", message: `the implementation does not compile:\n${compileError}` };

@@ -1,6 +1,7 @@
 // The `container` command: the learner's runtime, driven like `docker`.
 import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
+import { chosenStoreRoot } from "../store-root.js";
 import { shortDigest } from "../image/digest.js";
 import { ImageStore, progressPrinter, type Freed } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
@@ -88,7 +89,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || last(global, "--help") ? 0 : 2;
   }
-  const root = last(global, "--root") ?? process.env.CONTAINER_ROOT ?? "/var/lib/container-workshop";
+  const root = chosenStoreRoot(last(global, "--root"));
   const trace = last(global, "--trace");
   if (trace) {
     // Absolute, so the init process can open it before it changes root; exported, so it traces too.

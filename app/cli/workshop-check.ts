@@ -4,10 +4,9 @@
 import chalk, { Chalk, type ChalkInstance } from "chalk";
 import { checksOf, formatTypeError, implDirectory, runStep, TypeChecker, type CheckResult, type CheckStatus, type TypeError } from "../checks/index.js";
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
-import { findStep, STEPS } from "../course/steps.js";
+import { findStep, stepHeading, STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
-import { colorDisabled } from "../terminal/styles.js";
-import { formatDuration, MARK } from "../tui/theme.js";
+import { colorDisabled, formatDuration, MARK } from "../format.js";
 import { interruptible } from "./interrupt.js";
 import { last } from "./options.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";
@@ -44,7 +43,7 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
     for (const id of steps) {
       if (signal.aborted) break;
       const step = findStep(id)!;
-      if (!json) out.write(`\n${paint.bold(`Step ${step.id} · ${step.title}`)}\n`);
+      if (!json) out.write(`\n${paint.bold(stepHeading(step))}\n`);
       const started = Date.now();
       const results = await runStep(id, { impl, root, signal, onResult: json ? undefined : (r) => out.write(formatResult(r, paint)) });
       if (signal.aborted) break;
@@ -59,7 +58,7 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
     return 130;
   }
   // After the checks, which ran whatever the types say (esbuild does not type-check).
-  const typeErrors = new TypeChecker(repo, await implDirectory(impl)).check();
+  const typeErrors = new TypeChecker(repo, implDirectory(impl)).check();
   const all = reports.flatMap((r) => r.checks);
   const passed = all.length > 0 && all.every((c) => c.status === "pass") && typeErrors.length === 0;
   if (json) out.write(`${JSON.stringify({ impl, passed, steps: reports, typeErrors }, null, 2)}\n`);

@@ -3,11 +3,13 @@
 // .workshop/progress.json, shared with the app.
 import chalk, { Chalk } from "chalk";
 import type { WriteStream } from "node:tty";
+import { stripVTControlCharacters } from "node:util";
 import { hintsFile, readPage } from "../course/pages.js";
 import { loadProgress, progressFile, saveProgress } from "../course/progress.js";
+import { stepName } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { loadMarkdown } from "../terminal/markdown.js";
-import { colorDisabled, stripStyles } from "../terminal/styles.js";
+import { colorDisabled } from "../format.js";
 import { stepArgument, type Workspace } from "./workshop-args.js";
 
 /** Lines no longer than this read well, however wide the terminal. */
@@ -27,7 +29,7 @@ export async function hintCommand(args: string[], { repo, out }: Workspace): Pro
   let n = Math.min(seen + 1, hints.length);
   if (wanted !== undefined) {
     n = Number(wanted);
-    if (!Number.isInteger(n) || n < 1 || n > hints.length) throw new UserError(`step ${step.id} has hints 1 to ${hints.length}, not "${wanted}"`, `e.g. workshop hint ${step.id} 1`, 2);
+    if (!Number.isInteger(n) || n < 1 || n > hints.length) throw new UserError(`${stepName(step)} has hints 1 to ${hints.length}, not "${wanted}"`, `e.g. workshop hint ${step.id} 1`, 2);
   }
   const terminal = (out as Partial<WriteStream>).isTTY === true;
   const color = terminal && !colorDisabled();
@@ -35,7 +37,7 @@ export async function hintCommand(args: string[], { repo, out }: Workspace): Pro
   const render = await loadMarkdown();
   const text = render(hints[n - 1] ?? "", width).join("\n");
   const paint = new Chalk({ level: color ? chalk.level : 0 });
-  out.write(`${paint.bold(`Hint ${n} of ${hints.length} for step ${step.id} (${step.title})`)}\n\n${color ? text : stripStyles(text)}\n\n`);
+  out.write(`${paint.bold(`Hint ${n} of ${hints.length} for ${stepName(step)} (${step.title})`)}\n\n${color ? text : stripVTControlCharacters(text)}\n\n`);
   out.write(n < hints.length ? `Still stuck? workshop hint ${step.id}\n` : `That was the last hint. The reference code: workshop solution ${step.id}\n`);
   progress.hintsSeen[step.id] = Math.max(seen, n);
   saveProgress(file, progress);

@@ -2,7 +2,8 @@
 // or the difference between the learner's module and the reference one.
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { shownPath, stepDiff, stepSolution } from "../course/solution.js";
+import { stepDiff, stepSolution } from "../course/solution.js";
+import { shownPath } from "../format.js";
 import { moduleFile } from "../course/steps.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";
 

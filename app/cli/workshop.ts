@@ -1,6 +1,6 @@
 // The `workshop` command: with no command, the app; otherwise the course's checks, hints,
 // solutions and resets, and the doctor.
-import { REPO } from "../checks/repo.js";
+import { REPO } from "../build/repo.mjs";
 import { STEPS } from "../course/steps.js";
 import { reportErrors, UserError } from "../errors.js";
 import { checkCommand } from "./workshop-check.js";
@@ -33,11 +33,15 @@ Steps: ${STEPS.map((s) => s.id).join(", ")}
 Exit status: 0 success (check: every check passed); 1 a check did not pass; 2 wrong usage;
 125 the workshop could not do it (for example, check without root); 130 interrupted.`;
 
+/** Opens the app (app/tui's openApp) and resolves with its exit status once it is quit. */
+export type OpenApp = (options: { repo: string; impl: string; root?: string; instructor?: boolean }) => Promise<number>;
+
 /**
  * Runs the command line; returns the exit status. Errors are one line (a stack with --debug).
+ * `openApp` comes from the program (app/workshop.ts), so that the CLI imports nothing of the app.
  * `workspace` is for tests: another copy of the course, another output.
  */
-export async function main(argv: string[], workspace: Workspace = { repo: REPO, out: process.stdout }): Promise<number> {
+export async function main(argv: string[], openApp: OpenApp, workspace: Workspace = { repo: REPO, out: process.stdout }): Promise<number> {
   const debug = argv.includes("--debug");
   const args = argv.filter((a) => a !== "--debug");
   // Output piped into `head` may be cut short: that is not an error, and checks under way still
@@ -45,14 +49,14 @@ export async function main(argv: string[], workspace: Workspace = { repo: REPO, 
   workspace.out.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
   });
-  return reportErrors("workshop", debug, () => dispatch(args, workspace));
+  return reportErrors("workshop", debug, () => dispatch(args, workspace, openApp));
 }
 
-async function dispatch(args: string[], workspace: Workspace): Promise<number> {
+async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp): Promise<number> {
   const [command, ...rest] = args;
   const { out } = workspace;
   const help = command === "--help" || command === "-h" || command === "help";
-  if (command === undefined || (command.startsWith("--") && !help)) return openTheApp(args, workspace);
+  if (command === undefined || (command.startsWith("--") && !help)) return openTheApp(args, workspace, openApp);
   switch (command) {
     case "--help":
     case "-h":
@@ -79,8 +83,8 @@ async function dispatch(args: string[], workspace: Workspace): Promise<number> {
   }
 }
 
-/** `workshop [--impl X] [--root DIR] [--instructor]`: the app (loaded only now: `workshop check` stays quick). */
-async function openTheApp(args: string[], workspace: Workspace): Promise<number> {
+/** `workshop [--impl X] [--root DIR] [--instructor]`: the app. */
+function openTheApp(args: string[], workspace: Workspace, openApp: OpenApp): Promise<number> {
   const parsed = parseArgs(
     args,
     [
@@ -91,7 +95,6 @@ async function openTheApp(args: string[], workspace: Workspace): Promise<number>
     "",
   );
   if (parsed.positionals.length) throw new UserError(`unknown command "${parsed.positionals[0]}"`, "see `workshop --help`", 2);
-  const { openApp } = await import("../tui/index.js");
   return openApp({
     repo: workspace.repo,
     impl: parsed.options.get("--impl")?.at(-1) ?? process.env.WORKSHOP_IMPL ?? "exercises",

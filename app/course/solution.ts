@@ -4,7 +4,8 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { shownPath } from "../format.js";
 import { moduleFile, type Step } from "./steps.js";
 
 export interface ModuleSolution {
@@ -33,10 +34,4 @@ export function moduleDiff(repo: string, learnerFile: string, solutionFile: stri
       else resolve(stdout);
     });
   });
-}
-
-/** A path as people see it: relative to the repository when inside it. */
-export function shownPath(repo: string, file: string): string {
-  const rel = relative(repo, file);
-  return rel.startsWith("..") ? file : rel;
 }

@@ -44,6 +44,11 @@ export function moduleFile(step: Step): string {
   return `${step.module}.ts`;
 }
 
+/** The step's number, for the six steps of the course; bonus steps have none. */
+export function stepNumber(step: Step): string | undefined {
+  return step.bonus ? undefined : step.id;
+}
+
 /** The step in a sentence: "step 3", "the pivot-root bonus step". */
 export function stepName(step: Step): string {
   return step.bonus ? `the ${step.id} bonus step` : `step ${step.id}`;

@@ -3,6 +3,7 @@
  * found fine or reported as one line with what to do, so a missing piece shows up now and not
  * later inside a check. The probes can be replaced, so tests can stage any machine.
  */
+import { MARK } from "../format.js";
 import type { CgroupRoot } from "../runtime/contract.js";
 
 export type Severity = "ok" | "warn" | "fail" | "skip";
@@ -75,7 +76,8 @@ export function blockers(findings: Finding[]): Finding[] {
   return findings.filter((f) => f.severity === "fail");
 }
 
-export const SEVERITY_SYMBOL: Record<Severity, string> = { ok: "✓", warn: "!", fail: "✗", skip: "–" };
+/** The app's marks, and a dash for what could not be looked at. */
+const SEVERITY_SYMBOL: Record<Severity, string> = { ok: MARK.pass.symbol, warn: MARK.error.symbol, fail: MARK.fail.symbol, skip: "–" };
 
 /** One line per finding, then a verdict: what `workshop doctor` prints. */
 export function formatFindings(findings: Finding[]): string {

@@ -6,6 +6,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
 import { UserError } from "../errors.js";
+import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
 import type { BridgeNetwork, Cgroup, Implementation, Limits, NetworkMode, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
@@ -342,10 +343,9 @@ function forwardSignals(pid: number): () => void {
       }
     }, 3000);
   };
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  for (const s of signals) process.on(s, forward);
+  const stop = onStopSignals(forward);
   return () => {
-    for (const s of signals) process.off(s, forward);
+    stop();
     if (timer) clearTimeout(timer);
   };
 }

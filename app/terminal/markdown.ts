@@ -8,7 +8,8 @@
  * after the app's first screen is drawn; until then `plainMarkdown` shows the page as written.
  */
 import type { MarkedExtension, Tokens } from "marked";
-import { colorDisabled, stripStyles } from "./styles.js";
+import { stripVTControlCharacters } from "node:util";
+import { colorDisabled } from "../format.js";
 import { wrapLines } from "./wrap.js";
 
 /** Renders a page into screen rows of at most `width` columns. */
@@ -51,10 +52,10 @@ export function loadMarkdown(): Promise<RenderMarkdown> {
         instances.set(width, marked);
       }
       const out = marked.parse(markdown, { async: false });
-      const lines = wrapLines(noColor ? stripStyles(out) : out, width);
+      const lines = wrapLines(noColor ? stripVTControlCharacters(out) : out, width);
       // Blank rows around the page are marked-terminal's section spacing, not the author's.
-      while (lines.length > 0 && stripStyles(lines.at(-1) ?? "").trim() === "") lines.pop();
-      while (lines.length > 0 && stripStyles(lines[0] ?? "").trim() === "") lines.shift();
+      while (lines.length > 0 && stripVTControlCharacters(lines.at(-1) ?? "").trim() === "") lines.pop();
+      while (lines.length > 0 && stripVTControlCharacters(lines[0] ?? "").trim() === "") lines.shift();
       return lines;
     };
   })();

@@ -2,8 +2,9 @@
  * Wrapping styled text to a pane's width, so that every line the app draws is one screen row and
  * scrolling can count in rows. Wrapped list items and indented text keep their indent.
  */
+import { stripVTControlCharacters } from "node:util";
+import sliceAnsi from "slice-ansi";
 import wrapAnsi from "wrap-ansi";
-import { stripStyles } from "./styles.js";
 
 // A list bullet ("* ", "- ", "12. ") after the indent: continuation lines align with its text.
 const HANGING = /^(\s*)((?:[*•-]|\d+\.)\s+)?/;
@@ -17,7 +18,7 @@ export function wrapLines(text: string, width: number, hanging?: number): string
 }
 
 function wrapLine(line: string, width: number, hanging?: number): string[] {
-  const plain = stripStyles(line);
+  const plain = stripVTControlCharacters(line);
   const styled = plain !== line;
   if (plain.length <= width) return [line];
   if (TABLE_ROW.test(plain)) {
@@ -27,7 +28,7 @@ function wrapLine(line: string, width: number, hanging?: number): string[] {
   const match = HANGING.exec(plain);
   let indent = hanging ?? (match?.[1]?.length ?? 0) + (match?.[2]?.length ?? 0);
   if (indent > width / 2) indent = 0;
-  const [head, rest] = splitVisible(line, indent);
+  const [head, rest] = [sliceAnsi(line, 0, indent), sliceAnsi(line, indent)];
   const pad = " ".repeat(indent);
   // wrap-ansi measures every character's width: worth it for styled text only (a page before it is
   // styled, a trace line, take the quick way, which matters for the first screen).
@@ -55,19 +56,4 @@ function wrapWords(text: string, width: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
-}
-
-/** Splits a styled string after `count` visible characters, escapes staying with the visible text they precede. */
-function splitVisible(line: string, count: number): [string, string] {
-  let seen = 0;
-  let i = 0;
-  while (i < line.length && seen < count) {
-    const escape = /^\u001b\[[0-9;]*m/.exec(line.slice(i));
-    if (escape) i += escape[0].length;
-    else {
-      i++;
-      seen++;
-    }
-  }
-  return [line.slice(0, i), line.slice(i)];
 }

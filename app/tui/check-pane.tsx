@@ -1,18 +1,18 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { stepShortName, type Reading, type Step } from "../course/steps.js";
+import { stepName, stepShortName, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
+import { isStep, type Entry } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
-import { color, formatDuration, MARK } from "./theme.js";
+import { color, formatDuration, MARK } from "../format.js";
 import { wrapLines } from "../terminal/wrap.js";
 
 export interface CheckPaneModel {
-  step: Step;
-  /** The introduction or the outro when one is open instead of a step: nothing to check. */
-  reading?: Reading;
+  /** The open step, or the introduction or the outro: nothing to check there. */
+  entry: Entry;
   checks: CheckInfo[];
   run?: RunView;
   /** True when the run is of the reference solution, not the learner's code. */
@@ -43,14 +43,14 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
-  } else if (model.reading) {
-    const then = model.next ? `read on, then press n for ${nextName(model.next)}.` : "read on.";
+  } else if (!isStep(model.entry)) {
+    const then = model.next ? `read on, then press n for ${stepName(model.next)}.` : "read on.";
     wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
-    rows.push(<StatusLine key="status" model={model} width={width} />);
+    rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
   } else {
-    rows.push(<StatusLine key="status" model={model} width={width} />);
+    rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     // In the order of the checks, not the order their results came in.
     const firstTodo = model.checks.map((c) => run?.results.find((r) => r.id === c.id)).find((r) => r?.status === "not-started");
     for (const check of model.checks) {
@@ -70,8 +70,8 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   return rows;
 }
 
-function StatusLine({ model, width }: { model: CheckPaneModel; width: number }) {
-  const { run, step } = model;
+function StatusLine({ model, step, width }: { model: CheckPaneModel; step: Step; width: number }) {
+  const { run } = model;
   const who = model.reference ? "the reference solution" : "your code";
   const name = stepShortName(step);
   const trigger = model.trigger ? ` (${model.trigger})` : "";
@@ -111,7 +111,7 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
-    const next = model.next && !model.reference ? ` Press n for ${nextName(model.next)}.` : "";
+    const next = model.next && !model.reference ? ` Press n for ${stepName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
@@ -135,11 +135,6 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
-}
-
-/** "step 2", or "bonus: overlayfs". */
-function nextName(step: Step): string {
-  return step.bonus ? `bonus: ${step.title}` : `step ${step.id}`;
 }
 
 function capitalize(text: string): string {

@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describeError } from "../errors.js";
-import type { CheckResult, Runner } from "./runner.js";
+import type { CheckInfo, CheckResult, Runner } from "./runner.js";
 
 export type Outcome = "preparing" | "running" | "finished" | "cancelled" | "compile-error" | "crashed";
 
@@ -33,7 +33,6 @@ export interface CheckRunsOptions {
   root?: string;
   /** Gets the implementation ready to run (bundles it), returning the compiler's message if it does not compile. */
   prepare?(impl: string): Promise<string | undefined>;
-  onFinished?(run: RunView): void;
 }
 
 type Snapshot = ReadonlyMap<string, RunView>;
@@ -41,10 +40,14 @@ type Snapshot = ReadonlyMap<string, RunView>;
 export class CheckRuns {
   private views: Snapshot = new Map();
   private listeners = new Set<() => void>();
+  private finishedListeners = new Set<(run: RunView) => void>();
   private active?: { controller: AbortController; done: Promise<void> };
   private latestRequest = 0;
   private runCount = 0;
   private stopped = false;
+  /** Calls of start and startAll under way: idle at 0. */
+  private busy = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: CheckRunsOptions) {}
 
@@ -55,34 +58,50 @@ export class CheckRuns {
 
   snapshot = (): Snapshot => this.views;
 
-  isRunning(): boolean {
-    return this.active !== undefined;
+  /** A step's checks, as the runner lists them. */
+  checksOf(stepId: string): CheckInfo[] {
+    return this.options.runner.checksOf(stepId);
+  }
+
+  /** Calls `listener` with each run that finishes (not one cancelled or that could not run). */
+  onFinished(listener: (run: RunView) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  /** Resolves once no run is under way or asked for (at once if none is): what a request led to has happened. */
+  whenIdle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
    * Runs a step's checks against `impl`, after cancelling whatever runs. Resolves when this run
    * ends, with how it ended; undefined when a newer request took its place before it started.
    */
-  async start(stepId: string, impl: string): Promise<Outcome | undefined> {
-    if (this.stopped) return undefined;
-    const request = ++this.latestRequest;
-    while (this.active) await this.cancel();
-    // While we waited, a newer request may have come in: it runs instead.
-    if (request !== this.latestRequest || this.stopped) return undefined;
-    const controller = new AbortController();
-    const done = this.run(stepId, impl, controller.signal).finally(() => {
-      if (this.active?.controller === controller) this.active = undefined;
+  start(stepId: string, impl: string): Promise<Outcome | undefined> {
+    return this.whileBusy(async () => {
+      if (this.stopped) return undefined;
+      const request = ++this.latestRequest;
+      while (this.active) await this.cancel();
+      // While we waited, a newer request may have come in: it runs instead.
+      if (request !== this.latestRequest || this.stopped) return undefined;
+      const controller = new AbortController();
+      const done = this.run(stepId, impl, controller.signal).finally(() => {
+        if (this.active?.controller === controller) this.active = undefined;
+      });
+      this.active = { controller, done };
+      await done;
+      return this.views.get(stepId)?.outcome;
     });
-    this.active = { controller, done };
-    await done;
-    return this.views.get(stepId)?.outcome;
   }
 
   /** Runs every step in turn, until one does not finish (cancelled by another request, or broken code). */
-  async startAll(stepIds: readonly string[], impl: string): Promise<void> {
-    for (const stepId of stepIds) {
-      if ((await this.start(stepId, impl)) !== "finished") return;
-    }
+  startAll(stepIds: readonly string[], impl: string): Promise<void> {
+    return this.whileBusy(async () => {
+      for (const stepId of stepIds) {
+        if ((await this.start(stepId, impl)) !== "finished") return;
+      }
+    });
   }
 
   /** Cancels the run under way, if any, and resolves once it has cleaned up. */
@@ -131,10 +150,20 @@ export class CheckRuns {
     }
   }
 
+  /** Counts `work` as under way from its first line to its end, so that startAll is busy between its steps too. */
+  private async whileBusy<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await work();
+    } finally {
+      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
   private end(stepId: string, outcome: Outcome, error?: string): void {
     this.patch(stepId, { outcome, error, running: [], endedAt: Date.now() });
     const view = this.views.get(stepId);
-    if (view && outcome === "finished") this.options.onFinished?.(view);
+    if (view && outcome === "finished") for (const listener of this.finishedListeners) listener(view);
   }
 
   private patch(stepId: string, change: Partial<RunView>): void {

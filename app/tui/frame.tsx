@@ -1,14 +1,14 @@
 /** The app's first and last lines: where the learner stands, and the keys. */
 import { Box, Text } from "ink";
-import { stepName, STEPS, type Step } from "../course/steps.js";
+import { stepName, stepNumber, STEPS, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
-import { shownPath } from "../course/solution.js";
+import { shownPath } from "../format.js";
 import { Spinner } from "./spinner.js";
 import { StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
-import { color } from "./theme.js";
+import { color } from "../format.js";
 
 interface HeaderProps {
   width: number;
@@ -57,29 +57,29 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
 }
 
 interface StripProps {
-  openStep: string;
+  openId: string;
   cursor: number;
   focused: boolean;
   running?: string;
 }
 
 /** The course in one line: each step's state and number, the open one bold and coloured, the cursor inverted when focused. */
-function StepStrip({ openStep, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
+function StepStrip({ openId, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
   return (
     <>
       {ENTRIES.map((entry, index) => (
         <Text key={entry.id}>
           {entry.id === FIRST_BONUS ? <Text color={color.dim}>{" bonus"}</Text> : null}
           <Text> </Text>
-          <Text inverse={focused && index === cursor} bold={entry.id === openStep} underline={entry.id === openStep}>
+          <Text inverse={focused && index === cursor} bold={entry.id === openId} underline={entry.id === openId}>
             {isStep(entry) ? (
               <>
                 {entry.id === running ? <Spinner /> : <StateIcon standing={standings.get(entry.id)} />}
-                {entry.bonus ? "" : <Text color={entry.id === openStep ? color.accent : undefined}>{entry.id}</Text>}
+                <Text color={entry.id === openId ? color.accent : undefined}>{stepNumber(entry) ?? ""}</Text>
               </>
             ) : (
               // The pages without checks: a word ("intro", "outro"), no state.
-              <Text color={entry.id === openStep ? color.accent : color.dim}>{entry.id}</Text>
+              <Text color={entry.id === openId ? color.accent : color.dim}>{entry.id}</Text>
             )}
           </Text>
         </Text>

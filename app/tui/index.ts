@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadProgress, progressFile } from "../course/progress.js";
+import { onStopSignals } from "../stop-signals.js";
+import { CheckRuns } from "./check-runs.js";
 import type { Runner } from "./runner.js";
 
 export interface OpenAppOptions {
@@ -30,7 +32,7 @@ const LEAVE_SCREEN = "\u001b[?1049l";
 export async function openApp(options: OpenAppOptions): Promise<number> {
   const [checks, prepare] = await Promise.all([import("../checks/index.js"), import("../checks/prepare.js")]);
   const runner: Runner = checks;
-  const impl = await prepare.implDirectory(options.impl);
+  const impl = prepare.implDirectory(options.impl);
   const progress = progressFile(options.repo);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     const { plainStatus } = await import("./plain-status.js");
@@ -62,9 +64,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   // A closed terminal (SIGHUP: the window, the SSH connection) still lets the app stop its
   // checks and clean up; drawing then fails with EIO, which is no reason to crash.
   const quit = new AbortController();
-  const onSignal = () => quit.abort();
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  for (const signal of signals) process.on(signal, onSignal);
+  const stopCatching = onStopSignals(() => quit.abort());
   const terminalGone = (error: NodeJS.ErrnoException) => {
     if (error.code !== "EIO" && error.code !== "EPIPE") throw error;
   };
@@ -77,16 +77,13 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
         repo: options.repo,
         impl,
         solutions: join(options.repo, "solutions"),
-        root: options.root,
         instructor: options.instructor,
         progressFile: progress,
-        traceDir,
         quitSignal: quit.signal,
         services: {
-          runner,
+          checks: new CheckRuns({ runner, traceDir, root: options.root, prepare: prepare.buildContainer }),
           doctor: async () => (await import("../doctor/index.js")).runDoctor(),
           loadMarkdown,
-          prepare: prepare.buildContainer,
           watch: watchDirectory,
         },
       }),
@@ -96,7 +93,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   } finally {
     removeTraces();
     process.off("exit", removeTraces);
-    for (const signal of signals) process.off(signal, onSignal);
+    stopCatching();
     process.stdout.write(LEAVE_SCREEN);
   }
   return 0;

@@ -1,7 +1,9 @@
 /** What each key does. The help screen's list is in keys.ts. */
-import type { Key } from "ink";
+import { useInput, type Key } from "ink";
+import { useCallback } from "react";
 import { findReading, type Step } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
+import { useLatest } from "./latest.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
 export interface KeyContext {
@@ -78,4 +80,14 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     case "i":
       return update({ instructor: !ui.instructor, view: ui.instructor ? ui.view : "trace" });
   }
+}
+
+/**
+ * Sends each key to the handler of the last render. Ink subscribes a new handler only once React
+ * has run that render's effects: a key arriving before then would reach the one before, and act
+ * on a screen that is gone.
+ */
+export function useKeys(handler: (input: string, key: Key) => void): void {
+  const latest = useLatest(handler);
+  useInput(useCallback((input: string, key: Key) => latest.current(input, key), [latest]));
 }

@@ -6,13 +6,15 @@ import chalk from "chalk";
 import { Text } from "ink";
 import { useEffect, useMemo, useState } from "react";
 import type { Page } from "../course/pages.js";
-import { moduleFile, stepHeading, stepShortName, type Reading, type Step } from "../course/steps.js";
+import { moduleFile, stepHeading, stepShortName, type Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
+import { isStep, type Entry } from "./course-entries.js";
 import { docLines } from "./doc-lines.js";
 import { KEYS } from "./keys.js";
 import type { RenderMarkdown } from "../terminal/markdown.js";
 import { Panel } from "./panel.js";
-import { shownPath, stepDiff, stepSolution } from "../course/solution.js";
+import { stepDiff, stepSolution } from "../course/solution.js";
+import { shownPath } from "../format.js";
 import { readTrace } from "./trace.js";
 import { traceLines } from "./trace-lines.js";
 import { wrapLines } from "../terminal/wrap.js";
@@ -28,9 +30,8 @@ export interface MainContent {
 
 interface ContentInput {
   view: MainView;
-  step: Step;
-  /** The introduction or the outro, shown instead of the step's page when open. */
-  reading?: Reading;
+  /** The open step, or the introduction or the outro. */
+  entry: Entry;
   page?: Page;
   hintsSeen: number;
   render: RenderMarkdown;
@@ -44,30 +45,31 @@ interface ContentInput {
 }
 
 export function useMainContent(input: ContentInput): MainContent {
-  const { view, step, reading, page, hintsSeen, render, width, run, showDiff, repo } = input;
-  const name = reading ? reading.title : stepHeading(step);
-  const doc = useMemo(() => docLines(page, (reading ?? step).doc, hintsSeen, render, width), [page, reading, step.doc, hintsSeen, render, width]);
-  const diff = useDiff(view === "solution" && showDiff, input);
-  const solution = useMemo(() => (view === "solution" && !showDiff ? solutionLines(input.solutions, repo, step, render, width) : []), [view, showDiff, step, render, width]);
+  const { view, entry, page, hintsSeen, render, width, run, showDiff, repo } = input;
+  // The introduction and the outro have their page and the keys: no trace, no solution.
+  const step = isStep(entry) ? entry : undefined;
+  const doc = useMemo(() => docLines(page, entry.doc, hintsSeen, render, width), [page, entry.doc, hintsSeen, render, width]);
+  const diff = useDiff(view === "solution" && showDiff ? step : undefined, input);
+  const solution = useMemo(
+    () => (view === "solution" && !showDiff && step ? solutionLines(input.solutions, repo, step, render, width) : []),
+    [view, showDiff, step, render, width],
+  );
   const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);
 
-  switch (view) {
-    case "doc": {
-      const hints = page?.hints.length ? `hints ${Math.min(hintsSeen, page.hints.length)}/${page.hints.length}` : undefined;
-      return { title: name, lines: doc.lines, hintStarts: doc.hintStarts, note: hints };
-    }
-    case "trace":
-      return {
-        title: `Trace · ${run ? `last run of ${stepShortName(step)}` : "no run yet"}`,
-        lines: run ? trace : [chalk.dim("No run of this step yet: press r to run its checks.")],
-      };
-    case "solution":
-      return showDiff
-        ? { title: `Your code → the solution · ${moduleFile(step)}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
-        : { title: `Solution · ${stepShortName(step)}`, lines: solution };
-    case "help":
-      return { title: "Keys", lines: helpLines(width) };
+  if (view === "help") return { title: "Keys", lines: helpLines(width) };
+  if (view === "doc" || !step) {
+    const hints = page?.hints.length ? `hints ${Math.min(hintsSeen, page.hints.length)}/${page.hints.length}` : undefined;
+    return { title: step ? stepHeading(step) : entry.title, lines: doc.lines, hintStarts: doc.hintStarts, note: hints };
   }
+  if (view === "trace") {
+    return {
+      title: `Trace · ${run ? `last run of ${stepShortName(step)}` : "no run yet"}`,
+      lines: run ? trace : [chalk.dim("No run of this step yet: press r to run its checks.")],
+    };
+  }
+  return showDiff
+    ? { title: `Your code → the solution · ${moduleFile(step)}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
+    : { title: `Solution · ${stepShortName(step)}`, lines: solution };
 }
 
 function solutionLines(solutions: string, repo: string, step: Step, render: RenderMarkdown, width: number): string[] {
@@ -75,12 +77,12 @@ function solutionLines(solutions: string, repo: string, step: Step, render: Rend
   return [chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`), "", ...render(`\`\`\`ts\n${code}\n\`\`\``, width), ""];
 }
 
-/** The diff of the learner's modules against the reference, computed when first asked for. */
-function useDiff(active: boolean, { step, repo, impl, solutions }: ContentInput): string | undefined {
+/** The diff of the learner's module of `step` against the reference, computed when first asked for (when `step` is given). */
+function useDiff(step: Step | undefined, { repo, impl, solutions }: ContentInput): string | undefined {
   const [diff, setDiff] = useState<{ key: string; text: string }>();
-  const key = `${step.id}:${impl}`;
+  const key = `${step?.id}:${impl}`;
   useEffect(() => {
-    if (!active) return;
+    if (!step) return;
     let live = true;
     stepDiff(repo, impl, solutions, step)
       .then((diff) => (diff ? colorDiff(diff) : chalk.green("Your code is the same as the solution.")))
@@ -89,7 +91,7 @@ function useDiff(active: boolean, { step, repo, impl, solutions }: ContentInput)
     return () => {
       live = false;
     };
-  }, [active, key]);
+  }, [key]);
   return diff?.key === key ? diff.text : undefined;
 }
 

@@ -1,7 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { colorDisabled } from "../terminal/styles.js";
-import { color } from "./theme.js";
+import { colorDisabled, color } from "../format.js";
 
 interface PanelProps {
   title: string;

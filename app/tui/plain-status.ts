@@ -3,10 +3,10 @@
  * where the learner stands instead, and how to run the checks without it.
  */
 import type { Progress } from "../course/progress.js";
-import { anyOrder, STEPS, findStep } from "../course/steps.js";
+import { anyOrder, STEPS, findStep, stepNumber, type Step } from "../course/steps.js";
 import type { Runner } from "./runner.js";
 import { STATE_MARK, stepStanding, type StepStanding } from "./step-states.js";
-import { MARK } from "./theme.js";
+import { MARK } from "../format.js";
 
 export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): string {
   const width = Math.max(...STEPS.map((s) => s.title.length));
@@ -17,16 +17,17 @@ export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): s
   };
   const required = STEPS.filter((s) => !s.bonus);
   const standings = new Map(STEPS.map((s) => [s.id, stepStanding(s, checksOf(s.id).length, progress)]));
+  const row = (s: Step) => line(stepNumber(s) ?? "", s.title, standings.get(s.id) as StepStanding);
   const done = required.filter((s) => standings.get(s.id)?.state === "done").length;
   const current = findStep(progress.currentStep) ?? STEPS[0];
   return [
     `container-workshop: ${done} of ${required.length} steps done`,
     "",
-    ...required.map((s) => line(s.id, s.title, standings.get(s.id) as StepStanding)),
+    ...required.map(row),
     `  (steps ${anyOrder(" to ")} can be done in any order)`,
     "",
     "  Bonus",
-    ...STEPS.filter((s) => s.bonus).map((s) => line("", s.title, standings.get(s.id) as StepStanding)),
+    ...STEPS.filter((s) => s.bonus).map(row),
     "",
     `The app needs a terminal. Without one, run a step's checks with:`,
     `  sudo npx workshop check ${current?.id ?? "1"}`,

@@ -1,5 +1,7 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { loadProgress, saveProgress, type Progress } from "../course/progress.js";
+import type { CheckRuns } from "./check-runs.js";
+import { useLatest } from "./latest.js";
 
 /**
  * The saved progress as React state: every change is written to the file straight away. The ref
@@ -22,4 +24,23 @@ export function useProgress(file: string) {
     setProgress(latest.current);
   };
   return { progress, update, latest: latest as { readonly current: Progress }, saveError };
+}
+
+/**
+ * Keeps what the learner's own runs passed in their progress, in the order of the step's checks
+ * (not the order they finished in). Runs of the reference solution (instructor mode) do not count.
+ */
+export function useRecordedPasses(checks: CheckRuns, learnerImpl: string, update: (change: (p: Progress) => Progress) => void): void {
+  const latestUpdate = useLatest(update);
+  useEffect(
+    () =>
+      checks.onFinished((run) => {
+        if (run.impl !== learnerImpl) return;
+        const order = checks.checksOf(run.stepId).map((c) => c.id);
+        const passed = run.results.filter((r) => r.status === "pass").map((r) => r.id);
+        passed.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        latestUpdate.current((p) => ({ ...p, passed: { ...p.passed, [run.stepId]: passed } }));
+      }),
+    [checks, learnerImpl],
+  );
 }

@@ -1,6 +1,7 @@
 import { Text } from "ink";
 import { useEffect, useState } from "react";
-import { MARK, SPINNER, color, formatDuration, type Mark } from "./theme.js";
+import { MARK, color, formatDuration, type Mark } from "../format.js";
+import { SPINNER } from "./theme.js";
 
 /** Re-renders its caller every `ms` while mounted. */
 function useTick(ms: number): number {

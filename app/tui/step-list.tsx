@@ -1,14 +1,15 @@
 import { Box, Text } from "ink";
-import { ANY_ORDER, anyOrder, type Reading, type Step } from "../course/steps.js";
+import { ANY_ORDER, anyOrder, stepNumber, type Reading, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, type StepStanding } from "./step-states.js";
-import { color, symbol } from "./theme.js";
+import { color } from "../format.js";
+import { CURSOR } from "./theme.js";
 
 interface StepListProps {
   standings: ReadonlyMap<string, StepStanding>;
-  openStep: string;
+  openId: string;
   cursor: number;
   running?: string;
   focused: boolean;
@@ -19,7 +20,7 @@ interface StepListProps {
 }
 
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
-export function StepList({ standings, openStep, cursor, running, focused, width, height, writes }: StepListProps) {
+export function StepList({ standings, openId, cursor, running, focused, width, height, writes }: StepListProps) {
   const room = width - 4;
   const rows = ENTRIES.flatMap((entry, index) => {
     const row = isStep(entry) ? (
@@ -27,14 +28,14 @@ export function StepList({ standings, openStep, cursor, running, focused, width,
         key={entry.id}
         step={entry}
         standing={standings.get(entry.id)}
-        open={entry.id === openStep}
+        open={entry.id === openId}
         selected={index === cursor}
         focused={focused}
         running={entry.id === running}
         room={room}
       />
     ) : (
-      <ReadingRow key={entry.id} reading={entry} open={entry.id === openStep} selected={index === cursor} focused={focused} room={room} />
+      <ReadingRow key={entry.id} reading={entry} open={entry.id === openId} selected={index === cursor} focused={focused} room={room} />
     );
     if (entry.id === ANY_ORDER.at(-1)?.id) return [row, <Text key="any-order" color={color.dim}>{ellipsis(`  ${anyOrder()} in any order`, room)}</Text>];
     if (entry.id === FIRST_BONUS) return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
@@ -73,10 +74,10 @@ interface StepRowProps {
 }
 
 function StepRow({ step, standing, open, selected, focused, running, room }: StepRowProps) {
-  const label = step.bonus ? step.title : `${step.id} ${step.title}`;
+  const label = [stepNumber(step), step.title].filter(Boolean).join(" ");
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>
+      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
       {running ? <Spinner /> : <StateIcon standing={standing} />}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(label, room - 3)}`}
@@ -89,7 +90,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
 function ReadingRow({ reading, open, selected, focused, room }: { reading: Reading; open: boolean; selected: boolean; focused: boolean; room: number }) {
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? symbol.cursor : " "}</Text>
+      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
       <Text bold={open} color={open ? color.accent : undefined}>
         {`  ${ellipsis(reading.title, room - 3)}`}
       </Text>

@@ -5,7 +5,7 @@
 import type { Progress } from "../course/progress.js";
 import { STEPS, type Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
-import type { Mark } from "./theme.js";
+import type { Mark } from "../format.js";
 
 export type StepState = "not-started" | "failing" | "passing" | "done";
 

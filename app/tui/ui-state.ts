@@ -4,6 +4,8 @@
  * drawn again: updates land in a ref at once, and re-render after.
  */
 import { useRef, useState } from "react";
+import { INTRODUCTION_PAGE } from "../course/steps.js";
+import { entryIndex, findEntry } from "./course-entries.js";
 import type { MainView } from "./main-pane.js";
 
 export type Focus = "steps" | "main" | "checks";
@@ -32,8 +34,26 @@ export interface Ui {
   notice?: string;
 }
 
-export function useUi(initial: () => Ui): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
-  const [ui, setUi] = useState(initial);
+/** On opening: the entry the progress left open (a fresh one: the introduction), the list focused. */
+function initialUi(currentStep: string, instructor: boolean): Ui {
+  const openId = findEntry(currentStep)?.id ?? INTRODUCTION_PAGE.id;
+  return {
+    openId,
+    cursor: entryIndex(openId),
+    focus: "steps",
+    view: "doc",
+    scroll: { doc: 0, trace: 0, solution: 0, help: 0 },
+    checksScroll: 0,
+    confirming: false,
+    showDiff: false,
+    instructor,
+    quitting: false,
+  };
+}
+
+/** The state, a function to change it, and a ref to the latest state (ahead of React's). */
+export function useUi(currentStep: string, instructor: boolean): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
+  const [ui, setUi] = useState(() => initialUi(currentStep, instructor));
   const latest = useRef(ui);
   const update = (change: Partial<Ui>) => {
     latest.current = { ...latest.current, ...change };

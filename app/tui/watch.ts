@@ -13,7 +13,8 @@ export type Watch = (dir: string, onSave: (file: string) => void) => () => void;
 
 export const DEBOUNCE_MS = 200;
 
-export const watchDirectory: Watch = (root, onSave) => {
+/** `onSettled`: told each time a burst of changes has settled, after its save if it was one (tests wait for it). */
+export function watchDirectory(root: string, onSave: (file: string) => void, onSettled?: () => void): () => void {
   const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   let touched: string[] = [];
@@ -23,6 +24,7 @@ export const watchDirectory: Watch = (root, onSave) => {
     const saved = [...touched].reverse().find((file) => existsSync(file)) ?? touched.at(-1);
     touched = [];
     if (saved && !isDirectory(saved)) onSave(relative(root, saved));
+    onSettled?.();
   };
 
   const add = (dir: string) => {
@@ -56,7 +58,7 @@ export const watchDirectory: Watch = (root, onSave) => {
     for (const watcher of watchers.values()) watcher.close();
     watchers.clear();
   };
-};
+}
 
 function isDirectory(path: string): boolean {
   try {

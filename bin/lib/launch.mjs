@@ -1,8 +1,7 @@
 // Starting a program of this repository: make sure its bundle is current, then run it.
-import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
-import { IMPL_MODULES } from "../../app/course/step-table.mjs";
-import { BuildError, REPO, ensureBuilt } from "./build.mjs";
+import { basename } from "node:path";
+import { BuildError, ensureBuilt } from "../../app/build/bundle.mjs";
+import { implDirectory } from "../../app/build/programs.mjs";
 
 /**
  * The implementation directory chosen by `--impl` (before the command) or WORKSHOP_IMPL:
@@ -18,36 +17,14 @@ export function chooseImpl(argv) {
     else if (arg.startsWith("--impl=")) choice = arg.slice("--impl=".length);
     else if (["--root", "--trace"].includes(arg)) i++;
   }
-  const { dir, missing } = implDirectory(choice);
-  if (missing.length) {
-    fail(`--impl ${choice}: ${dir} is not an implementation directory (missing ${missing.map((m) => `${m}.ts`).join(", ")})`, "use exercises, solutions, or a copy of one of them");
-  }
+  const { dir, problem } = implDirectory(choice);
+  if (problem) fail(problem.message, problem.hint);
   return dir;
 }
 
 /**
- * The directory an --impl choice names ("exercises", "solutions", or a path), and the modules of
- * an implementation it lacks.
- * @param {string} choice
- */
-export function implDirectory(choice) {
-  const dir = choice === "exercises" || choice === "solutions" ? join(REPO, choice) : resolve(choice);
-  return { dir, missing: IMPL_MODULES.filter((m) => !existsSync(join(dir, `${m}.ts`))) };
-}
-
-/**
- * The `container` program for an implementation directory: bin/container runs it, and the app
- * builds it ahead of the checks (the same definition, so the same cached bundle).
- * @param {string} impl
- * @returns {import("./build.mjs").Program}
- */
-export function containerProgram(impl) {
-  return { name: "container", impl, entries: { container: join(REPO, "app/cli/container.ts"), init: join(REPO, "app/runtime/init.ts") } };
-}
-
-/**
  * Builds (if needed) and returns the bundle paths of a program.
- * @param {import("./build.mjs").Program} program
+ * @param {import("../../app/build/bundle.mjs").Program} program
  */
 export async function bundle(program) {
   try {
@@ -70,4 +47,3 @@ export function fail(message, hint) {
   process.exit(125);
 }
 
-export { REPO };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatTypeError, TypeChecker } from "../../app/checks/type-check.js";
-import { REPO } from "../../app/checks/repo.js";
+import { REPO } from "../../app/build/repo.mjs";
 import { pristineExercises } from "../helpers/implementations.js";
 
 const dirs: string[] = [];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksOf, ensureCheckImage } from "../../app/checks/index.js";
-import { REPO } from "../../app/checks/repo.js";
+import { REPO } from "../../app/build/repo.mjs";
 import { main } from "../../app/cli/workshop.js";
 import { STEPS } from "../../app/course/steps.js";
 import { collect } from "../helpers/container.js";
@@ -98,6 +98,9 @@ describe("workshop check", () => {
   });
 });
 
+/** These commands never open the app. */
+const noApp = () => Promise.reject(new Error("the app was opened"));
+
 /** The course commands work on a copy of the course: the repository's own files stay as they are. */
 describe("workshop hint, solution and reset", () => {
   const repo = course.root;
@@ -105,7 +108,7 @@ describe("workshop hint, solution and reset", () => {
     const out = new PassThrough();
     let text = "";
     out.on("data", (d: Buffer) => (text += d.toString()));
-    const status = await main(args, { repo, out });
+    const status = await main(args, noApp, { repo, out });
     return { status, text };
   };
 

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO } from "../../app/checks/repo.js";
+import { REPO } from "../../app/build/repo.mjs";
 
 /**
  * A copy of solutions/ with `module` edited: each [before, after] replaces text that must be

@@ -1,6 +1,6 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { basename } from "node:path";
-import { ensureBuilt } from "../../bin/lib/build.mjs";
+import { ensureBuilt } from "../../app/build/bundle.mjs";
 
 /**
  * Runs a TypeScript file as its own Node process, bundled the way the workshop's programs are

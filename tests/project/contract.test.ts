@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { pristineExercises } from "../helpers/implementations.js";
 
 const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
+import { requireProgram } from "../helpers/requirements.js";
 
 const file = (name: string) => readFileSync(join(REPO, ".devcontainer", name), "utf8");
 
@@ -26,7 +27,8 @@ describe(".devcontainer", () => {
     expect(Object.keys(compose.volumes)).toEqual(["container-workshop-store"]);
   });
 
-  it("installs only Debian packages that exist", () => {
+  it("installs only Debian packages that exist", (ctx) => {
+    requireProgram(ctx, "apt-cache", "apt");
     // The RUN instruction as one logical line, then the words between "install" and the next "&&".
     const run = file("Dockerfile").replace(/\\\n/g, " ");
     const install = /apt-get install ([^&]*)&&/.exec(run)?.[1] ?? "";

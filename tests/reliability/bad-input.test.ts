@@ -5,7 +5,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { sha256Digest } from "../../app/image/digest.js";
 import { MediaType } from "../../app/image/manifest.js";
 import { collect, CONTAINER, Workspace, type Result } from "../helpers/container.js";

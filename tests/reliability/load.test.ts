@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { eventually, Workspace } from "../helpers/container.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
 import { storeSummary } from "../image/support.js";

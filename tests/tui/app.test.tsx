@@ -4,7 +4,7 @@ import chalk from "chalk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadProgress } from "../../app/course/progress.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
-import { watchDirectory } from "../../app/tui/watch.js";
+import { watchDirectory, type Watch } from "../../app/tui/watch.js";
 import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
 
 let course: Course;
@@ -133,9 +133,12 @@ describe("the workshop app", () => {
     await app.shows(/✓ 2 PID and UTS namespaces/);
     expect(app.screen()).toContain("2/6 steps done");
     await app.press("r");
-    expect((await runner.latest(5)).stepId).toBe("1");
+    const fifth = await runner.latest(5);
+    expect(fifth.stepId).toBe("1");
     expect(third.aborted).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    // Once r's run ends, nothing else runs: the steps in turn stopped at the one r cancelled.
+    fifth.end();
+    await app.idle();
     expect(runner.runs).toHaveLength(5);
     app.unmount();
   });
@@ -195,7 +198,7 @@ describe("the workshop app", () => {
     await app.shows("Before the checks can run:");
     expect(app.screen()).toContain("✗ not running as root — run: sudo npx workshop");
     await app.press("r");
-    await new Promise((r) => setTimeout(r, 100));
+    await app.idle();
     expect(runner.runs).toHaveLength(0);
     app.unmount();
   });
@@ -210,6 +213,7 @@ describe("the workshop app", () => {
     await app.shows("Stopping the checks and cleaning up…");
     // Nothing else starts once quitting, even on a save or r.
     await app.press("r");
+    await app.idle();
     expect(runner.runs).toHaveLength(1);
   });
 
@@ -304,7 +308,7 @@ describe("the workshop app", () => {
     await app.shows("╭─ Steps");
     expect(app.screen()).toMatch(/│ ›[○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 1 Process creation/);
     app.resize(80, 24);
-    await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23));
+    await vi.waitFor(() => expect(app.screen().split("\n")).toHaveLength(23), { timeout: 10_000 });
     expect(app.screen()).not.toContain("╭─ Steps");
     expect(app.screen().split("\n")[0]).toMatch(/^ intro [○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]1 ○2 ○3 ○4 ○5 ○6 outro bonus ○ ○ ○/);
     for (const line of app.screen().split("\n")) expect(line.length).toBeLessThanOrEqual(80);
@@ -356,12 +360,13 @@ describe("the introduction and the outro", () => {
     expect(screen).not.toContain("h hint");
     await app.press("r", "h", "s", "t", "i");
     await app.shows("The introduction has no checks, hints or solution: press n to open a step.");
-    await new Promise((r) => setTimeout(r, 100));
+    await app.idle();
     expect(runner.runs).toHaveLength(0);
     expect(loadProgress(course.progressFile)).toEqual({ currentStep: "intro", hintsSeen: {}, passed: {} });
     await app.press("n");
     await app.shows("Step 1 · Process creation");
-    expect((await runner.latest()).stepId).toBe("1");
+    // The first run of the session is step 1's: none started on the introduction.
+    expect((await runner.latest(1)).stepId).toBe("1");
     expect(loadProgress(course.progressFile).currentStep).toBe("1");
     app.unmount();
   });
@@ -385,9 +390,11 @@ describe("the introduction and the outro", () => {
     await app.shows("The outro page.");
     expect(app.screen()).toContain("╭─ Outro");
     expect(app.screen()).toContain("No checks here: read on, then press n for step 1.");
-    await new Promise((r) => setTimeout(r, 100));
-    expect(runner.runs).toHaveLength(1);
     expect(loadProgress(course.progressFile).currentStep).toBe("outro");
+    // The run after step 6's is the one n asks for: none started on the outro.
+    await app.press("n");
+    await runner.latest(2);
+    expect(runner.runs.map((r) => r.stepId)).toEqual(["6", "1"]);
     app.unmount();
   });
 
@@ -395,10 +402,19 @@ describe("the introduction and the outro", () => {
     course.startAt("outro");
     const impl = course.copyExercises();
     const runner = new ScriptedRunner();
-    const app = await renderApp({ course, runner, impl, services: { watch: watchDirectory } });
+    // The app's watcher, telling the test too once the app has been told of a save.
+    let delivered!: (file: string) => void;
+    const saved = new Promise<string>((resolve) => (delivered = resolve));
+    const watch: Watch = (dir, onSave) =>
+      watchDirectory(dir, (file) => {
+        onSave(file);
+        delivered(file);
+      });
+    const app = await renderApp({ course, runner, impl, services: { watch } });
     await app.shows("The outro page.");
     writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// saved\n`);
-    await new Promise((r) => setTimeout(r, 500));
+    expect(await saved).toBe("process.ts");
+    await app.idle();
     expect(runner.runs).toHaveLength(0);
     app.unmount();
   });

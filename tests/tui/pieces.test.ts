@@ -1,15 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
-import { stripStyles } from "../../app/terminal/styles.js";
-import { watchDirectory } from "../../app/tui/watch.js";
+import { DEBOUNCE_MS, watchDirectory } from "../../app/tui/watch.js";
 import { wrapLines } from "../../app/terminal/wrap.js";
 import { ScriptedRunner, checksFor } from "./support.js";
 
@@ -70,7 +70,7 @@ describe("wrapping", () => {
   it("wraps to the width, continuation lines under the text of their list item", () => {
     const lines = wrapLines("  * namespaceFlags: flags are bits, and one of them depends on the network mode", 30);
     expect(lines).toEqual(["  * namespaceFlags: flags are", "    bits, and one of them", "    depends on the network", "    mode"]);
-    for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripStyles(line).length).toBeLessThanOrEqual(40);
+    for (const line of wrapLines("\u001b[33mcode\u001b[39m ".repeat(30), 40)) expect(stripVTControlCharacters(line).length).toBeLessThanOrEqual(40);
   });
 
   it("cuts a word longer than a line", () => {
@@ -152,56 +152,70 @@ describe("runs of checks", () => {
 });
 
 describe("watching", () => {
-  const settled = () => new Promise((r) => setTimeout(r, 450));
+  /** Watches `dir`; `settled()` resolves the next time a burst of changes has settled (ask before making them). */
+  function watchSaves(dir: string) {
+    const saves: { file: string; at: number }[] = [];
+    const waiting: (() => void)[] = [];
+    const stop = watchDirectory(
+      dir,
+      (file) => saves.push({ file, at: performance.now() }),
+      () => waiting.splice(0).forEach((resolve) => resolve()),
+    );
+    const settled = () => new Promise<void>((resolve) => waiting.push(resolve));
+    return { files: () => saves.map((s) => s.file), saves, settled, stop };
+  }
 
   it("reports a save once the writes have settled, naming the file saved", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "process.ts"), "x");
-    const saves: string[] = [];
-    const stop = watchDirectory(dir, (file) => saves.push(file));
+    const watching = watchSaves(dir);
     try {
+      const settled = watching.settled();
       writeFileSync(join(dir, "process.ts"), "y");
       writeFileSync(join(dir, "process.ts"), "z");
-      await new Promise((r) => setTimeout(r, 50));
-      expect(saves).toEqual([]);
-      await settled();
-      expect(saves).toEqual(["process.ts"]);
+      const lastWrite = performance.now();
+      await settled;
+      // Two writes, one save, and not before the writes have been quiet for DEBOUNCE_MS.
+      expect(watching.files()).toEqual(["process.ts"]);
+      expect((watching.saves[0]?.at ?? 0) - lastWrite).toBeGreaterThanOrEqual(DEBOUNCE_MS - 1);
     } finally {
-      stop();
+      watching.stop();
     }
   });
 
   it("keeps seeing saves made by renaming a new file over the old one, as vim and JetBrains editors do", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "rootfs.ts"), "v0");
-    const saves: string[] = [];
-    const stop = watchDirectory(dir, (file) => saves.push(file));
+    const watching = watchSaves(dir);
     try {
       for (const version of ["v1", "v2", "v3"]) {
+        const settled = watching.settled();
         writeFileSync(join(dir, ".rootfs.ts.swp"), version);
         renameSync(join(dir, ".rootfs.ts.swp"), join(dir, "rootfs.ts"));
-        await settled();
+        await settled;
       }
+      const settled = watching.settled();
       writeFileSync(join(dir, "rootfs.ts"), "in place");
-      await settled();
-      expect(saves).toEqual(["rootfs.ts", "rootfs.ts", "rootfs.ts", "rootfs.ts"]);
+      await settled;
+      expect(watching.files()).toEqual(["rootfs.ts", "rootfs.ts", "rootfs.ts", "rootfs.ts"]);
     } finally {
-      stop();
+      watching.stop();
     }
   });
 
   it("sees files in directories made after it started", async () => {
     const dir = tempDir();
-    const saves: string[] = [];
-    const stop = watchDirectory(dir, (file) => saves.push(file));
+    const watching = watchSaves(dir);
     try {
+      const made = watching.settled();
       mkdirSync(join(dir, "helpers"));
-      await settled();
+      await made;
+      const saved = watching.settled();
       writeFileSync(join(dir, "helpers", "mounts.ts"), "export {}");
-      await settled();
-      expect(saves).toEqual([join("helpers", "mounts.ts")]);
+      await saved;
+      expect(watching.files()).toEqual([join("helpers", "mounts.ts")]);
     } finally {
-      stop();
+      watching.stop();
     }
   });
 });

@@ -6,16 +6,17 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
-import { REPO } from "../../bin/lib/build.mjs";
+import { REPO } from "../../app/build/repo.mjs";
 import { hintsFile } from "../../app/course/pages.js";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
+import { CheckRuns, type CheckRunsOptions } from "../../app/tui/check-runs.js";
 import { loadMarkdown } from "../../app/terminal/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
-import { stripStyles } from "../../app/terminal/styles.js";
 
 export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
@@ -72,7 +73,7 @@ export class ScriptedRunner implements Runner {
 
   /** The latest run, once it has started. */
   async latest(count = this.runs.length || 1): Promise<ScriptedRun> {
-    await vi.waitFor(() => expect(this.runs.length).toBeGreaterThanOrEqual(count));
+    await vi.waitFor(() => expect(this.runs.length).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
     return this.runs[count - 1] as ScriptedRun;
   }
 }
@@ -121,7 +122,9 @@ export class Course {
 export interface AppOptions {
   course: Course;
   runner?: Runner;
-  services?: Partial<AppServices>;
+  /** Builds the implementation before its checks run (none: the scripted runs need no bundle). */
+  prepare?: CheckRunsOptions["prepare"];
+  services?: Partial<Omit<AppServices, "checks">>;
   findings?: Finding[];
   impl?: string;
   /** The container store root the checks use. */
@@ -131,18 +134,20 @@ export interface AppOptions {
   rows?: number;
 }
 
-/** Renders the app in a terminal of the given size; `screen()` is the last frame without colours. */
-export async function renderApp({ course, runner = new ScriptedRunner(), services, findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
+/**
+ * Renders the app in a terminal of the given size; `screen()` is the last frame without colours,
+ * `checks` the app's runs of checks.
+ */
+export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
+  const checks = new CheckRuns({ runner, traceDir: course.traceDir, root, prepare });
   const app = render(
     <App
       repo={course.repo}
       impl={impl ?? join(REPO, "exercises")}
       solutions={join(REPO, "solutions")}
       progressFile={course.progressFile}
-      traceDir={course.traceDir}
-      root={root}
       instructor={instructor}
-      services={{ runner, doctor: async () => findings, loadMarkdown, ...services }}
+      services={{ checks, doctor: async () => findings, loadMarkdown, ...services }}
     />,
   );
   // ink-testing-library's terminal is 100 columns and has no rows: give it a size, as a terminal
@@ -151,10 +156,11 @@ export async function renderApp({ course, runner = new ScriptedRunner(), service
   Object.defineProperty(app.stdout, "columns", { get: () => size.columns });
   Object.defineProperty(app.stdout, "rows", { get: () => size.rows });
   app.stdout.emit("resize");
-  const screen = () => stripStyles(app.lastFrame() ?? "");
-  await vi.waitFor(() => expect(screen().split("\n").length === rows - 1 || screen().includes("Make the terminal")).toBe(true));
+  const screen = () => stripVTControlCharacters(app.lastFrame() ?? "");
+  await vi.waitFor(() => expect(screen().split("\n").length === rows - 1 || screen().includes("Make the terminal")).toBe(true), { timeout: 10_000 });
   return {
     ...app,
+    checks,
     screen,
     /** Types keys one at a time, as a person would. */
     async press(...keys: string[]) {
@@ -163,9 +169,23 @@ export async function renderApp({ course, runner = new ScriptedRunner(), service
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    /** Waits until the screen shows `text`. */
-    async shows(text: string | RegExp) {
-      await vi.waitFor(() => expect(screen()).toMatch(text), { timeout: 3000 });
+    /**
+     * Waits until what the keys and saves so far asked of the checks has happened: then an assertion
+     * that nothing ran means it. Fails, naming the runs, if they are still under way after `timeout` ms.
+     */
+    async idle({ timeout = 5000 } = {}) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const busy = [...checks.snapshot().values()].filter((v) => v.outcome === "preparing" || v.outcome === "running").map((v) => `step ${v.stepId}`);
+          reject(new Error(`the checks are still busy after ${timeout} ms (${busy.join(", ") || "a request waiting"})`));
+        }, timeout);
+      });
+      await Promise.race([checks.whenIdle(), late]).finally(() => clearTimeout(timer));
+    },
+    /** Waits until the screen shows `text`, for at most `timeout` ms (a scripted run's screens come at once; a busy machine may still take seconds). */
+    async shows(text: string | RegExp, { timeout = 10_000 } = {}) {
+      await vi.waitFor(() => expect(screen()).toMatch(text), { timeout, interval: 20 });
     },
     resize(columns: number, rows: number) {
       Object.assign(size, { columns, rows });

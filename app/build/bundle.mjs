@@ -1,23 +1,26 @@
 // Ahead-of-time transpiling of the TypeScript sources, so that no process on a container's
 // start path pays for a TypeScript loader (tsx costs ~3x a plain node start here).
 // Each program is bundled with esbuild into a cache directory; a bundle is reused until one of
-// the files it was built from changes. Plain JavaScript so that it runs before anything is built.
+// the files it was built from changes. Plain JavaScript so that the launchers in bin/ run it
+// before anything is built; the checks build the `container` bundle with it too.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve, sep } from "node:path";
+import { REPO } from "./repo.mjs";
 
-/** The repository's root directory. */
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// By its place in the repository, not import.meta.url: inside the workshop's bundle that is the bundle.
+const SELF = join(REPO, "app", "build", "bundle.mjs");
 const CACHE = join(REPO, "node_modules", ".cache", "container-workshop");
 const NODE_MODULES = join(REPO, "node_modules") + sep;
 const LOCKFILE = join(REPO, "package-lock.json");
 
 // npm packages are bundled too: Node resolves, reads and links every module file of a package on
 // its own, which for the app (Ink, React, marked: ~800 files) took longer than the rest of its
-// start (first screen ~2x later). Not bundled: a native addon, and a package Ink imports only in
-// its development mode, which is not installed.
-const UNBUNDLED_PACKAGES = ["koffi", "react-devtools-core"];
+// start (first screen ~2x later). Not bundled: a native addon, esbuild (which runs a binary it
+// finds from its own package; the workshop bundles this module), and a package Ink imports only in
+// its development mode, which is not installed. From a bundle in node_modules/.cache/, Node finds
+// them in the repository's node_modules/.
+const UNBUNDLED_PACKAGES = ["koffi", "esbuild", "react-devtools-core"];
 // CommonJS packages inside an ES module bundle still call require(): every chunk gets one.
 const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from "node:module"; const require = __workshopCreateRequire(import.meta.url);';
 
@@ -108,7 +111,7 @@ export async function build(program) {
   }
   // This file is an input too: a change to how bundles are made (e.g. their options) rebuilds them.
   /** @type {Record<string, string>} */
-  const inputs = { [fileURLToPath(import.meta.url)]: stampOf(fileURLToPath(import.meta.url)) };
+  const inputs = { [SELF]: stampOf(SELF) };
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = resolve(REPO, input);
     // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all.
@@ -211,10 +214,4 @@ function removeOldBuilds(home, keep) {
       // another process is removing it too: housekeeping must never fail a start
     }
   }
-}
-
-/** A path relative to the repository, for messages. @param {string} file */
-export function shown(file) {
-  const rel = relative(REPO, file);
-  return rel.startsWith("..") ? file : rel;
 }

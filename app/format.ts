@@ -1,0 +1,43 @@
+/**
+ * How the programs write a state, a time and a path for people: the app, `workshop check` and
+ * `workshop doctor` draw the same marks. Colour is never the only signal: every state also has
+ * its own symbol, so the output reads the same with NO_COLOR, on a projector, or to a colour-blind eye.
+ */
+import { relative } from "node:path";
+
+/** Colour names, as chalk and Ink both take them. */
+export const color = {
+  accent: "cyan",
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  dim: "gray",
+} as const;
+
+/** How each state is drawn, a check's or a step's: a symbol, and a colour that only repeats it. */
+export const MARK = {
+  pass: { symbol: "✓", color: color.pass },
+  fail: { symbol: "✗", color: color.fail },
+  error: { symbol: "!", color: color.warn },
+  partial: { symbol: "◐", color: color.warn },
+  "not-started": { symbol: "○", color: color.dim },
+  pending: { symbol: "·", color: color.dim },
+} as const;
+
+export type Mark = keyof typeof MARK;
+
+/** NO_COLOR (https://no-color.org): any non-empty value turns colour off. */
+export function colorDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.NO_COLOR);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A path as people see it: relative to the repository when inside it. */
+export function shownPath(repo: string, file: string): string {
+  const rel = relative(repo, file);
+  return rel.startsWith("..") ? file : rel;
+}
