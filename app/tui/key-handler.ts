@@ -89,5 +89,49 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
  */
 export function useKeys(handler: (input: string, key: Key) => void): void {
   const latest = useLatest(handler);
-  useInput(useCallback((input: string, key: Key) => latest.current(input, key), [latest]));
+  useInput(
+    useCallback(
+      (input: string, key: Key) => {
+        for (const [one, itsKey] of splitKeys(input, key)) latest.current(one, itsKey);
+      },
+      [latest],
+    ),
+  );
+}
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/**
+ * One input from Ink as the keys a person pressed. Ink hands over what arrived in one read as one
+ * input: "jjj" when key repeat outruns the app, or Esc and the next key as Alt+key when they come
+ * together. The app has no Alt bindings, so the latter is Esc, then the key.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  const chars = [...input];
+  const typed = (char: string): [string, Key] => [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
+  if (key.meta && !key.escape && chars.length === 1) return [["", { ...NO_KEY, escape: true, meta: true }], typed(input)];
+  const plain = !key.ctrl && !key.meta && Object.entries(key).every(([name, on]) => !on || name === "shift" || name === "eventType");
+  if (plain && chars.length > 1) return chars.map(typed);
+  return [[input, key]];
 }
