@@ -291,6 +291,10 @@ describe("the workshop doctor command", () => {
     writeFileSync(join(fake, "apt-get"), `#!/bin/sh\necho "$@" >> ${calls}\nif [ "$1" = install ]; then /bin/ln -s ${git} ${programs}/git; fi\n`, { mode: 0o755 });
     const path = `${fake}:${programs}`;
 
+    const doctor = await workshop(path, "doctor");
+    expect(doctor).toMatchObject({ status: 0, stderr: "" });
+    expect(doctor.stdout).toMatch(/\nReady: this machine has what the workshop needs\.\nTo install what is missing: npx workshop doctor --fix\n$/);
+
     // No terminal here: without --yes, the command is shown and nothing runs.
     const asked = await workshop(path, "doctor", "--fix");
     expect(asked.stdout).toContain(`git is not installed (\`workshop reset\` restores exercises with it) — run: apt-get install git\n`);
