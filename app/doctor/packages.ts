@@ -5,7 +5,7 @@
 export type PackageManager = "apt-get" | "dnf";
 
 /** In the order they are looked for: a Debian machine with dnf on it still installs with apt-get. */
-export const PACKAGE_MANAGERS: readonly PackageManager[] = ["apt-get", "dnf"];
+const PACKAGE_MANAGERS: readonly PackageManager[] = ["apt-get", "dnf"];
 
 export const PACKAGES = {
   ip: { "apt-get": "iproute2", dnf: "iproute" },
