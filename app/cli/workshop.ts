@@ -4,6 +4,7 @@ import { REPO } from "../build/repo.mjs";
 import { STEPS } from "../course/steps.js";
 import { reportErrors, UserError } from "../errors.js";
 import { checkCommand } from "./workshop-check.js";
+import { doctorCommand } from "./workshop-doctor.js";
 import { hintCommand } from "./workshop-hint.js";
 import { resetCommand } from "./workshop-reset.js";
 import { parseArgs, type Workspace } from "./workshop-args.js";
@@ -16,8 +17,10 @@ export const USAGE = `Usage: workshop [--debug] [COMMAND]
                         save (without a terminal: where you stand, and how to check your work)
 
 Commands:
-  doctor                check that this machine has what the course needs, and say how to fix
-                        what it lacks
+  doctor [--fix [--yes]]
+                        check that this machine has what the course needs, and say how to fix
+                        what it lacks; --fix installs the packages it lacks with apt-get or dnf
+                        (as root), after showing the command and asking (--yes: no question)
   check [STEP|all] [--impl exercises|solutions|DIR] [--root DIR] [--json]
                         run a step's checks (default: the step you are on) against your
                         runtime in exercises/, or another implementation; needs root
@@ -71,13 +74,8 @@ async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp):
       return solutionCommand(rest, workspace);
     case "reset":
       return resetCommand(rest, workspace);
-    case "doctor": {
-      parseArgs(rest, [], "doctor");
-      const { runDoctor, formatFindings, blockers } = await import("../doctor/index.js");
-      const findings = await runDoctor();
-      out.write(formatFindings(findings));
-      return blockers(findings).length > 0 ? 1 : 0;
-    }
+    case "doctor":
+      return doctorCommand(rest, workspace);
     default:
       throw new UserError(`unknown command "${command}"`, "see `workshop --help`", 2);
   }

@@ -3,8 +3,10 @@
  * found fine or reported as one line with what to do, so a missing piece shows up now and not
  * later inside a check. The probes can be replaced, so tests can stage any machine.
  */
+import { dirname } from "node:path";
 import { MARK } from "../format.js";
 import type { CgroupRoot } from "../runtime/contract.js";
+import { findPackageManager, installFix, PACKAGES, type InstallableProgram, type PackageManager } from "./packages.js";
 
 export type Severity = "ok" | "warn" | "fail" | "skip";
 
@@ -16,6 +18,8 @@ export interface Finding {
   message: string;
   /** What to do about it, when something is wrong. */
   fix?: string;
+  /** The package that provides what is missing, named for this machine's package manager: what `workshop doctor --fix` installs. */
+  package?: string;
 }
 
 export interface Probes {
@@ -27,6 +31,11 @@ export interface Probes {
   run(command: string, args: string[]): Promise<{ status: number | null; stderr: string } | { missing: true }>;
   /** The program's path on PATH, if it is there. */
   which(program: string): string | undefined;
+  /**
+   * The program's path in a system directory that PATH lacks (/usr/local/sbin, /usr/sbin, /sbin):
+   * Debian's `su` without `-` keeps the user's PATH, which has none of them.
+   */
+  offPath(program: string): string | undefined;
   cgroupRoot(): CgroupRoot | undefined;
   busybox(): string | undefined;
   /** Only asked when there is no busybox to build the image from. */
@@ -40,10 +49,16 @@ export interface DoctorOptions {
 const MIN_NODE = 20;
 const SUDO = "sudo npx workshop";
 
-export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]> {
+/** The real machine's probes, with those of `options` in their place. */
+export async function resolveProbes(options: DoctorOptions = {}): Promise<Probes> {
   // Loaded on use: the real probes pull in the image store, which the app need not load to draw.
   const { realProbes } = await import("./probes.js");
-  const probe: Probes = { ...realProbes(), ...options.probes };
+  return { ...realProbes(), ...options.probes };
+}
+
+export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]> {
+  const probe = await resolveProbes(options);
+  const manager = findPackageManager(probe.which);
   const findings: Finding[] = [];
   if (probe.platform !== "linux") {
     findings.push({
@@ -63,11 +78,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Finding[]>
       : { check: "root", severity: "fail", message: "not running as root", fix: `run: ${SUDO}` },
   );
   findings.push(nodeVersion(probe));
-  findings.push(await namespaces(probe, root));
+  findings.push(await namespaces(probe, root, manager));
   findings.push(cgroups(probe));
-  findings.push(program(probe, "ip", "iproute2", "fail", "every container's network needs it"));
-  findings.push(iptables(probe));
-  findings.push(await image(probe));
+  findings.push(program(probe, manager, "ip", "fail", "every container's network needs it"));
+  findings.push(iptables(probe, manager));
+  findings.push(await image(probe, manager));
+  findings.push(program(probe, manager, "git", "warn", "`workshop reset` restores exercises with it"));
   return findings;
 }
 
@@ -91,6 +107,11 @@ export function formatFindings(findings: Finding[]): string {
   return `${lines.join("\n")}\n\n${verdict}\n`;
 }
 
+/** The line that offers `workshop doctor --fix`, when there is something it can install. */
+export function fixOffer(findings: Finding[]): string | undefined {
+  return findings.some((f) => f.package) ? "To install what is missing: npx workshop doctor --fix" : undefined;
+}
+
 /** "what was found — what to do", the one line a finding takes anywhere. */
 export function describeFinding(finding: Finding): string {
   return finding.fix ? `${finding.message} — ${finding.fix}` : finding.message;
@@ -103,11 +124,11 @@ function nodeVersion(probe: Probes): Finding {
     : { check: "Node.js", severity: "fail", message: `Node.js ${probe.nodeVersion} is too old (${MIN_NODE} or later is needed)`, fix: `install Node.js ${MIN_NODE} or later` };
 }
 
-async function namespaces(probe: Probes, root: boolean): Promise<Finding> {
+async function namespaces(probe: Probes, root: boolean, manager: PackageManager | undefined): Promise<Finding> {
   const check = "namespaces";
   if (!root) return { check, severity: "skip", message: "not tested: creating namespaces needs root" };
   const result = await probe.run("unshare", ["--uts", "--mount", "--net", "--pid", "--fork", "true"]);
-  if ("missing" in result) return { check, severity: "fail", message: "unshare is not installed", fix: "run: apt-get install util-linux" };
+  if ("missing" in result) return { check, severity: "fail", message: "unshare is not installed", ...install(manager, "unshare") };
   if (result.status === 0) return { check, severity: "ok", message: "new UTS, mount, network and PID namespaces work" };
   const why = result.stderr.trim().split("\n").pop() || `unshare exited with ${result.status}`;
   return {
@@ -133,34 +154,52 @@ function cgroups(probe: Probes): Finding {
     : { check: "cgroups", severity: "ok", message: "cgroup v1 (memory, cpu, pids hierarchies)" };
 }
 
-function program(probe: Probes, name: string, debianPackage: string, severity: Severity, why: string): Finding {
-  const path = probe.which(name);
-  return path
-    ? { check: name, severity: "ok", message: path }
-    : { check: name, severity, message: `${name} is not installed (${why})`, fix: `run: apt-get install ${debianPackage}` };
+/** The fix that installs `program`'s package, and the package when `workshop doctor --fix` can install it. */
+function install(manager: PackageManager | undefined, program: InstallableProgram): Pick<Finding, "fix" | "package"> {
+  return { fix: installFix(manager, program), ...(manager && { package: PACKAGES[program][manager] }) };
 }
 
-function iptables(probe: Probes): Finding {
-  const finding = program(probe, "iptables", "iptables", "warn", "step 6 sets up NAT with it");
-  if (finding.severity === "ok" || !probe.which("nft")) return finding;
+function program(probe: Probes, manager: PackageManager | undefined, name: InstallableProgram, severity: Severity, why: string): Finding {
+  const path = probe.which(name);
+  if (path) return { check: name, severity: "ok", message: path };
+  // The runtime and the learner's code run it by name: found off PATH, it is as good as missing.
+  const elsewhere = probe.offPath(name);
+  if (elsewhere) {
+    const dir = dirname(elsewhere);
+    return {
+      check: name,
+      severity,
+      message: `${name} is in ${dir}, which is not on PATH (${why})`,
+      fix: `open the root shell with \`su -\` or \`sudo -s\`, or run: export PATH="$PATH:${dir}"`,
+    };
+  }
+  return { check: name, severity, message: `${name} is not installed (${why})`, ...install(manager, name) };
+}
+
+function iptables(probe: Probes, manager: PackageManager | undefined): Finding {
+  const finding = program(probe, manager, "iptables", "warn", "step 6 sets up NAT with it");
+  if (probe.which("iptables") || probe.offPath("iptables") || !probe.which("nft")) return finding;
   return { ...finding, message: "iptables is not installed (nft is, but step 6 drives iptables)" };
 }
 
-async function image(probe: Probes): Promise<Finding> {
+async function image(probe: Probes, manager: PackageManager | undefined): Promise<Finding> {
   const busybox = probe.busybox();
   if (busybox) return { check: "image", severity: "ok", message: `${busybox} is there: the checks build their image from it, offline` };
+  const { fix, ...rest } = install(manager, "busybox");
   if (await probe.registryReachable()) {
     return {
       check: "image",
       severity: "warn",
       message: "no /bin/busybox: the checks will pull their image from Docker Hub",
-      fix: "to work offline, run: apt-get install busybox-static",
+      fix: `to work offline, ${fix}`,
+      ...rest,
     };
   }
   return {
     check: "image",
     severity: "fail",
     message: "no image for the checks: /bin/busybox is missing and Docker Hub is out of reach",
-    fix: "run: apt-get install busybox-static",
+    fix,
+    ...rest,
   };
 }

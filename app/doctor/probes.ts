@@ -15,6 +15,7 @@ export function realProbes(): Probes {
     kernel: release(),
     run,
     which,
+    offPath,
     cgroupRoot: () => findCgroupRoot(),
     busybox: () => (existsSync(HOST_BUSYBOX) ? HOST_BUSYBOX : undefined),
     registryReachable,
@@ -32,8 +33,27 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
 }
 
 function which(program: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir || ".", program);
+  return findIn(pathDirs(), program);
+}
+
+/** Where root's programs are, whether PATH has these directories or not. */
+const SYSTEM_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
+
+function offPath(program: string): string | undefined {
+  const path = pathDirs();
+  return findIn(
+    SYSTEM_DIRS.filter((dir) => !path.includes(dir)),
+    program,
+  );
+}
+
+function pathDirs(): string[] {
+  return (process.env.PATH ?? "").split(delimiter).map((dir) => dir || ".");
+}
+
+function findIn(dirs: string[], program: string): string | undefined {
+  for (const dir of dirs) {
+    const candidate = join(dir, program);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
 import { stepName, stepShortName, type Step } from "../course/steps.js";
-import { describeFinding, type Finding } from "../doctor/index.js";
+import { describeFinding, fixOffer, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import { isStep, type Entry } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
@@ -67,6 +67,8 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   model.findings
     .filter((f) => f.severity === "warn")
     .forEach((f, i) => wrapped(`warning-${i}`, `${MARK.error.symbol} ${describeFinding(f)}`, 0, { color: color.warn }));
+  const offer = fixOffer(model.findings);
+  if (offer) wrapped("fix-offer", offer, 0);
   return rows;
 }
 

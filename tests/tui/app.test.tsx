@@ -192,11 +192,12 @@ describe("the workshop app", () => {
       runner,
       findings: [
         { check: "root", severity: "fail", message: "not running as root", fix: "run: sudo npx workshop" },
-        { check: "iptables", severity: "warn", message: "iptables is not installed", fix: "run: apt-get install iptables" },
+        { check: "iptables", severity: "warn", message: "iptables is not installed", fix: "run: apt-get install iptables", package: "iptables" },
       ],
     });
     await app.shows("Before the checks can run:");
     expect(app.screen()).toContain("✗ not running as root — run: sudo npx workshop");
+    expect(app.screen()).toContain("To install what is missing: npx workshop doctor --fix");
     await app.press("r");
     await app.idle();
     expect(runner.runs).toHaveLength(0);
