@@ -79,7 +79,15 @@ export interface Launch {
 
 /** Runs the command line and returns the exit status. Errors are printed as one line (a stack with --debug). */
 export function main(argv: string[], launch: Launch): Promise<number> {
+  // ip and iptables live in /usr/sbin: a root shell opened with `su` (without "-") lacks it on PATH.
+  process.env.PATH = withSystemDirectories(process.env.PATH);
   return reportErrors("container", argv.includes("--debug"), () => dispatch(argv, launch));
+}
+
+/** PATH with the system's sbin directories added where it lacks them. */
+export function withSystemDirectories(path = ""): string {
+  const dirs = path.split(":").filter(Boolean);
+  return [...dirs, ...["/usr/local/sbin", "/usr/sbin", "/sbin"].filter((d) => !dirs.includes(d))].join(":");
 }
 
 async function dispatch(argv: string[], launch: Launch): Promise<number> {

@@ -25,6 +25,12 @@ describe("bridge networking", () => {
     expect(result.stdout).toMatch(/^ping-ok$/m);
   });
 
+  it("finds ip and iptables in /usr/sbin when PATH lacks it (a root shell from su without -)", async () => {
+    const result = await ws.run(["run", ws.image, "sh", "-c", "ip -o -4 addr show eth0 | wc -l"], { env: { PATH: "/usr/bin:/bin" } });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("1\n");
+  });
+
   it("sets up the host side: bridge, forwarding and NAT, and removes the container's veth afterwards", async () => {
     const result = await ws.script(
       `$CONTAINER run ${ws.image} true; ip -o link show | awk -F': ' '{print $2}'; cat /proc/sys/net/ipv4/ip_forward; iptables -t nat -S POSTROUTING | grep MASQUERADE`,
