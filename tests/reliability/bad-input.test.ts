@@ -94,6 +94,8 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   "where a blob of LAYOUT is a directory": asUsual,
   "where PIPE is a named pipe": asUsual,
   "on a machine without a network": (argv) => runOn(ws, {}, argv),
+  "on a machine without a network or /bin/busybox": (argv) => runOn(ws, { busybox: "missing" }, argv),
+  "on a machine without a network, whose /bin/busybox is not static": (argv) => runOn(ws, { busybox: "dynamic" }, argv),
   "on a machine whose DNS server says there is no such host": (argv) => runOn(ws, { network: true, dns: "nxdomain" }, argv),
   "on a machine whose DNS server does not answer": (argv) => runOn(ws, { network: true, dns: "none" }, argv),
   "after a container ran on the default subnet": (argv) => afterARun(argv),

@@ -9,9 +9,12 @@
  *   no address (what is sent that way goes nowhere);
  * - its resolver: /etc/resolv.conf, bound over in the sandbox's mount namespace, names 127.0.0.1,
  *   where either nothing listens (no DNS server answers) or a small server answers every query
- *   NXDOMAIN (the name does not exist).
+ *   NXDOMAIN (the name does not exist);
+ * - without /bin/busybox: an overlay over /usr/bin whose top layer whites busybox out; or one
+ *   that is not static: a dynamically linked program bound over it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { collect, CONTAINER, type Result, type Workspace } from "../helpers/container.js";
@@ -19,6 +22,7 @@ import { collect, CONTAINER, type Result, type Workspace } from "../helpers/cont
 export interface OfflineMachine {
   network?: boolean; // a default route (into a veth pair that leads nowhere)
   dns?: "none" | "nxdomain"; // resolv.conf names 127.0.0.1: nothing there, or a server that knows no name
+  busybox?: "missing" | "dynamic";
 }
 
 /**
@@ -64,6 +68,13 @@ export function runOn(ws: Workspace, machine: OfflineMachine, args: string[]): P
     writeFileSync(join(scratch, "resolv.conf"), "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
     setup.push(`mount --bind ${join(scratch, "resolv.conf")} /etc/resolv.conf`);
   }
+  if (machine.busybox === "missing") {
+    const whiteouts = join(scratch, "whiteouts");
+    mkdirSync(whiteouts);
+    execFileSync("mknod", [join(whiteouts, "busybox"), "c", "0", "0"]);
+    setup.push(`mount -t overlay no-busybox -o lowerdir=${whiteouts}:/usr/bin /usr/bin`);
+  }
+  if (machine.busybox === "dynamic") setup.push("mount --bind /usr/bin/true /usr/bin/busybox");
   const node = process.execPath;
   const command = machine.dns === "nxdomain" ? [node, "-e", NXDOMAIN_SERVER, node, CONTAINER] : [node, CONTAINER];
   const script = `set -e; ${setup.join("; ")}${setup.length ? "; " : ""}exec "$@"`;
