@@ -122,7 +122,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
     case "pull": {
       requireRoot("pull");
       const [ref] = expectArgs(rest, ["REF"], "pull");
-      const image = await interruptible((signal) => images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
+      const image = await interruptible((signal) => images.pull(ref, { progress: progressPrinter(process.stderr), signal, buildOffline: warnOffline }));
       // NAME:TAG@DIGEST; a ref pulled by digest already is one.
       process.stdout.write(`${image.ref.includes("@") ? image.ref : `${image.ref}@${image.digest}`}\n`);
       return 0;
@@ -141,7 +141,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       process.stdout.write(
         table(
           ["NAME", "TAG", "DIGEST", "SIZE"],
-          images.list().map((i) => [i.name, i.tag, shortDigest(i.digest), formatSize(i.size)]),
+          images.list().map((i) => [i.name, i.tag, shortDigest(i.digest), formatSize(i.size), ...(i.builtFrom ? [`built here from ${i.builtFrom}, not pulled`] : [])]),
         ),
       );
       return 0;
@@ -218,7 +218,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);
-  const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal }));
+  const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal, buildOffline: warnOffline }));
   const stopIfInterrupted = () => {
     if (signal.aborted) throw new UserError("interrupted before the container started", "nothing was left behind", 130);
   };
@@ -242,6 +242,9 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     options,
   );
 }
+
+/** Offline, `busybox` is built from this machine's static busybox: the store says so in this line. */
+const warnOffline = (notice: string) => process.stderr.write(`container: ${notice}\n`);
 
 const STORE_IS_ROOTS = "the store is root's alone, since it holds the images' files";
 

@@ -16,7 +16,8 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { tarLayer, writeOciLayout, type TarEntry } from "./oci-writer.js";
+import { tarLayer, writeOciLayout, type TarEntry, type WrittenConfig } from "./oci-writer.js";
+import { isStaticElf } from "./static-binary.js";
 import type { ImageConfig } from "./types.js";
 
 /** Debian's busybox-static, statically linked: it runs in any root filesystem. */
@@ -43,7 +44,7 @@ export interface BusyboxLayoutOptions {
   tag?: string;
   extraLayers?: TarEntry[][];
   /** Merged over BUSYBOX_CONFIG. */
-  config?: Partial<ImageConfig>;
+  config?: WrittenConfig;
   /** The static busybox binary to put in (default /bin/busybox). */
   busybox?: string;
 }
@@ -60,8 +61,19 @@ export async function buildBusyboxLayout(dir: string, opts: BusyboxLayoutOptions
   ]);
 }
 
+/** What keeps `busybox` from going into an image, in words ("/bin/busybox is missing"), if anything. */
+export function busyboxProblem(busybox: string): string | undefined {
+  if (!existsSync(busybox)) return `${busybox} is missing`;
+  // Debian's busybox package installs a dynamic one, which would find no libc in the image.
+  if (!isStaticElf(busybox)) return `${busybox} is not statically linked`;
+  return undefined;
+}
+
+export const INSTALL_BUSYBOX = "install Debian's busybox-static package (apt-get install busybox-static)";
+
 async function systemLayer(busybox: string): Promise<Buffer> {
-  if (!existsSync(busybox)) throw new UserError(`${busybox} is missing`, "install Debian's busybox-static package (apt-get install busybox-static)");
+  const problem = busyboxProblem(busybox);
+  if (problem) throw new UserError(problem, INSTALL_BUSYBOX);
   const stats = statSync(busybox);
   const key = createHash("sha256").update(`${busybox}:${stats.size}:${Math.trunc(stats.mtimeMs)}`).digest("hex").slice(0, 12);
   const cached = join(tmpdir(), `container-workshop-busybox-layer-v${LAYER_VERSION}-${key}.tar.gz`);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { UserError } from "../errors.js";
+import { RegistryUnreachable, unreachable } from "./network-failure.js";
 
 /** A failure worth another try: the network or the registry hiccuped. */
 export class TransientError extends UserError {}
@@ -131,15 +132,21 @@ export async function get(
   };
 }
 
-/** Runs `attempt` again after TransientErrors, backing off exponentially; other errors pass at once. */
+/**
+ * Runs `attempt` again after TransientErrors (and an unreachable registry worth another try),
+ * backing off exponentially; other errors pass at once. The last error is thrown as it is, its
+ * class telling callers what failed, with the number of attempts added to its message.
+ */
 export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof TransientError) || signal?.aborted) throw error;
+      const worthRetrying = error instanceof TransientError || (error instanceof RegistryUnreachable && error.worthRetrying);
+      if (!worthRetrying || signal?.aborted) throw error;
       if (tries >= policy.attempts) {
-        throw new TransientError(`${error.message} (gave up after ${tries} attempts)`, error.hint);
+        error.message = `${error.message} (gave up after ${tries} attempts)`;
+        throw error;
       }
       await sleep(policy.retryDelayMs * 2 ** (tries - 1), undefined, { signal });
     }
@@ -150,12 +157,8 @@ export async function withRetries<T>(policy: RetryPolicy, signal: AbortSignal | 
 function describeNetworkError(error: unknown, host: string): Error {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ECONNREFUSED") {
-    return new TransientError(`cannot connect to registry ${host}: connection refused`, "is the registry running, and is the address right?");
-  }
-  if (code === "ENOTFOUND") {
-    return new UserError(`cannot find registry host ${host}`, "check the spelling of the registry in the image name");
-  }
+  const neverReached = unreachable(code, host);
+  if (neverReached) return neverReached;
   if (
     code === "ECONNRESET" ||
     code === "UND_ERR_SOCKET" ||

@@ -29,8 +29,13 @@ interface FoundImage {
 /**
  * Imports every image of a `docker save` archive or an OCI image layout (a directory, or a tar of
  * one, gzip allowed) and files it under its own names or `tag`. Returns the refs and digests.
+ * `builtFrom` marks the refs as the store's own build (see RefEntry).
  */
-export async function importImages(file: string, context: ImportContext, tag?: string): Promise<{ ref: string; digest: string }[]> {
+export async function importImages(
+  file: string,
+  context: ImportContext,
+  { tag, builtFrom }: { tag?: string; builtFrom?: string } = {},
+): Promise<{ ref: string; digest: string }[]> {
   let stats;
   try {
     stats = statSync(file);
@@ -67,7 +72,7 @@ export async function importImages(file: string, context: ImportContext, tag?: s
         await context.images.install({ digest: image.digest, configDigest: image.configDigest, config, layers: image.layers });
       }
       for (const ref of refs) {
-        context.refs.set(ref, image.digest);
+        context.refs.set(ref, image.digest, builtFrom);
         imported.push({ ref, digest: image.digest });
       }
     }

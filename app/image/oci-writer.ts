@@ -61,8 +61,11 @@ function isGzip(layer: Buffer): boolean {
   return layer[0] === 0x1f && layer[1] === 0x8b;
 }
 
+/** What an image's config says about running it, and the labels that describe the image. */
+export type WrittenConfig = Partial<ImageConfig> & { Labels?: Record<string, string> };
+
 /** The image config JSON for `layers`, for this host's platform. */
-export function imageConfig(layers: Buffer[], config: Partial<ImageConfig> = {}): Buffer {
+export function imageConfig(layers: Buffer[], config: WrittenConfig = {}): Buffer {
   const platform = hostPlatform();
   const diffIds = layers.map((layer) => sha256Digest(isGzip(layer) ? gunzipSync(layer) : layer));
   return Buffer.from(
@@ -78,7 +81,7 @@ export function imageConfig(layers: Buffer[], config: Partial<ImageConfig> = {})
 
 export interface LayoutImage {
   layers: Buffer[]; // tar archives, gzip or not
-  config?: Partial<ImageConfig>;
+  config?: WrittenConfig;
   annotations?: Record<string, string>; // on the index entry, e.g. org.opencontainers.image.ref.name
 }
 

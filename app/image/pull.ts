@@ -3,6 +3,7 @@ import type { BlobStore } from "./blobs.js";
 import { shortDigest } from "./digest.js";
 import type { ImageDirs } from "./images.js";
 import { parseImageConfig, parseManifest, pickPlatform, type Descriptor } from "./manifest.js";
+import { RegistryUnreachable } from "./network-failure.js";
 import { formatReference, parseReference } from "./reference.js";
 import type { RefIndex } from "./refs.js";
 import { RegistryClient, type RegistryTiming } from "./registry.js";
@@ -18,24 +19,34 @@ export interface PullContext {
 
 const quiet: PullProgress = { layer() {}, status() {} };
 
+export interface PullOptions {
+  progress?: PullProgress;
+  signal?: AbortSignal;
+  /**
+   * Asked, instead of failing, when nothing of the registry ever answered (no network, no DNS,
+   * refused): it may store something else under `ref` and return it, or throw. Never asked once
+   * the registry has answered anything, so an image a registry serves is never replaced.
+   */
+  whenUnreachable?: (ref: string, error: RegistryUnreachable) => Promise<{ ref: string; digest: string }>;
+}
+
 /** Pulls `input` from its registry into the store and returns the ref it was filed under. */
-export async function pullImage(
-  input: string,
-  context: PullContext,
-  options: { progress?: PullProgress; signal?: AbortSignal } = {},
-): Promise<{ ref: string; digest: string }> {
+export async function pullImage(input: string, context: PullContext, options: PullOptions = {}): Promise<{ ref: string; digest: string }> {
   const reference = parseReference(input);
   const ref = formatReference(reference);
-  const { progress = quiet, signal } = options;
+  const { progress = quiet, signal, whenUnreachable } = options;
+  const registry = new RegistryClient(reference.registry, context.timing);
   try {
-    return await pull();
+    return await pull().catch((error: unknown) => {
+      if (whenUnreachable && error instanceof RegistryUnreachable && !registry.answered && !signal?.aborted) return whenUnreachable(ref, error);
+      throw error;
+    });
   } catch (error) {
     if (signal?.aborted) throw new UserError(`pull of ${ref} was interrupted`, "nothing was stored; run the pull again", 130);
     throw error;
   }
 
   async function pull() {
-    const registry = new RegistryClient(reference.registry, context.timing);
     const repository = reference.repository;
     progress.status(`Pulling ${ref}`);
 

@@ -8,6 +8,8 @@ import type { StoreLayout } from "./layout.js";
 export interface RefEntry {
   ref: string;
   digest: string;
+  /** Set when the store built the image under this name itself instead of pulling it: from what. */
+  builtFrom?: string;
 }
 
 /**
@@ -23,12 +25,16 @@ export class RefIndex {
   }
 
   get(ref: string): string | undefined {
-    return readEntry(this.file(ref))?.digest;
+    return this.entry(ref)?.digest;
   }
 
-  set(ref: string, digest: string): void {
+  entry(ref: string): RefEntry | undefined {
+    return readEntry(this.file(ref));
+  }
+
+  set(ref: string, digest: string, builtFrom?: string): void {
     const tmp = this.layout.scratch("ref");
-    writeFileSync(tmp, `${JSON.stringify({ ref, digest } satisfies RefEntry)}\n`);
+    writeFileSync(tmp, `${JSON.stringify({ ref, digest, builtFrom } satisfies RefEntry)}\n`);
     mkdirPrivate(this.layout.refsDir);
     renameSync(tmp, this.file(ref));
   }
@@ -52,7 +58,7 @@ function readEntry(file: string): RefEntry | undefined {
   try {
     const entry = JSON.parse(readFileSync(file, "utf8")) as Partial<RefEntry>;
     if (typeof entry.ref === "string" && typeof entry.digest === "string" && SHA256_DIGEST.test(entry.digest)) {
-      return { ref: entry.ref, digest: entry.digest };
+      return { ref: entry.ref, digest: entry.digest, ...(typeof entry.builtFrom === "string" ? { builtFrom: entry.builtFrom } : {}) };
     }
   } catch {
     // A missing file is an unknown ref; an unreadable one is treated the same.

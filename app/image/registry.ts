@@ -29,12 +29,18 @@ export function registryBaseUrl(registry: string): string {
 export class RegistryClient {
   private readonly base: string;
   private readonly tokens = new Map<string, string>(); // repository → bearer token
+  private reached = false;
 
   constructor(
     private readonly registry: string,
     private readonly timing: RegistryTiming,
   ) {
     this.base = registryBaseUrl(registry);
+  }
+
+  /** Whether the registry has answered a request (with any status): then it could be reached. */
+  get answered(): boolean {
+    return this.reached;
   }
 
   /** GETs a manifest by tag or digest and verifies its content digest. */
@@ -108,6 +114,7 @@ export class RegistryClient {
   private async open(repository: string, path: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Exchange> {
     const url = `${this.base}/v2/${repository}/${path}`;
     let exchange = await get(url, this.withToken(repository, headers), this.timing.idleTimeoutMs, signal);
+    this.reached = true;
     if (exchange.response.status !== 401) return exchange;
 
     const challenge = parseBearerChallenge(exchange.response.headers.get("www-authenticate"));

@@ -6,7 +6,9 @@ import { bytesOf } from "./disk-usage.js";
 import { ImageDirs } from "./images.js";
 import { StoreLayout } from "./layout.js";
 import { displayName, formatReference, parseReference } from "./reference.js";
-import { RefIndex } from "./refs.js";
+import type { ImportContext } from "./import.js";
+import type { RegistryUnreachable } from "./network-failure.js";
+import { RefIndex, type RefEntry } from "./refs.js";
 import type { RegistryTiming } from "./registry.js";
 import type { Freed, ImageRecord, ImageStoreOptions, PullProgress, Removal } from "./types.js";
 
@@ -55,34 +57,50 @@ export class ImageStore {
       if (id) return this.byDigestPrefix(id[2]!);
       throw error;
     }
-    const digest = this.refs.get(name);
-    if (digest) return this.record(name, digest);
+    const entry = this.refs.entry(name);
+    if (entry) return this.record(entry);
     const pinned = parseReference(ref).digest;
-    if (pinned && this.images.has(pinned)) return this.record(name, pinned);
+    if (pinned && this.images.has(pinned)) return this.record({ ref: name, digest: pinned });
     return id ? this.byDigestPrefix(id[2]!) : undefined;
   }
 
-  async pull(ref: string, opts: { progress?: PullProgress; signal?: AbortSignal } = {}): Promise<ImageRecord> {
+  /**
+   * Pulls `ref` from its registry. With `buildOffline`, Docker Hub's busybox (the course's image)
+   * is built from this machine's static busybox instead when the registry cannot be reached at all,
+   * and `buildOffline` is given the line that says so (see busybox-offline.ts).
+   */
+  async pull(ref: string, opts: { progress?: PullProgress; signal?: AbortSignal; buildOffline?: (notice: string) => void } = {}): Promise<ImageRecord> {
     const { pullImage } = await import("./pull.js");
+    const { buildOffline, ...options } = opts;
+    const whenUnreachable =
+      buildOffline &&
+      (async (filed: string, error: RegistryUnreachable) => {
+        const { buildBusyboxOffline } = await import("./busybox-offline.js");
+        return buildBusyboxOffline(filed, error, this.importContext(), { signal: opts.signal, notice: buildOffline });
+      });
     const pulled = await pullImage(
       ref,
       { blobs: this.blobs, images: this.images, refs: this.refs, timing: this.timing, concurrentDownloads: this.concurrentDownloads },
-      opts,
+      { ...options, whenUnreachable },
     );
     return this.mustRecord(pulled.ref, pulled.digest);
   }
 
   async import(file: string, opts: { tag?: string } = {}): Promise<ImageRecord[]> {
     const { importImages } = await import("./import.js");
-    const imported = await importImages(file, { layout: this.layout, blobs: this.blobs, images: this.images, refs: this.refs }, opts.tag);
+    const imported = await importImages(file, this.importContext(), opts);
     return imported.map(({ ref, digest }) => this.mustRecord(ref, digest));
+  }
+
+  private importContext(): ImportContext {
+    return { layout: this.layout, blobs: this.blobs, images: this.images, refs: this.refs };
   }
 
   /** One record per ref, sorted by name and tag, like `docker images`. */
   list(): ImageRecord[] {
     return this.refs
       .entries()
-      .map(({ ref, digest }) => this.record(ref, digest))
+      .map((entry) => this.record(entry))
       .filter((r): r is ImageRecord => r !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name) || a.tag.localeCompare(b.tag));
   }
@@ -200,11 +218,10 @@ export class ImageStore {
     }
     const digest = matches[0];
     if (!digest) return undefined;
-    const ref = this.refs.entries().find((e) => e.digest === digest)?.ref;
-    return this.record(ref ?? `sha256:${digestHex(digest)}`, digest);
+    return this.record(this.refs.entries().find((e) => e.digest === digest) ?? { ref: `sha256:${digestHex(digest)}`, digest });
   }
 
-  private record(ref: string, digest: string): ImageRecord | undefined {
+  private record({ ref, digest, builtFrom }: RefEntry): ImageRecord | undefined {
     const image = this.images.read(digest);
     if (!image) return undefined;
     let name = "<none>";
@@ -216,11 +233,22 @@ export class ImageStore {
     } catch {
       // an image known only by its digest has no name to show
     }
-    return { ref, name, tag, digest, size: image.size, config: image.config, rootfs: this.images.rootfs(digest), layers: image.layers };
+    return {
+      ref,
+      name,
+      tag,
+      digest,
+      size: image.size,
+      config: image.config,
+      rootfs: this.images.rootfs(digest),
+      layers: image.layers,
+      ...(builtFrom === undefined ? {} : { builtFrom }),
+    };
   }
 
   private mustRecord(ref: string, digest: string): ImageRecord {
-    const record = this.record(ref, digest);
+    const entry = this.refs.entry(ref);
+    const record = this.record(entry?.digest === digest ? entry : { ref, digest });
     if (!record) throw new UserError(`image ${ref} vanished from the store while it was being stored`, "it may have been removed at the same time: try again");
     return record;
   }

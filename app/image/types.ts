@@ -13,6 +13,7 @@ export interface ImageRecord {
   config: ImageConfig;
   rootfs: string; // absolute path of the flattened root filesystem
   layers: string[]; // layer blob digests, lowest first
+  builtFrom?: string; // set when the store built this image under this name instead of pulling it: from what
 }
 
 /** What `ImageStore.remove` did. */

@@ -15,6 +15,7 @@ import { requireRoot } from "../helpers/requirements.js";
 import { storeSummary } from "../image/support.js";
 import { startPull } from "./host-cli.js";
 import { codeSpans, tableRows } from "./markdown-table.js";
+import { runOn } from "./offline-machines.js";
 
 const PAGE = join(REPO, "docs/bad-input.md");
 const ws = new Workspace();
@@ -92,6 +93,11 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   "where a blob of LAYOUT is a FIFO": asUsual,
   "where a blob of LAYOUT is a directory": asUsual,
   "where PIPE is a named pipe": asUsual,
+  "on a machine without a network": (argv) => runOn(ws, {}, argv),
+  "on a machine without a network or /bin/busybox": (argv) => runOn(ws, { busybox: "missing" }, argv),
+  "on a machine without a network, whose /bin/busybox is not static": (argv) => runOn(ws, { busybox: "dynamic" }, argv),
+  "on a machine whose DNS server says there is no such host": (argv) => runOn(ws, { network: true, dns: "nxdomain" }, argv),
+  "on a machine whose DNS server does not answer": (argv) => runOn(ws, { network: true, dns: "none" }, argv),
   "after a container ran on the default subnet": (argv) => afterARun(argv),
   "after a container ran, once the host has another route to 10.229.0.0/16": (argv) =>
     afterARun(argv, "ip link add other0 type veth peer name other1 && ip addr add 10.229.200.1/16 dev other0 && ip link set other0 up"),
