@@ -1,6 +1,6 @@
 // Step 3: the mount namespace and the root directory.
 // Everything here runs in the init process, inside its own mount namespace, before the command starts.
-import { symlinkSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, symlinkSync } from "node:fs";
 import {
   chdir,
   chroot,
@@ -30,16 +30,21 @@ export function mountProc(rootfs: string): void {
 const DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
 const LINKS = [["ptmx", "pts/ptmx"], ["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]];
 
-// Every path below goes through inRoot: the image's symlinks, or another container sharing the
-// image's files, must not be able to point a mount or a new file at the host. /proc, /dev and
-// /sys must be directories of the image's own, not links to elsewhere in it (as runc requires).
+// Through inRoot: the image's symlinks, or another container sharing the image's files, must not
+// be able to point a mount at the host. /dev must be a directory of the image's own, not a link
+// to elsewhere in it (as runc requires). Below the new tmpfs, everything is ours: plain paths do.
 export function mountDev(rootfs: string): void {
   // No MS_NODEV here: the device nodes bound below must work.
   inRoot(rootfs, "/dev", { create: "directory", lastLink: "refuse" }, (dev) => mount("tmpfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=65536k"));
-  for (const name of DEVICES) inRoot(rootfs, `/dev/${name}`, { create: "file" }, (node) => mount(`/dev/${name}`, node, null, MS_BIND));
-  inRoot(rootfs, "/dev/pts", { create: "directory" }, (pts) => mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"));
-  inRoot(rootfs, "/dev/shm", { create: "directory" }, (shm) => mount("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k"));
   inRoot(rootfs, "/dev", { expect: "directory" }, (dev) => {
+    for (const name of DEVICES) {
+      closeSync(openSync(`${dev}/${name}`, "w"));
+      mount(`/dev/${name}`, `${dev}/${name}`, null, MS_BIND);
+    }
+    mkdirSync(`${dev}/pts`);
+    mount("devpts", `${dev}/pts`, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+    mkdirSync(`${dev}/shm`);
+    mount("shm", `${dev}/shm`, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
     for (const [name, target] of LINKS) symlinkSync(target!, `${dev}/${name}`);
   });
 }
