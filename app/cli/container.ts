@@ -7,7 +7,7 @@ import { ImageStore, progressPrinter, type Freed } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
 import { openEventLog } from "../runtime/events.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
-import { implementation } from "../runtime/implementation.js";
+import { hostSteps } from "../runtime/host-steps.js";
 import { runContainer, type RunContext, type RunOptions } from "../runtime/run.js";
 import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
@@ -225,7 +225,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
   stopIfInterrupted();
   return runContainer(
     {
-      impl: implementation,
+      impl: hostSteps,
       events: launch.events,
       eventsFile: launch.eventsFile,
       root,

@@ -4,7 +4,7 @@
 // learners' code runs against the real kernel.
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
 import { UserError } from "../errors.js";
-import type { Implementation } from "./contract.js";
+import type { InitSteps } from "./contract.js";
 import type { EventLog } from "./events.js";
 import type { InitSpec } from "./spec.js";
 import type { StepCalls } from "./step-calls.js";
@@ -33,7 +33,7 @@ export interface InitHost {
  * child process), and nothing is mounted nor the hostname set outside namespaces of the
  * container's own, so that an unfinished or mistaken step can never change the host.
  */
-export function setUpContainer(spec: InitSpec, impl: Implementation, calls: StepCalls, host: InitHost, events: EventLog): never {
+export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls, host: InitHost, events: EventLog): never {
   const { rootfs } = spec;
   const shared = (ns: Namespace, flag: string, consequence: string) => {
     if (!spec.namespaced) return;
@@ -82,7 +82,7 @@ export function setUpContainer(spec: InitSpec, impl: Implementation, calls: Step
  * it): Docker's capabilities, less CAP_SYS_CHROOT when the root was changed with chroot (with it,
  * the classic escape gets out of a chroot), then no_new_privs, then the seccomp filter.
  */
-function confine(impl: Implementation, calls: StepCalls, pivoted: boolean): void {
+function confine(impl: InitSteps, calls: StepCalls, pivoted: boolean): void {
   const keep: CapabilityName[] = DOCKER_DEFAULT_CAPABILITIES.filter((cap) => pivoted || cap !== "CAP_SYS_CHROOT");
   let said = false;
   const step = (func: "dropCapabilities" | "forbidNewPrivileges" | "installSeccompFilter", run: () => void) => {

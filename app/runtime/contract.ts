@@ -186,7 +186,7 @@ export interface ImplementationModules {
   "image-config": ImageConfigStep;
 }
 
-/** A whole implementation, as the runtime calls it: every step's functions (their names are unique across steps). */
+/** A whole implementation: every step's functions (their names are unique across steps). */
 export type Implementation = ProcessStep &
   NamespacesStep &
   RootfsStep &
@@ -197,3 +197,26 @@ export type Implementation = ProcessStep &
   OverlayStep &
   PrivilegesStep &
   ImageConfigStep;
+
+/** What `container run` calls, on the host. */
+export type HostSteps = Pick<
+  Implementation,
+  | "spawnInit"
+  | "waitForExit"
+  | "namespaceFlags"
+  | "spawnInNamespaces"
+  | "createCgroup"
+  | "addProcess"
+  | "removeCgroup"
+  | "setupBridge"
+  | "connectContainer"
+  | "disconnectContainer"
+  | "containerResolvConf"
+  | "commandLine"
+  | "environment"
+  | "workingDir"
+>;
+
+/** What the init process calls, inside the container's namespaces. */
+export type InitSteps = Omit<Implementation, keyof HostSteps>;
+

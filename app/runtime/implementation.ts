@@ -1,7 +1,9 @@
-// The implementation directory chosen with --impl (`#impl/*`), bound to the contract. Each module
-// is checked against its step's interface here, so a signature that breaks the contract does not
-// compile: `npm run typecheck` checks solutions/ through the root tsconfig and exercises/ through
-// exercises/tsconfig.json, which points `#impl/*` at it.
+// The contract, checked by the compiler: each module of the implementation directory chosen with
+// --impl (`#impl/*`) against its step's interface, so that a signature that breaks the contract
+// does not compile. `npm run typecheck` checks solutions/ through the root tsconfig and exercises/
+// through exercises/tsconfig.json, which points `#impl/*` at it; app/checks/type-check.ts checks
+// any directory this way. Nothing runs this file: each process binds only the steps it calls
+// (host-steps.ts, init-steps.ts), so that it loads no more of the implementation than it needs.
 import * as processModule from "#impl/process";
 import * as namespacesModule from "#impl/namespaces";
 import * as rootfsModule from "#impl/rootfs";
@@ -16,7 +18,7 @@ import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
 
-const modules: ImplementationModules = {
+({
   process: processModule,
   namespaces: namespacesModule,
   rootfs: rootfsModule,
@@ -27,9 +29,7 @@ const modules: ImplementationModules = {
   overlay: overlayModule,
   privileges: privilegesModule,
   "image-config": imageConfigModule,
-};
-
-export const implementation: Implementation = Object.assign({}, ...Object.values(modules));
+}) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one
 // without the other fails to compile here.

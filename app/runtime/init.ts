@@ -7,7 +7,7 @@ import { inRoot } from "#given";
 import { UserError } from "../errors.js";
 import { setUpContainer, type InitHost } from "./container-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
-import { implementation } from "./implementation.js";
+import { initSteps } from "./init-steps.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
 import type { InitFailure, InitSpec } from "./spec.js";
 import { stepCalls } from "./step-calls.js";
@@ -29,7 +29,7 @@ function main(): never {
   const spec = JSON.parse(line) as InitSpec;
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
   events = openEventLog(spec.eventsFile);
-  return setUpContainer(spec, implementation, stepCalls(events, warn), realHost(spec), events);
+  return setUpContainer(spec, initSteps, stepCalls(events, warn), realHost(spec), events);
 }
 
 /** The runtime's own system calls in the init process, on the real kernel. */

@@ -8,7 +8,7 @@ import type { Duplex, Readable } from "node:stream";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
-import type { BridgeNetwork, Cgroup, Implementation, Limits, NetworkMode, Volume } from "./contract.js";
+import type { BridgeNetwork, Cgroup, HostSteps, Limits, NetworkMode, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
@@ -36,8 +36,8 @@ export interface RunOptions {
 }
 
 export interface RunContext {
-  /** The learner's functions (or the reference's), called through `calls`. */
-  impl: Implementation;
+  /** The learner's functions (or the reference's) for the host side, called through `calls`. */
+  impl: HostSteps;
   /** The machine channel (`--events`): what the run reached, skipped and left. */
   events: EventLog;
   /** The events file, for the init process to append to as well. */
