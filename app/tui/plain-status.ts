@@ -30,7 +30,8 @@ export function plainStatus(progress: Progress, checksOf: Runner["checksOf"]): s
     ...STEPS.filter((s) => s.bonus).map(row),
     "",
     `The app needs a terminal. Without one, run a step's checks with:`,
-    `  sudo npx workshop check ${current?.id ?? "1"}`,
+    // As root (where sudo may not even be installed), no sudo.
+    `  ${process.getuid?.() === 0 ? "" : "sudo "}npx workshop check ${current?.id ?? "1"}`,
     "",
   ].join("\n");
 }

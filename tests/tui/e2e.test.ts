@@ -150,7 +150,7 @@ describe("the app in a terminal", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^container-workshop: 0 of 6 steps done\n/);
     expect(result.stdout).toMatch(/◐ 1 {2}Process creation +1 of \d+ checks passed/);
-    expect(result.stdout).toContain("sudo npx workshop check 2");
+    expect(result.stdout).toContain("\n  npx workshop check 2\n"); // as root: no sudo
     expect(result.stdout).not.toContain("\u001b");
   });
 

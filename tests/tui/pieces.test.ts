@@ -90,11 +90,11 @@ describe("the plain status, without a terminal", () => {
     expect(text).toMatch(/◐ 2 {2}PID and UTS namespaces +1 of 2 checks passed/);
     expect(text).toMatch(/○ 3 {2}Mount namespace and root directory +not started/);
     expect(text).toMatch(/○ {4}pivot_root +not started/);
-    expect(text).toContain("sudo npx workshop check 2");
+    expect(text).toContain(`  ${process.getuid?.() === 0 ? "" : "sudo "}npx workshop check 2`);
   });
 
   it("offers step 1's checks to a learner on the introduction, which has none", () => {
-    expect(plainStatus({ currentStep: "intro", hintsSeen: {}, passed: {} }, checksFor)).toContain("sudo npx workshop check 1");
+    expect(plainStatus({ currentStep: "intro", hintsSeen: {}, passed: {} }, checksFor)).toContain("npx workshop check 1");
   });
 });
 
