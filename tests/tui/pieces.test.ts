@@ -203,6 +203,32 @@ describe("watching", () => {
     }
   });
 
+  it("reruns on TypeScript files only: not on an editor's swap, backup or probe files, nor on notes", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "process.ts"), "v0");
+    const watching = watchSaves(dir);
+    try {
+      const junk = watching.settled();
+      // vim: its swap file as it goes, the file it writes to see whether it may, its backup; emacs: its lock and autosave.
+      writeFileSync(join(dir, ".process.ts.swp"), "swap");
+      writeFileSync(join(dir, "4913"), "");
+      rmSync(join(dir, "4913"));
+      writeFileSync(join(dir, "process.ts~"), "v0");
+      writeFileSync(join(dir, ".#process.ts"), "lock");
+      writeFileSync(join(dir, "#process.ts#"), "autosave");
+      writeFileSync(join(dir, "notes.txt"), "remember: pid 1");
+      await junk;
+      expect(watching.files()).toEqual([]);
+      const saved = watching.settled();
+      writeFileSync(join(dir, "process.ts"), "v1");
+      writeFileSync(join(dir, ".process.ts.swp"), "swap again");
+      await saved;
+      expect(watching.files()).toEqual(["process.ts"]);
+    } finally {
+      watching.stop();
+    }
+  });
+
   it("sees files in directories made after it started", async () => {
     const dir = tempDir();
     const watching = watchSaves(dir);
