@@ -14,7 +14,7 @@ import { shownPath } from "../format.js";
 import type { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { courseActions } from "./course-actions.js";
-import { entryIndex } from "./course-entries.js";
+import { entryIndex, nextEntry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
 import { handleKey, useKeys } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
@@ -27,7 +27,7 @@ import { useQuit } from "./quit.js";
 import { useRunTriggers } from "./run-triggers.js";
 import { useStandings } from "./standings.js";
 import { StepList } from "./step-list.js";
-import { nextStep } from "./step-states.js";
+import { unfinished } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";
 import { useUi } from "./ui-state.js";
 import type { Watch } from "./watch.js";
@@ -72,7 +72,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
   const running = [...views.values()].find((v) => v.outcome === "preparing" || v.outcome === "running")?.stepId;
-  const next = (from: string) => nextStep(from, (s) => standings.get(s.id)?.state === "done");
+  const next = (from: string) => nextEntry(from, (s) => standings.get(s.id)?.state === "done");
   const reference = run !== undefined && run.impl !== impl;
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
@@ -83,6 +83,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       run,
       reference,
       next: next(ui.openId),
+      unfinished: unfinished(standings),
       findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],
       trigger: ui.trigger,
     },

@@ -1,9 +1,9 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { stepName, stepShortName, type Step } from "../course/steps.js";
+import { OUTRO_PAGE, stepShortName, STEPS, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
-import { isStep, type Entry } from "./course-entries.js";
+import { entryName, isStep, type Entry } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
@@ -17,8 +17,10 @@ export interface CheckPaneModel {
   run?: RunView;
   /** True when the run is of the reference solution, not the learner's code. */
   reference: boolean;
-  /** The step to go to next, offered once this one passes. */
-  next?: Step;
+  /** Where n leads, offered once this step passes (and on the introduction and the outro). */
+  next?: Entry;
+  /** The six steps not done yet: the outro names them. */
+  unfinished: readonly Step[];
   findings: Finding[];
   /** Why the last run started, e.g. "saved process.ts". */
   trigger?: string;
@@ -44,8 +46,13 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
   } else if (!isStep(model.entry)) {
-    const then = model.next ? `read on, then press n for ${stepName(model.next)}.` : "read on.";
-    wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
+    const then = model.next ? `read on, then press n for ${entryName(model.next)}.` : "read on.";
+    if (model.entry.id !== OUTRO_PAGE.id) wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
+    else if (model.unfinished.length > 0) wrapped("reading", `No checks here. Not done yet: ${listSteps(model.unfinished)}; ${then}`, 0, { color: color.dim });
+    else {
+      const after = model.next ? `Read on, then press n for ${entryName(model.next)}.` : "Every bonus step too.";
+      wrapped("reading", `${MARK.pass.symbol} All ${STEPS.filter((s) => !s.bonus).length} steps pass: you have built a container runtime. ${after}`, 0, { color: color.pass });
+    }
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
@@ -111,7 +118,7 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
-    const next = model.next && !model.reference ? ` Press n for ${stepName(model.next)}.` : "";
+    const next = model.next && !model.reference ? ` Press n for ${entryName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
@@ -135,6 +142,13 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
+}
+
+/** "step 4", "steps 4 and 5", "steps 1, 2 and 3". */
+function listSteps(steps: readonly Step[]): string {
+  const ids = steps.map((s) => s.id);
+  const last = ids.pop();
+  return ids.length ? `steps ${ids.join(", ")} and ${last}` : `step ${last}`;
 }
 
 function capitalize(text: string): string {

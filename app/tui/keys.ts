@@ -16,7 +16,7 @@ export const KEYS: KeyHelp[] = [
   { keys: "PgDn  PgUp  g  G", does: "page down / up, top, bottom" },
   { keys: "h", does: "reveal the next hint (saved for next time)", footer: "h hint", stepOnly: true },
   { keys: "r", does: "run this step's checks again", footer: "r run", stepOnly: true },
-  { keys: "n", does: "open the next step" },
+  { keys: "n", does: "open the next step not done yet; after the last one, the outro" },
   { keys: "a", does: "run the checks of every step, one after the other (did a change break an earlier step?)" },
   { keys: "t", does: "the system calls your runtime made in the last run", footer: "t trace", stepOnly: true },
   { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution", stepOnly: true },

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import chalk from "chalk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadProgress } from "../../app/course/progress.js";
+import { STEPS } from "../../app/course/steps.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
 import { watchDirectory, type Watch } from "../../app/tui/watch.js";
 import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
@@ -389,12 +390,72 @@ describe("the introduction and the outro", () => {
     await app.press(KEY.down, KEY.enter);
     await app.shows("The outro page.");
     expect(app.screen()).toContain("╭─ Outro");
-    expect(app.screen()).toContain("No checks here: read on, then press n for step 1.");
+    expect(app.checksPane()).toBe("No checks here. Not done yet: steps 1, 2, 3, 4, 5 and 6; read on, then press n for step 1.");
     expect(loadProgress(course.progressFile).currentStep).toBe("outro");
     // The run after step 6's is the one n asks for: none started on the outro.
     await app.press("n");
     await runner.latest(2);
     expect(runner.runs.map((r) => r.stepId)).toEqual(["6", "1"]);
+    app.unmount();
+  });
+
+  it("leads from step 6 to the outro, which names the steps not done yet, and n there goes back to the first", async () => {
+    course.saveProgress({ currentStep: "6", hintsSeen: {}, passed: { "1": ["1.first", "1.second"], "2": ["2.first", "2.second"], "3": ["3.first", "3.second"] } });
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.shows("Step 6 passes!");
+    expect(app.screen()).toContain("Press n for the outro.");
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("No checks here. Not done yet: steps 4 and 5; read on, then press n for step 4.");
+    await app.press("n");
+    await app.shows("The page of step 4.");
+    app.unmount();
+  });
+
+  it("marks the course done once the six steps pass, and n after the last step leads to the outro, then to a bonus step", async () => {
+    const passed = Object.fromEntries(["1", "2", "3", "4", "5"].map((id) => [id, [`${id}.first`, `${id}.second`]]));
+    course.saveProgress({ currentStep: "6", hintsSeen: {}, passed });
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    await app.shows("5/6 steps done");
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.shows("Step 6 passes!");
+    expect(app.screen()).toContain("✓ course done");
+    expect(app.screen()).toMatch(/│ {2}✓ Outro/);
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("✓ All 6 steps pass: you have built a container runtime. Read on, then press n for the pivot-root bonus step.");
+    await app.press("n");
+    await app.shows("The page of step pivot-root.");
+    app.unmount();
+  });
+
+  it("says so when n has nowhere left to go", async () => {
+    const passed = Object.fromEntries(STEPS.map((s) => [s.id, [`${s.id}.first`, `${s.id}.second`]]));
+    course.saveProgress({ currentStep: "image-config", hintsSeen: {}, passed });
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.checksShow("✓ The image's config passes!");
+    expect(app.checksPane()).toContain("Press n for the outro.");
+    // The last step of the list, bonus included: n leads to the outro, which has nothing after it.
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("✓ All 6 steps pass: you have built a container runtime. Every bonus step too.");
+    await app.press("n");
+    await app.shows("Every step is done, the bonus steps too: there is no next step.");
+    expect(app.screen()).toContain("The outro page.");
     app.unmount();
   });
 

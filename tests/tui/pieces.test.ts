@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { REPO } from "../../app/build/repo.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
+import { nextEntry } from "../../app/tui/course-entries.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
@@ -95,6 +96,24 @@ describe("the plain status, without a terminal", () => {
 
   it("offers step 1's checks to a learner on the introduction, which has none", () => {
     expect(plainStatus({ currentStep: "intro", hintsSeen: {}, passed: {} }, checksFor)).toContain("sudo npx workshop check 1");
+  });
+});
+
+describe("where n leads", () => {
+  const doneOnly = (...ids: string[]) => (step: { id: string }) => ids.includes(step.id);
+
+  it("goes forward to the next step not done, and past the last one to the outro, never back round", () => {
+    expect(nextEntry("1", doneOnly("2"))?.id).toBe("3");
+    expect(nextEntry("5", doneOnly("1", "2", "3", "6"))?.id).toBe("outro");
+    expect(nextEntry("pivot-root", doneOnly())?.id).toBe("overlay");
+    expect(nextEntry("image-config", doneOnly())?.id).toBe("outro");
+  });
+
+  it("goes from the introduction or the outro to the first step not done, the six before the bonus ones", () => {
+    expect(nextEntry("intro", doneOnly("1"))?.id).toBe("2");
+    expect(nextEntry("outro", doneOnly("1", "2", "3", "5", "6"))?.id).toBe("4");
+    expect(nextEntry("outro", doneOnly(...STEPS.filter((s) => !s.bonus).map((s) => s.id)))?.id).toBe("pivot-root");
+    expect(nextEntry("outro", doneOnly(...STEPS.map((s) => s.id)))).toBeUndefined();
   });
 });
 

@@ -187,9 +187,34 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
     async shows(text: string | RegExp, { timeout = 10_000 } = {}) {
       await vi.waitFor(() => expect(screen()).toMatch(text), { timeout, interval: 20 });
     },
+    /** The checks pane's text, its rows joined by spaces: a sentence wrapped over rows reads as one. */
+    checksPane: () => paneText(screen(), "Checks"),
+    /** Waits until the checks pane shows `text` (see `shows`). */
+    async checksShow(text: string | RegExp, { timeout = 10_000 } = {}) {
+      await vi.waitFor(() => expect(paneText(screen(), "Checks")).toMatch(text), { timeout, interval: 20 });
+    },
     resize(columns: number, rows: number) {
       Object.assign(size, { columns, rows });
       app.stdout.emit("resize");
     },
   };
+}
+
+/** The text inside the pane whose title starts with `title`, row after row, joined by spaces. */
+function paneText(screen: string, title: string): string {
+  const lines = screen.split("\n");
+  const at = (line: string) => Math.max(line.indexOf(`─ ${title}`), line.indexOf(`━ ${title}`));
+  const top = lines.findIndex((line) => at(line) > 0);
+  if (top < 0) return "";
+  const topLine = lines[top] as string;
+  // The corner before the title, and the one that closes the border.
+  const left = at(topLine) - 1;
+  const right = Math.max(topLine.indexOf("╮", left), topLine.indexOf("┓", left));
+  const rows: string[] = [];
+  for (const line of lines.slice(top + 1)) {
+    const row = line.slice(left, right + 1);
+    if (/^[╰┗]/.test(row)) break;
+    rows.push(row.slice(1, -1).trim());
+  }
+  return rows.filter(Boolean).join(" ");
 }
