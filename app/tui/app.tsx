@@ -22,6 +22,7 @@ import { useLoaded } from "./loaded.js";
 import { MainPane, useMainContent } from "./main-pane.js";
 import { plainMarkdown, type RenderMarkdown } from "../terminal/markdown.js";
 import { useOpenEntry } from "./open-entry.js";
+import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
 import { useQuit } from "./quit.js";
 import { useRunTriggers } from "./run-triggers.js";
@@ -86,6 +87,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       unfinished: unfinished(standings),
       findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],
       trigger: ui.trigger,
+      overview: ui.overview ? overview(ui.openId, views) : undefined,
     },
     rightWidth - 4,
   );

@@ -3,8 +3,9 @@ import type { ReactElement } from "react";
 import { OUTRO_PAGE, stepShortName, STEPS, type Step } from "../course/steps.js";
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
+import type { Overview } from "./overview.js";
 import { entryName, isStep, type Entry } from "./course-entries.js";
-import { ellipsis, Panel } from "./panel.js";
+import { capitalize, ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
 import { color, formatDuration, MARK } from "../format.js";
@@ -24,6 +25,8 @@ export interface CheckPaneModel {
   findings: Finding[];
   /** Why the last run started, e.g. "saved process.ts". */
   trigger?: string;
+  /** After a run of every step: which step to fix first. */
+  overview?: Overview;
 }
 
 type Row = ReactElement;
@@ -42,6 +45,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
 
   const blocking = model.findings.filter((f) => f.severity === "fail");
   const run = model.run;
+  if (model.overview) wrapped("overview", `${MARK[model.overview.mark].symbol} ${model.overview.text}`, 0, { color: MARK[model.overview.mark].color });
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
@@ -149,10 +153,6 @@ function listSteps(steps: readonly Step[]): string {
   const ids = steps.map((s) => s.id);
   const last = ids.pop();
   return ids.length ? `steps ${ids.join(", ")} and ${last}` : `step ${last}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The checks pane: `rows` from checkPaneRows, scrolled by `offset`. */

@@ -17,7 +17,7 @@ export const KEYS: KeyHelp[] = [
   { keys: "h", does: "reveal the next hint (saved for next time)", footer: "h hint", stepOnly: true },
   { keys: "r", does: "run this step's checks again", footer: "r run", stepOnly: true },
   { keys: "n", does: "open the next step not done yet; after the last one, the outro" },
-  { keys: "a", does: "run the checks of every step, one after the other (did a change break an earlier step?)" },
+  { keys: "a", does: "run the checks of every step, one after the other, then say which step to fix first (did a change break an earlier step?)" },
   { keys: "t", does: "the system calls your runtime made in the last run", footer: "t trace", stepOnly: true },
   { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution", stepOnly: true },
   { keys: "i", does: "instructor mode: run the reference solution, with its trace", stepOnly: true },

@@ -3,7 +3,7 @@
  * reference, once the doctor has found nothing blocking, on each save, and on r and a. Never on
  * the introduction or the outro, nor while something blocks the course or the app is quitting.
  */
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { findStep, STEPS } from "../course/steps.js";
 import { blockers, type Finding } from "../doctor/index.js";
 import type { CheckRuns } from "./check-runs.js";
@@ -28,19 +28,25 @@ export interface RunTriggers {
 export function useRunTriggers({ checks, ui, latestUi, update, impl, solutions, findings, watch }: RunTriggers): { rerun(why?: string): void; runAll(): void } {
   const canRun = () => findings !== undefined && blockers(findings).length === 0 && !latestUi.current.quitting;
   const implNow = () => (latestUi.current.instructor ? solutions : impl);
+  // Counts the requests: a run of every step that ends after another request says nothing.
+  const requests = useRef(0);
   const rerun = (why?: string) => {
     // The introduction and the outro have nothing to check.
     if (!canRun() || !findStep(latestUi.current.openId)) return;
-    update({ trigger: why, checksScroll: 0 });
+    requests.current++;
+    update({ trigger: why, checksScroll: 0, overview: false });
     void checks.start(latestUi.current.openId, implNow());
   };
   const runAll = () => {
     if (!canRun()) return;
-    update({ trigger: "every step in turn", checksScroll: 0 });
-    void checks.startAll(
-      STEPS.map((s) => s.id),
-      implNow(),
-    );
+    const request = ++requests.current;
+    update({ trigger: "every step in turn", checksScroll: 0, overview: false });
+    void checks
+      .startAll(
+        STEPS.map((s) => s.id),
+        implNow(),
+      )
+      .then((complete) => complete && request === requests.current && update({ overview: true }));
   };
   const latestRerun = useLatest(rerun);
   const activeImpl = ui.instructor ? solutions : impl;

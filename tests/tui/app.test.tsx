@@ -144,6 +144,47 @@ describe("the workshop app", () => {
     app.unmount();
   });
 
+  it("says after a which step to fix first: the open step fails because a step it builds on does", async () => {
+    course.startAt("4");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest(1)).end();
+    await app.press("a");
+    // Step 1 breaks, and 2, 3 and 4 build on it; 5 and 6 pass, the bonus steps are not started.
+    const failing = new Set(["1", "2", "3", "4"]);
+    for (const [index, step] of STEPS.entries()) {
+      const run = await runner.latest(index + 2);
+      expect(run.stepId).toBe(step.id);
+      if (failing.has(step.id)) run.report(0, "fail", `${step.id} broke`);
+      else if (!step.bonus) run.report(0, "pass");
+      run.end();
+    }
+    await app.idle();
+    await app.checksShow("✗ Step 4 fails because step 1 does: fix step 1 first.");
+    // The next run is about one step again.
+    await app.press("r");
+    (await runner.latest(STEPS.length + 2)).end();
+    await app.idle();
+    await app.checksShow(/^○ Not started yet/);
+    expect(app.checksPane()).not.toContain("fix step 1 first");
+    app.unmount();
+  });
+
+  it("says after a that no step fails", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest(1)).end();
+    await app.press("a");
+    for (const index of STEPS.keys()) {
+      const run = await runner.latest(index + 2);
+      run.report(0, "pass");
+      run.end();
+    }
+    await app.idle();
+    await app.checksShow(`✓ Every step ran: none fails.`);
+    app.unmount();
+  });
+
   it("re-runs the step's checks when a file of the implementation is saved, cancelling the run under way", async () => {
     const impl = course.copyExercises();
     const runner = new ScriptedRunner();

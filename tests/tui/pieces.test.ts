@@ -7,6 +7,7 @@ import { REPO } from "../../app/build/repo.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
 import { nextEntry } from "../../app/tui/course-entries.js";
+import { overview } from "../../app/tui/overview.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
@@ -114,6 +115,28 @@ describe("where n leads", () => {
     expect(nextEntry("outro", doneOnly("1", "2", "3", "5", "6"))?.id).toBe("4");
     expect(nextEntry("outro", doneOnly(...STEPS.filter((s) => !s.bonus).map((s) => s.id)))?.id).toBe("pivot-root");
     expect(nextEntry("outro", doneOnly(...STEPS.map((s) => s.id)))).toBeUndefined();
+  });
+});
+
+describe("what a run of every step found", () => {
+  /** Every step's finished run, the `failing` ones with a failed check. */
+  const runs = (...failing: string[]) =>
+    new Map(
+      STEPS.map((s) => [
+        s.id,
+        { stepId: s.id, impl: "/impl", outcome: "finished" as const, running: [], startedAt: 0, traceFile: "", results: [{ id: `${s.id}.first`, title: "", step: s.id, status: failing.includes(s.id) ? ("fail" as const) : ("pass" as const), durationMs: 1 }] },
+      ]),
+    );
+
+  it("blames the earliest failing step the open one builds on", () => {
+    expect(overview("4", runs("2", "3", "4")).text).toBe("Step 4 fails because step 2 does: fix step 2 first.");
+    expect(overview("pivot-root", runs("3", "pivot-root")).text).toBe("The pivot-root bonus step fails because step 3 does: fix step 3 first.");
+  });
+
+  it("names the earliest failing step, and those that build on it, when the open step is not explained by another", () => {
+    expect(overview("2", runs("2", "4", "overlay")).text).toBe("Step 2 is the earliest step that fails: step 4, the overlay bonus step build on it.");
+    expect(overview("5", runs("4")).text).toBe("Step 4 is the earliest step that fails.");
+    expect(overview("intro", runs())).toEqual({ mark: "pass", text: "Every step ran: none fails." });
   });
 });
 
