@@ -31,11 +31,14 @@ import { StepList } from "./step-list.js";
 import { unfinished } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";
 import { useUi } from "./ui-state.js";
+import type { TypeChecks } from "./type-checks.js";
 import type { Watch } from "./watch.js";
 
 export interface AppServices {
   /** The runs of the checks, one at a time. */
   checks: CheckRuns;
+  /** The type checks of the learner's implementation, made beside the runs. */
+  types: TypeChecks;
   doctor(): Promise<Finding[]>;
   loadMarkdown(): Promise<RenderMarkdown>;
   watch?: Watch;
@@ -55,7 +58,7 @@ export interface AppProps {
 }
 
 export function App({ repo, impl, solutions, instructor, progressFile, services, quitSignal }: AppProps) {
-  const { checks } = services;
+  const { checks, types } = services;
   const { columns, rows } = useTerminalSize();
   const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(progressFile);
   const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor));
@@ -63,8 +66,9 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const findings = useLoaded(services.doctor);
   const render = useLoaded(services.loadMarkdown, plainMarkdown);
   const views = useSyncExternalStore(checks.subscribe, checks.snapshot);
+  const typeCheck = useSyncExternalStore(types.subscribe, types.snapshot);
   useRecordedPasses(checks, impl, updateProgress);
-  const { rerun, runAll } = useRunTriggers({ checks, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
+  const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
   const quit = useQuit(checks, update, quitSignal);
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
@@ -83,6 +87,8 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       checks: step ? checks.checksOf(step.id) : [],
       run,
       reference,
+      // The learner's code's: not beside the reference's checks.
+      types: !reference && activeImpl === impl && typeCheck?.impl === impl ? typeCheck : undefined,
       next: next(ui.openId),
       unfinished: unfinished(standings),
       findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],

@@ -4,6 +4,8 @@ import { OUTRO_PAGE, stepShortName, STEPS, type Step } from "../course/steps.js"
 import { describeFinding, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
 import type { Overview } from "./overview.js";
+import type { TypeCheckView } from "./type-checks.js";
+import { formatTypeError } from "../checks/type-check.js";
 import { entryName, isStep, type Entry } from "./course-entries.js";
 import { capitalize, ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
@@ -27,6 +29,8 @@ export interface CheckPaneModel {
   trigger?: string;
   /** After a run of every step: which step to fix first. */
   overview?: Overview;
+  /** The type check of the code the checks ran, when it is the learner's. */
+  types?: TypeCheckView;
 }
 
 type Row = ReactElement;
@@ -43,6 +47,14 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   const wrapped = (key: string, message: string, indent: number, props: { color?: string } = {}) =>
     wrapLines(message, width - indent).forEach((line, i) => text(`${key}-${i}`, `${" ".repeat(indent)}${line}`, props));
 
+  // Beside the checks, whatever they say: the checks ran anyway, and these need fixing too.
+  const typeRows = () => {
+    const { errors = [], failure, checking } = model.types ?? {};
+    if (failure) wrapped("type-failure", `${MARK.error.symbol} The types of your code could not be checked: ${failure}`, 0, { color: color.warn });
+    if (errors.length === 0) return;
+    text("type-errors", `${MARK.fail.symbol} ${plural(errors.length, "type error")}${checking ? " (checking again…)" : ""}:`, { color: color.fail, bold: true });
+    errors.forEach((e, i) => wrapped(`type-error-${i}`, formatTypeError(e), 2, { color: color.fail }));
+  };
   const blocking = model.findings.filter((f) => f.severity === "fail");
   const run = model.run;
   if (model.overview) wrapped("overview", `${MARK[model.overview.mark].symbol} ${model.overview.text}`, 0, { color: MARK[model.overview.mark].color });
@@ -60,6 +72,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
+    typeRows();
   } else {
     rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     // In the order of the checks, not the order their results came in.
@@ -74,6 +87,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
         wrapped(`${check.id}-message`, result.message, 4, { color: color.dim });
       }
     }
+    typeRows();
   }
   model.findings
     .filter((f) => f.severity === "warn")
@@ -122,6 +136,14 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
+    // Not "passes" while the code has type errors, nor before its types have been checked.
+    const typeErrors = model.types?.errors?.length ?? 0;
+    if (typeErrors > 0) {
+      return <Text color={color.warn} wrap="truncate">{ellipsis(`${MARK.partial.symbol} The checks of ${name} pass; your code has ${plural(typeErrors, "type error")} (below).`, width)}</Text>;
+    }
+    if (model.types?.checking) {
+      return <Text color={color.pass} wrap="truncate">{ellipsis(`${MARK.pass.symbol} The checks of ${name} pass; checking the types of your code…`, width)}</Text>;
+    }
     const next = model.next && !model.reference ? ` Press n for ${entryName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
@@ -146,6 +168,11 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
       <Text color={color.dim}>{time}</Text>
     </Box>
   );
+}
+
+/** "1 type error", "2 type errors". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** "step 4", "steps 4 and 5", "steps 1, 2 and 3". */

@@ -6,7 +6,7 @@ import { loadProgress } from "../../app/course/progress.js";
 import { STEPS } from "../../app/course/steps.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
 import { watchDirectory, type Watch } from "../../app/tui/watch.js";
-import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
+import { Course, KEY, ScriptedRunner, ScriptedTypeCheck, renderApp } from "./support.js";
 
 let course: Course;
 beforeEach(() => {
@@ -114,6 +114,71 @@ describe("the workshop app", () => {
     await app.press("n");
     await app.shows("The page of step 2.");
     expect((await runner.latest(2)).stepId).toBe("2");
+    app.unmount();
+  });
+
+  it("shows the type errors beside the checks, file:line and message, and does not say the step passes while there are any", async () => {
+    const impl = course.copyExercises();
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, impl, typeCheck: types.check, services: { watch: watchDirectory }, columns: 120, rows: 40 });
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    const check = await types.nth(1);
+    expect(check.impl).toBe(impl);
+    check.answer([
+      { file: "exercises/process.ts", line: 14, column: 9, message: "Type 'string' is not assignable to type 'number'." },
+      { file: "exercises/process.ts", line: 14, column: 9, message: "'oops' is declared but its value is never read." },
+    ]);
+    await app.checksShow("◐ The checks of step 1 pass; your code has 2 type errors (below).");
+    const pane = app.checksPane();
+    expect(pane).toContain("✓ first check of step 1");
+    expect(pane).toContain("✗ 2 type errors: exercises/process.ts:14:9 Type 'string' is not assignable to type 'number'. exercises/process.ts:14:9 'oops' is declared but its value is never read.");
+    expect(app.screen()).not.toContain("passes");
+    // The learner fixes it and saves: a new check of the types, with the new run of the checks.
+    writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// fixed\n`);
+    const second = await runner.latest(2);
+    second.report(0, "pass");
+    second.report(1, "pass");
+    second.end();
+    (await types.nth(2)).answer([]);
+    await app.checksShow("✓ Step 1 passes!");
+    expect(app.checksPane()).not.toContain("type error");
+    app.unmount();
+  });
+
+  it("runs the checks without waiting for the type check, and says a step passes only once the types have been checked", async () => {
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
+    const check = await types.nth(1);
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.checksShow("✓ The checks of step 1 pass; checking the types of your code…");
+    expect(app.screen()).not.toContain("passes");
+    // Keys are answered meanwhile.
+    await app.press("h");
+    await app.shows("Hint 1 of step 1");
+    check.answer([]);
+    await app.checksShow("✓ Step 1 passes!");
+    app.unmount();
+  });
+
+  it("says when the types could not be checked, and still tells a passing step", async () => {
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
+    (await types.nth(1)).fail(new Error("cannot find module 'typescript'"));
+    const run = await runner.latest();
+    run.report(0, "pass");
+    run.report(1, "pass");
+    run.end();
+    await app.checksShow("✓ Step 1 passes!");
+    expect(app.checksPane()).toContain("! The types of your code could not be checked: cannot find module 'typescript'");
     app.unmount();
   });
 

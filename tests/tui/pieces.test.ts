@@ -11,9 +11,10 @@ import { overview } from "../../app/tui/overview.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
+import { TypeChecks } from "../../app/tui/type-checks.js";
 import { DEBOUNCE_MS, watchDirectory } from "../../app/tui/watch.js";
 import { wrapLines } from "../../app/terminal/wrap.js";
-import { ScriptedRunner, checksFor } from "./support.js";
+import { ScriptedRunner, ScriptedTypeCheck, checksFor } from "./support.js";
 
 const temp: string[] = [];
 const tempDir = () => {
@@ -190,6 +191,35 @@ describe("runs of checks", () => {
     await runs.stop();
     await runs.start("1", "/impl");
     expect(runner.runs).toHaveLength(0);
+  });
+});
+
+describe("type checks", () => {
+  it("makes one at a time: saves during a check make one more check, once it ends, of the files as they are then", async () => {
+    const scripted = new ScriptedTypeCheck();
+    const types = new TypeChecks(scripted.check);
+    types.request("/impl");
+    const first = await scripted.nth(1);
+    types.request("/impl");
+    types.request("/impl");
+    expect(scripted.requests).toHaveLength(1);
+    first.answer([{ file: "impl/process.ts", line: 3, column: 1, message: "old" }]);
+    const second = await scripted.nth(2);
+    // The first check's errors are shown meanwhile, marked as being checked again.
+    expect(types.snapshot()).toMatchObject({ checking: true, errors: [{ message: "old" }] });
+    second.answer([]);
+    await types.whenIdle();
+    expect(scripted.requests).toHaveLength(2);
+    expect(types.snapshot()).toEqual({ impl: "/impl", checking: false, errors: [], failure: undefined });
+  });
+
+  it("keeps the app going when a check cannot be made, and says why", async () => {
+    const types = new TypeChecks(async () => {
+      throw new Error("cannot find module 'typescript'");
+    });
+    types.request("/impl");
+    await types.whenIdle();
+    expect(types.snapshot()).toEqual({ impl: "/impl", checking: false, errors: undefined, failure: "cannot find module 'typescript'" });
   });
 });
 
