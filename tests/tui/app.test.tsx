@@ -122,10 +122,7 @@ describe("the workshop app", () => {
     const runner = new ScriptedRunner();
     const types = new ScriptedTypeCheck();
     const app = await renderApp({ course, runner, impl, typeCheck: types.check, services: { watch: watchDirectory }, columns: 120, rows: 40 });
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     const check = await types.nth(1);
     expect(check.impl).toBe(impl);
     check.answer([
@@ -139,10 +136,7 @@ describe("the workshop app", () => {
     expect(app.screen()).not.toContain("passes");
     // The learner fixes it and saves: a new check of the types, with the new run of the checks.
     writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// fixed\n`);
-    const second = await runner.latest(2);
-    second.report(0, "pass");
-    second.report(1, "pass");
-    second.end();
+    (await runner.latest(2)).pass();
     (await types.nth(2)).answer([]);
     await app.checksShow("✓ Step 1 passes!");
     expect(app.checksPane()).not.toContain("type error");
@@ -154,10 +148,7 @@ describe("the workshop app", () => {
     const types = new ScriptedTypeCheck();
     const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
     const check = await types.nth(1);
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     await app.checksShow("✓ The checks of step 1 pass; checking the types of your code…");
     expect(app.screen()).not.toContain("passes");
     // Keys are answered meanwhile.
@@ -173,10 +164,7 @@ describe("the workshop app", () => {
     const types = new ScriptedTypeCheck();
     const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
     (await types.nth(1)).fail(new Error("cannot find module 'typescript'"));
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     await app.checksShow("✓ Step 1 passes!");
     expect(app.checksPane()).toContain("! The types of your code could not be checked: cannot find module 'typescript'");
     app.unmount();
@@ -506,13 +494,10 @@ describe("the introduction and the outro", () => {
   });
 
   it("leads from step 6 to the outro, which names the steps not done yet, and n there goes back to the first", async () => {
-    course.saveProgress({ currentStep: "6", hintsSeen: {}, passed: { "1": ["1.first", "1.second"], "2": ["2.first", "2.second"], "3": ["3.first", "3.second"] } });
+    course.startAt("6", ["1", "2", "3"]);
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner, columns: 120, rows: 40 });
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     await app.shows("Step 6 passes!");
     expect(app.screen()).toContain("Press n for the outro.");
     await app.press("n");
@@ -524,15 +509,11 @@ describe("the introduction and the outro", () => {
   });
 
   it("marks the course done once the six steps pass, and n after the last step leads to the outro, then to a bonus step", async () => {
-    const passed = Object.fromEntries(["1", "2", "3", "4", "5"].map((id) => [id, [`${id}.first`, `${id}.second`]]));
-    course.saveProgress({ currentStep: "6", hintsSeen: {}, passed });
+    course.startAt("6", ["1", "2", "3", "4", "5"]);
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner, columns: 120, rows: 40 });
     await app.shows("5/6 steps done");
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     await app.shows("Step 6 passes!");
     expect(app.screen()).toContain("✓ course done");
     expect(app.screen()).toMatch(/│ {2}✓ Outro/);
@@ -545,14 +526,10 @@ describe("the introduction and the outro", () => {
   });
 
   it("says so when n has nowhere left to go", async () => {
-    const passed = Object.fromEntries(STEPS.map((s) => [s.id, [`${s.id}.first`, `${s.id}.second`]]));
-    course.saveProgress({ currentStep: "image-config", hintsSeen: {}, passed });
+    course.startAt("image-config", STEPS.map((s) => s.id));
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner, columns: 120, rows: 40 });
-    const run = await runner.latest();
-    run.report(0, "pass");
-    run.report(1, "pass");
-    run.end();
+    (await runner.latest()).pass();
     await app.checksShow("✓ The image's config passes!");
     expect(app.checksPane()).toContain("Press n for the outro.");
     // The last step of the list, bonus included: n leads to the outro, which has nothing after it.
