@@ -35,10 +35,11 @@ export function watchDirectory(root: string, onSave: (file: string) => void, onS
     try {
       const watcher = watch(dir, (_event, name) => {
         if (!name) return;
-        const file = join(dir, name.toString());
+        const base = name.toString();
+        const file = join(dir, base);
         if (isDirectory(file)) {
-          if (!hidden(name.toString())) add(file);
-        } else if (isSource(name.toString())) {
+          if (!hidden(base)) add(file);
+        } else if (isSource(base)) {
           touched.push(file);
           clearTimeout(timer);
           timer = setTimeout(settle, DEBOUNCE_MS);
