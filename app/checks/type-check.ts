@@ -6,7 +6,8 @@
  *
  * A checker is meant to be kept: the app holds one per implementation, and each check after the
  * first reuses the parsed files that did not change (the standard library's and Node's types are
- * most of the work), so that a save is checked in a fraction of the first check's time.
+ * most of the work) and the diagnostics of the files that neither changed nor depend on one that
+ * did (a builder program), so that a save is checked in a fraction of the first check's time.
  */
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -34,7 +35,7 @@ function loadTypeScript(repo: string): typeof TS {
 }
 
 export class TypeChecker {
-  private program: TS.Program | undefined;
+  private builder: TS.SemanticDiagnosticsBuilderProgram | undefined;
   private readonly parsed = new Map<string, { mtimeMs: number; file: TS.SourceFile }>();
 
   constructor(
@@ -46,7 +47,8 @@ export class TypeChecker {
   check(): TypeError[] {
     const ts = loadTypeScript(this.repo);
     const options = this.options(ts);
-    const host = ts.createCompilerHost(options);
+    // Gives each file the hash of its text as its version: what the builder compares between checks.
+    const host = ts.createIncrementalCompilerHost(options);
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, language, onError) => {
       const mtimeMs = mtimeOf(fileName);
@@ -57,9 +59,10 @@ export class TypeChecker {
       return file;
     };
     const roots = [...IMPL_MODULES.map((m) => join(this.impl, `${m}.ts`)), join(this.repo, BINDING)];
-    this.program = ts.createProgram(roots, options, host, this.program);
-    return ts
-      .getPreEmitDiagnostics(this.program)
+    const builder = ts.createSemanticDiagnosticsBuilderProgram(roots, options, host, this.builder);
+    this.builder = builder;
+    // What getPreEmitDiagnostics gives, the semantic ones from the builder's cache where it can.
+    return [...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(), ...builder.getSyntacticDiagnostics(), ...builder.getSemanticDiagnostics()]
       .filter((d) => d.file && (d.file.fileName.startsWith(`${this.impl}/`) || d.file.fileName === join(this.repo, BINDING)))
       .map((d) => this.describe(ts, d))
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

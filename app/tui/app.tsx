@@ -14,7 +14,7 @@ import { shownPath } from "../format.js";
 import type { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { courseActions } from "./course-actions.js";
-import { entryIndex } from "./course-entries.js";
+import { entryIndex, nextEntry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
 import { handleKey, useKeys } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
@@ -22,19 +22,23 @@ import { useLoaded } from "./loaded.js";
 import { MainPane, useMainContent } from "./main-pane.js";
 import { plainMarkdown, type RenderMarkdown } from "../terminal/markdown.js";
 import { useOpenEntry } from "./open-entry.js";
+import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
 import { useQuit } from "./quit.js";
 import { useRunTriggers } from "./run-triggers.js";
 import { useStandings } from "./standings.js";
 import { StepList } from "./step-list.js";
-import { nextStep } from "./step-states.js";
+import { unfinished } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";
 import { useUi } from "./ui-state.js";
+import type { TypeChecks } from "./type-checks.js";
 import type { Watch } from "./watch.js";
 
 export interface AppServices {
   /** The runs of the checks, one at a time. */
   checks: CheckRuns;
+  /** The type checks of the learner's implementation, made beside the runs. */
+  types: TypeChecks;
   doctor(): Promise<Finding[]>;
   loadMarkdown(): Promise<RenderMarkdown>;
   watch?: Watch;
@@ -54,7 +58,7 @@ export interface AppProps {
 }
 
 export function App({ repo, impl, solutions, instructor, progressFile, services, quitSignal }: AppProps) {
-  const { checks } = services;
+  const { checks, types } = services;
   const { columns, rows } = useTerminalSize();
   const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(progressFile);
   const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor));
@@ -62,8 +66,9 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const findings = useLoaded(services.doctor);
   const render = useLoaded(services.loadMarkdown, plainMarkdown);
   const views = useSyncExternalStore(checks.subscribe, checks.snapshot);
+  const typeCheck = useSyncExternalStore(types.subscribe, types.snapshot);
   useRecordedPasses(checks, impl, updateProgress);
-  const { rerun, runAll } = useRunTriggers({ checks, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
+  const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
   const quit = useQuit(checks, update, quitSignal);
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
@@ -72,7 +77,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
   const running = [...views.values()].find((v) => v.outcome === "preparing" || v.outcome === "running")?.stepId;
-  const next = (from: string) => nextStep(from, (s) => standings.get(s.id)?.state === "done");
+  const next = (from: string) => nextEntry(from, (s) => standings.get(s.id)?.state === "done");
   const reference = run !== undefined && run.impl !== impl;
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
@@ -82,9 +87,13 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       checks: step ? checks.checksOf(step.id) : [],
       run,
       reference,
+      // The learner's code's: not beside the reference's checks.
+      types: !reference && activeImpl === impl && typeCheck?.impl === impl ? typeCheck : undefined,
       next: next(ui.openId),
+      unfinished: unfinished(standings),
       findings: [...(findings ?? []), ...(saveError ? [{ check: "progress", severity: "warn" as const, message: saveError }] : [])],
       trigger: ui.trigger,
+      overview: ui.overview ? overview(ui.openId, views) : undefined,
     },
     rightWidth - 4,
   );

@@ -1,10 +1,13 @@
 import { Box, Text } from "ink";
 import type { ReactElement } from "react";
-import { stepName, stepShortName, type Step } from "../course/steps.js";
+import { OUTRO_PAGE, stepShortName, STEPS, type Step } from "../course/steps.js";
 import { describeFinding, fixOffer, type Finding } from "../doctor/index.js";
 import type { RunView } from "./check-runs.js";
-import { isStep, type Entry } from "./course-entries.js";
-import { ellipsis, Panel } from "./panel.js";
+import type { Overview } from "./overview.js";
+import type { TypeCheckView } from "./type-checks.js";
+import { formatTypeError } from "../checks/type-check.js";
+import { entryName, isStep, type Entry } from "./course-entries.js";
+import { capitalize, ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
 import { color, formatDuration, MARK } from "../format.js";
@@ -17,11 +20,17 @@ export interface CheckPaneModel {
   run?: RunView;
   /** True when the run is of the reference solution, not the learner's code. */
   reference: boolean;
-  /** The step to go to next, offered once this one passes. */
-  next?: Step;
+  /** Where n leads, offered once this step passes (and on the introduction and the outro). */
+  next?: Entry;
+  /** The six steps not done yet: the outro names them. */
+  unfinished: readonly Step[];
   findings: Finding[];
   /** Why the last run started, e.g. "saved process.ts". */
   trigger?: string;
+  /** After a run of every step: which step to fix first. */
+  overview?: Overview;
+  /** The type check of the code the checks ran, when it is the learner's. */
+  types?: TypeCheckView;
 }
 
 type Row = ReactElement;
@@ -38,17 +47,32 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
   const wrapped = (key: string, message: string, indent: number, props: { color?: string } = {}) =>
     wrapLines(message, width - indent).forEach((line, i) => text(`${key}-${i}`, `${" ".repeat(indent)}${line}`, props));
 
+  // Beside the checks, whatever they say: the checks ran anyway, and these need fixing too.
+  const typeRows = () => {
+    const { errors = [], failure, checking } = model.types ?? {};
+    if (failure) wrapped("type-failure", `${MARK.error.symbol} The types of your code could not be checked: ${failure}`, 0, { color: color.warn });
+    if (errors.length === 0) return;
+    text("type-errors", `${MARK.fail.symbol} ${plural(errors.length, "type error")}${checking ? " (checking again…)" : ""}:`, { color: color.fail, bold: true });
+    errors.forEach((e, i) => wrapped(`type-error-${i}`, formatTypeError(e), 2, { color: color.fail }));
+  };
   const blocking = model.findings.filter((f) => f.severity === "fail");
   const run = model.run;
+  if (model.overview) wrapped("overview", `${MARK[model.overview.mark].symbol} ${model.overview.text}`, 0, { color: MARK[model.overview.mark].color });
   if (blocking.length > 0) {
     text("blocked", "Before the checks can run:", { bold: true });
     blocking.forEach((f, i) => wrapped(`blocker-${i}`, `${MARK.fail.symbol} ${describeFinding(f)}`, 0, { color: color.fail }));
   } else if (!isStep(model.entry)) {
-    const then = model.next ? `read on, then press n for ${stepName(model.next)}.` : "read on.";
-    wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
+    const then = model.next ? `read on, then press n for ${entryName(model.next)}.` : "read on.";
+    if (model.entry.id !== OUTRO_PAGE.id) wrapped("reading", `No checks here: ${then}`, 0, { color: color.dim });
+    else if (model.unfinished.length > 0) wrapped("reading", `No checks here. Not done yet: ${listSteps(model.unfinished)}; ${then}`, 0, { color: color.dim });
+    else {
+      const after = model.next ? `Read on, then press n for ${entryName(model.next)}.` : "Every bonus step too.";
+      wrapped("reading", `${MARK.pass.symbol} All ${STEPS.filter((s) => !s.bonus).length} steps pass: you have built a container runtime. ${after}`, 0, { color: color.pass });
+    }
   } else if (run?.outcome === "compile-error" || run?.outcome === "crashed") {
     rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     wrapped("error", run.error ?? "", 2, { color: color.fail });
+    typeRows();
   } else {
     rows.push(<StatusLine key="status" model={model} step={model.entry} width={width} />);
     // In the order of the checks, not the order their results came in.
@@ -63,6 +87,7 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
         wrapped(`${check.id}-message`, result.message, 4, { color: color.dim });
       }
     }
+    typeRows();
   }
   model.findings
     .filter((f) => f.severity === "warn")
@@ -113,7 +138,15 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
     return <Text color={color.fail} wrap="truncate">{`${MARK.fail.symbol} ${failed} of ${total} checks ${failed === 1 ? "fails" : "fail"} · ${took}`}</Text>;
   }
   if (passed === total && total > 0) {
-    const next = model.next && !model.reference ? ` Press n for ${stepName(model.next)}.` : "";
+    // Not "passes" while the code has type errors, nor before its types have been checked.
+    const typeErrors = model.types?.errors?.length ?? 0;
+    if (typeErrors > 0) {
+      return <Text color={color.warn} wrap="truncate">{ellipsis(`${MARK.partial.symbol} The checks of ${name} pass; your code has ${plural(typeErrors, "type error")} (below).`, width)}</Text>;
+    }
+    if (model.types?.checking) {
+      return <Text color={color.pass} wrap="truncate">{ellipsis(`${MARK.pass.symbol} The checks of ${name} pass; checking the types of your code…`, width)}</Text>;
+    }
+    const next = model.next && !model.reference ? ` Press n for ${entryName(model.next)}.` : "";
     const says = model.reference ? `The reference solution passes ${name}.` : `${capitalize(name)} passes!`;
     return <Text color={color.pass} bold wrap="truncate">{ellipsis(`${MARK.pass.symbol} ${says} (${took})${next}`, width)}</Text>;
   }
@@ -139,8 +172,16 @@ function CheckRow({ check, result, current, width }: { check: CheckInfo; result?
   );
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** "1 type error", "2 type errors". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** "step 4", "steps 4 and 5", "steps 1, 2 and 3". */
+function listSteps(steps: readonly Step[]): string {
+  const ids = steps.map((s) => s.id);
+  const last = ids.pop();
+  return ids.length ? `steps ${ids.join(", ")} and ${last}` : `step ${last}`;
 }
 
 /** The checks pane: `rows` from checkPaneRows, scrolled by `offset`. */

@@ -95,12 +95,16 @@ export class CheckRuns {
     });
   }
 
-  /** Runs every step in turn, until one does not finish (cancelled by another request, or broken code). */
-  startAll(stepIds: readonly string[], impl: string): Promise<void> {
+  /**
+   * Runs every step in turn, until one does not finish (cancelled by another request, or broken
+   * code). Resolves with whether every step's run finished.
+   */
+  startAll(stepIds: readonly string[], impl: string): Promise<boolean> {
     return this.whileBusy(async () => {
       for (const stepId of stepIds) {
-        if ((await this.start(stepId, impl)) !== "finished") return;
+        if ((await this.start(stepId, impl)) !== "finished") return false;
       }
+      return true;
     });
   }
 

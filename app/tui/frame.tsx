@@ -8,7 +8,7 @@ import { shownPath } from "../format.js";
 import { Spinner } from "./spinner.js";
 import { StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
-import { color } from "../format.js";
+import { color, MARK } from "../format.js";
 
 interface HeaderProps {
   width: number;
@@ -38,7 +38,7 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
               <Text color={color.pass}>{bar}</Text>
             </>
           )}
-          <Text>{` ${done}/${required.length} steps done`}</Text>
+          {done === required.length ? <Text color={color.pass}>{` ${MARK.pass.symbol} course done`}</Text> : <Text>{` ${done}/${required.length} steps done`}</Text>}
           {bonus > 0 ? <Text color={color.dim}>{` · ${bonus} bonus`}</Text> : null}
         </Text>
       </Box>

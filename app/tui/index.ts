@@ -45,12 +45,14 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   const loadTime = { NODE_ENV: process.env.NODE_ENV ?? "production", CI: "0", CONTINUOUS_INTEGRATION: "0" };
   const saved = Object.fromEntries(Object.keys(loadTime).map((name) => [name, process.env[name]]));
   Object.assign(process.env, loadTime);
-  const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }] = await Promise.all([
+  const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }, { TypeChecks }, { typeCheckThread }] = await Promise.all([
     import("ink"),
     import("./app.js"),
     import("./theme.js"),
     import("../terminal/markdown.js"),
     import("./watch.js"),
+    import("./type-checks.js"),
+    import("./type-check-thread.js"),
   ]).finally(() => {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
@@ -70,6 +72,9 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   };
   process.stdout.on("error", terminalGone);
   process.stdin.on("error", terminalGone);
+  // TypeScript in a thread of its own: the first check takes seconds, during which the app must
+  // keep answering keys.
+  const typeChecker = typeCheckThread();
   process.stdout.write(ENTER_SCREEN);
   try {
     const app = render(
@@ -82,6 +87,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
         quitSignal: quit.signal,
         services: {
           checks: new CheckRuns({ runner, traceDir, root: options.root, prepare: prepare.buildContainer }),
+          types: new TypeChecks(typeChecker.check),
           doctor: async () => (await import("../doctor/index.js")).runDoctor(),
           loadMarkdown,
           watch: watchDirectory,
@@ -91,6 +97,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     );
     await app.waitUntilExit();
   } finally {
+    await typeChecker.close();
     removeTraces();
     process.off("exit", removeTraces);
     stopCatching();

@@ -1,7 +1,7 @@
 /** What each key does. The help screen's list is in keys.ts. */
 import { useInput, type Key } from "ink";
 import { useCallback } from "react";
-import { findReading, type Step } from "../course/steps.js";
+import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
@@ -16,7 +16,8 @@ export interface KeyContext {
   maxScroll: number;
   maxChecksScroll: number;
   open(entry: Entry): void;
-  next(): Step | undefined;
+  /** Where n leads: undefined once every step is done and the outro is open. */
+  next(): Entry | undefined;
   revealHint(): void;
   rerun(): void;
   runAll(): void;
@@ -65,7 +66,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return ctx.revealHint();
     case "n": {
       const next = ctx.next();
-      return next && ctx.open(next);
+      return next ? ctx.open(next) : update({ notice: "Every step is done, the bonus steps too: there is no next step." });
     }
     case "r":
       return ctx.rerun();

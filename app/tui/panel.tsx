@@ -52,3 +52,8 @@ export function Panel({ title, note, width, height, focused = false, children }:
 export function ellipsis(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(width - 1, 0))}…`;
 }
+
+/** A sentence's first letter in capitals: "step 3 passes" -> "Step 3 passes". */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

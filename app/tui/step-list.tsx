@@ -1,9 +1,9 @@
 import { Box, Text } from "ink";
-import { ANY_ORDER, anyOrder, stepNumber, type Reading, type Step } from "../course/steps.js";
+import { ANY_ORDER, anyOrder, OUTRO_PAGE, stepNumber, type Reading, type Step } from "../course/steps.js";
 import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
-import { STATE_MARK, type StepStanding } from "./step-states.js";
+import { STATE_MARK, unfinished, type StepStanding } from "./step-states.js";
 import { color } from "../format.js";
 import { CURSOR } from "./theme.js";
 
@@ -22,6 +22,7 @@ interface StepListProps {
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
 export function StepList({ standings, openId, cursor, running, focused, width, height, writes }: StepListProps) {
   const room = width - 4;
+  const courseDone = unfinished(standings).length === 0;
   const rows = ENTRIES.flatMap((entry, index) => {
     const row = isStep(entry) ? (
       <StepRow
@@ -35,7 +36,7 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
         room={room}
       />
     ) : (
-      <ReadingRow key={entry.id} reading={entry} open={entry.id === openId} selected={index === cursor} focused={focused} room={room} />
+      <ReadingRow key={entry.id} reading={entry} done={entry.id === OUTRO_PAGE.id && courseDone} open={entry.id === openId} selected={index === cursor} focused={focused} room={room} />
     );
     if (entry.id === ANY_ORDER.at(-1)?.id) return [row, <Text key="any-order" color={color.dim}>{ellipsis(`  ${anyOrder()} in any order`, room)}</Text>];
     if (entry.id === FIRST_BONUS) return [<Text key="bonus"> </Text>, <Text key="bonus-title" color={color.dim}>{"  Bonus"}</Text>, row];
@@ -86,13 +87,14 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
   );
 }
 
-/** The introduction or the outro: no checks, so no state mark. */
-function ReadingRow({ reading, open, selected, focused, room }: { reading: Reading; open: boolean; selected: boolean; focused: boolean; room: number }) {
+/** The introduction or the outro: no checks, so no state mark; the outro is marked done with the course. */
+function ReadingRow({ reading, done, open, selected, focused, room }: { reading: Reading; done: boolean; open: boolean; selected: boolean; focused: boolean; room: number }) {
   return (
     <Text wrap="truncate" inverse={selected && focused}>
       <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
+      {done ? <MarkIcon mark="pass" /> : <Text> </Text>}
       <Text bold={open} color={open ? color.accent : undefined}>
-        {`  ${ellipsis(reading.title, room - 3)}`}
+        {` ${ellipsis(reading.title, room - 3)}`}
       </Text>
     </Text>
   );

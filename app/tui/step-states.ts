@@ -33,13 +33,7 @@ function standing(passed: number, total: number): StepState {
   return passed > 0 ? "passing" : "not-started";
 }
 
-/**
- * The step to offer once `current` is done: the next one not done in course order (wrapping
- * round, so a skipped step is not forgotten), the six steps before the bonus ones. From the
- * introduction or the outro, which are not steps: the first one not done.
- */
-export function nextStep(current: string, done: (step: Step) => boolean): Step | undefined {
-  const index = STEPS.findIndex((s) => s.id === current);
-  const rotated = index < 0 ? [...STEPS] : [...STEPS.slice(index + 1), ...STEPS.slice(0, index)];
-  return rotated.find((s) => !s.bonus && !done(s)) ?? rotated.find((s) => !done(s));
+/** The six steps of the course (not the bonus ones) that are not done yet, in order. */
+export function unfinished(standings: ReadonlyMap<string, StepStanding>): Step[] {
+  return STEPS.filter((s) => !s.bonus && standings.get(s.id)?.state !== "done");
 }

@@ -30,6 +30,8 @@ export interface Ui {
   quitting: boolean;
   /** Why the last run started: "saved process.ts". */
   trigger?: string;
+  /** Every step ran on a, and nothing ran since: the checks pane says which step to fix first. */
+  overview: boolean;
   /** A word about the last key, shown in the footer until the next one. */
   notice?: string;
 }
@@ -48,6 +50,7 @@ function initialUi(currentStep: string, instructor: boolean): Ui {
     showDiff: false,
     instructor,
     quitting: false,
+    overview: false,
   };
 }
 

@@ -3,9 +3,10 @@ import { join } from "node:path";
 import chalk from "chalk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadProgress } from "../../app/course/progress.js";
+import { STEPS } from "../../app/course/steps.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
 import { watchDirectory, type Watch } from "../../app/tui/watch.js";
-import { Course, KEY, ScriptedRunner, renderApp } from "./support.js";
+import { Course, KEY, ScriptedRunner, ScriptedTypeCheck, renderApp } from "./support.js";
 
 let course: Course;
 beforeEach(() => {
@@ -116,6 +117,59 @@ describe("the workshop app", () => {
     app.unmount();
   });
 
+  it("shows the type errors beside the checks, file:line and message, and does not say the step passes while there are any", async () => {
+    const impl = course.copyExercises();
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, impl, typeCheck: types.check, services: { watch: watchDirectory }, columns: 120, rows: 40 });
+    (await runner.latest()).pass();
+    const check = await types.nth(1);
+    expect(check.impl).toBe(impl);
+    check.answer([
+      { file: "exercises/process.ts", line: 14, column: 9, message: "Type 'string' is not assignable to type 'number'." },
+      { file: "exercises/process.ts", line: 14, column: 9, message: "'oops' is declared but its value is never read." },
+    ]);
+    await app.checksShow("◐ The checks of step 1 pass; your code has 2 type errors (below).");
+    const pane = app.checksPane();
+    expect(pane).toContain("✓ first check of step 1");
+    expect(pane).toContain("✗ 2 type errors: exercises/process.ts:14:9 Type 'string' is not assignable to type 'number'. exercises/process.ts:14:9 'oops' is declared but its value is never read.");
+    expect(app.screen()).not.toContain("passes");
+    // The learner fixes it and saves: a new check of the types, with the new run of the checks.
+    writeFileSync(join(impl, "process.ts"), `${readFileSync(join(impl, "process.ts"), "utf8")}\n// fixed\n`);
+    (await runner.latest(2)).pass();
+    (await types.nth(2)).answer([]);
+    await app.checksShow("✓ Step 1 passes!");
+    expect(app.checksPane()).not.toContain("type error");
+    app.unmount();
+  });
+
+  it("runs the checks without waiting for the type check, and says a step passes only once the types have been checked", async () => {
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
+    const check = await types.nth(1);
+    (await runner.latest()).pass();
+    await app.checksShow("✓ The checks of step 1 pass; checking the types of your code…");
+    expect(app.screen()).not.toContain("passes");
+    // Keys are answered meanwhile.
+    await app.press("h");
+    await app.shows("Hint 1 of step 1");
+    check.answer([]);
+    await app.checksShow("✓ Step 1 passes!");
+    app.unmount();
+  });
+
+  it("says when the types could not be checked, and still tells a passing step", async () => {
+    const runner = new ScriptedRunner();
+    const types = new ScriptedTypeCheck();
+    const app = await renderApp({ course, runner, typeCheck: types.check, columns: 120, rows: 40 });
+    (await types.nth(1)).fail(new Error("cannot find module 'typescript'"));
+    (await runner.latest()).pass();
+    await app.checksShow("✓ Step 1 passes!");
+    expect(app.checksPane()).toContain("! The types of your code could not be checked: cannot find module 'typescript'");
+    app.unmount();
+  });
+
   it("runs every step's checks in turn on a, and stops when another run takes over", async () => {
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner, columns: 120, rows: 40 });
@@ -140,6 +194,47 @@ describe("the workshop app", () => {
     fifth.end();
     await app.idle();
     expect(runner.runs).toHaveLength(5);
+    app.unmount();
+  });
+
+  it("says after a which step to fix first: the open step fails because a step it builds on does", async () => {
+    course.startAt("4");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest(1)).end();
+    await app.press("a");
+    // Step 1 breaks, and 2, 3 and 4 build on it; 5 and 6 pass, the bonus steps are not started.
+    const failing = new Set(["1", "2", "3", "4"]);
+    for (const [index, step] of STEPS.entries()) {
+      const run = await runner.latest(index + 2);
+      expect(run.stepId).toBe(step.id);
+      if (failing.has(step.id)) run.report(0, "fail", `${step.id} broke`);
+      else if (!step.bonus) run.report(0, "pass");
+      run.end();
+    }
+    await app.idle();
+    await app.checksShow("✗ Step 4 fails because step 1 does: fix step 1 first.");
+    // The next run is about one step again.
+    await app.press("r");
+    (await runner.latest(STEPS.length + 2)).end();
+    await app.idle();
+    await app.checksShow(/^○ Not started yet/);
+    expect(app.checksPane()).not.toContain("fix step 1 first");
+    app.unmount();
+  });
+
+  it("says after a that no step fails", async () => {
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest(1)).end();
+    await app.press("a");
+    for (const index of STEPS.keys()) {
+      const run = await runner.latest(index + 2);
+      run.report(0, "pass");
+      run.end();
+    }
+    await app.idle();
+    await app.checksShow(`✓ Every step ran: none fails.`);
     app.unmount();
   });
 
@@ -390,12 +485,61 @@ describe("the introduction and the outro", () => {
     await app.press(KEY.down, KEY.enter);
     await app.shows("The outro page.");
     expect(app.screen()).toContain("╭─ Outro");
-    expect(app.screen()).toContain("No checks here: read on, then press n for step 1.");
+    expect(app.checksPane()).toBe("No checks here. Not done yet: steps 1, 2, 3, 4, 5 and 6; read on, then press n for step 1.");
     expect(loadProgress(course.progressFile).currentStep).toBe("outro");
     // The run after step 6's is the one n asks for: none started on the outro.
     await app.press("n");
     await runner.latest(2);
     expect(runner.runs.map((r) => r.stepId)).toEqual(["6", "1"]);
+    app.unmount();
+  });
+
+  it("leads from step 6 to the outro, which names the steps not done yet, and n there goes back to the first", async () => {
+    course.startAt("6", ["1", "2", "3"]);
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest()).pass();
+    await app.shows("Step 6 passes!");
+    expect(app.screen()).toContain("Press n for the outro.");
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("No checks here. Not done yet: steps 4 and 5; read on, then press n for step 4.");
+    await app.press("n");
+    await app.shows("The page of step 4.");
+    app.unmount();
+  });
+
+  it("marks the course done once the six steps pass, and n after the last step leads to the outro, then to a bonus step", async () => {
+    course.startAt("6", ["1", "2", "3", "4", "5"]);
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    await app.shows("5/6 steps done");
+    (await runner.latest()).pass();
+    await app.shows("Step 6 passes!");
+    expect(app.screen()).toContain("✓ course done");
+    expect(app.screen()).toMatch(/│ {2}✓ Outro/);
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("✓ All 6 steps pass: you have built a container runtime. Read on, then press n for the pivot-root bonus step.");
+    await app.press("n");
+    await app.shows("The page of step pivot-root.");
+    app.unmount();
+  });
+
+  it("says so when n has nowhere left to go", async () => {
+    course.startAt("image-config", STEPS.map((s) => s.id));
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    (await runner.latest()).pass();
+    await app.checksShow("✓ The image's config passes!");
+    expect(app.checksPane()).toContain("Press n for the outro.");
+    // The last step of the list, bonus included: n leads to the outro, which has nothing after it.
+    await app.press("n");
+    await app.shows("The outro page.");
+    expect(app.checksPane()).toBe("✓ All 6 steps pass: you have built a container runtime. Every bonus step too.");
+    await app.press("n");
+    await app.shows("Every step is done, the bonus steps too: there is no next step.");
+    expect(app.screen()).toContain("The outro page.");
     app.unmount();
   });
 

@@ -6,12 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { REPO } from "../../app/build/repo.mjs";
 import { STEPS } from "../../app/course/steps.js";
 import { CheckRuns } from "../../app/tui/check-runs.js";
+import { nextEntry } from "../../app/tui/course-entries.js";
+import { overview } from "../../app/tui/overview.js";
 import { plainStatus } from "../../app/tui/plain-status.js";
 import { stepSolution } from "../../app/course/solution.js";
 import { formatCall, groupTrace, readTrace } from "../../app/tui/trace.js";
+import { TypeChecks } from "../../app/tui/type-checks.js";
 import { DEBOUNCE_MS, watchDirectory } from "../../app/tui/watch.js";
 import { wrapLines } from "../../app/terminal/wrap.js";
-import { ScriptedRunner, checksFor } from "./support.js";
+import { ScriptedRunner, ScriptedTypeCheck, checksFor } from "./support.js";
 
 const temp: string[] = [];
 const tempDir = () => {
@@ -98,6 +101,46 @@ describe("the plain status, without a terminal", () => {
   });
 });
 
+describe("where n leads", () => {
+  const doneOnly = (...ids: string[]) => (step: { id: string }) => ids.includes(step.id);
+
+  it("goes forward to the next step not done, and past the last one to the outro, never back round", () => {
+    expect(nextEntry("1", doneOnly("2"))?.id).toBe("3");
+    expect(nextEntry("5", doneOnly("1", "2", "3", "6"))?.id).toBe("outro");
+    expect(nextEntry("pivot-root", doneOnly())?.id).toBe("overlay");
+    expect(nextEntry("image-config", doneOnly())?.id).toBe("outro");
+  });
+
+  it("goes from the introduction or the outro to the first step not done, the six before the bonus ones", () => {
+    expect(nextEntry("intro", doneOnly("1"))?.id).toBe("2");
+    expect(nextEntry("outro", doneOnly("1", "2", "3", "5", "6"))?.id).toBe("4");
+    expect(nextEntry("outro", doneOnly(...STEPS.filter((s) => !s.bonus).map((s) => s.id)))?.id).toBe("pivot-root");
+    expect(nextEntry("outro", doneOnly(...STEPS.map((s) => s.id)))).toBeUndefined();
+  });
+});
+
+describe("what a run of every step found", () => {
+  /** Every step's finished run, the `failing` ones with a failed check. */
+  const runs = (...failing: string[]) =>
+    new Map(
+      STEPS.map((s) => [
+        s.id,
+        { stepId: s.id, impl: "/impl", outcome: "finished" as const, running: [], startedAt: 0, traceFile: "", results: [{ id: `${s.id}.first`, title: "", step: s.id, status: failing.includes(s.id) ? ("fail" as const) : ("pass" as const), durationMs: 1 }] },
+      ]),
+    );
+
+  it("blames the earliest failing step the open one builds on", () => {
+    expect(overview("4", runs("2", "3", "4")).text).toBe("Step 4 fails because step 2 does: fix step 2 first.");
+    expect(overview("pivot-root", runs("3", "pivot-root")).text).toBe("The pivot-root bonus step fails because step 3 does: fix step 3 first.");
+  });
+
+  it("names the earliest failing step, and those that build on it, when the open step is not explained by another", () => {
+    expect(overview("2", runs("2", "4", "overlay")).text).toBe("Step 2 is the earliest step that fails: step 4, the overlay bonus step build on it.");
+    expect(overview("5", runs("4")).text).toBe("Step 4 is the earliest step that fails.");
+    expect(overview("intro", runs())).toEqual({ mark: "pass", text: "Every step ran: none fails." });
+  });
+});
+
 describe("runs of checks", () => {
   it("runs one at a time: a new run cancels the one under way and starts once it has ended", async () => {
     const runner = new ScriptedRunner();
@@ -151,6 +194,35 @@ describe("runs of checks", () => {
   });
 });
 
+describe("type checks", () => {
+  it("makes one at a time: saves during a check make one more check, once it ends, of the files as they are then", async () => {
+    const scripted = new ScriptedTypeCheck();
+    const types = new TypeChecks(scripted.check);
+    types.request("/impl");
+    const first = await scripted.nth(1);
+    types.request("/impl");
+    types.request("/impl");
+    expect(scripted.requests).toHaveLength(1);
+    first.answer([{ file: "impl/process.ts", line: 3, column: 1, message: "old" }]);
+    const second = await scripted.nth(2);
+    // The first check's errors are shown meanwhile, marked as being checked again.
+    expect(types.snapshot()).toMatchObject({ checking: true, errors: [{ message: "old" }] });
+    second.answer([]);
+    await types.whenIdle();
+    expect(scripted.requests).toHaveLength(2);
+    expect(types.snapshot()).toEqual({ impl: "/impl", checking: false, errors: [], failure: undefined });
+  });
+
+  it("keeps the app going when a check cannot be made, and says why", async () => {
+    const types = new TypeChecks(async () => {
+      throw new Error("cannot find module 'typescript'");
+    });
+    types.request("/impl");
+    await types.whenIdle();
+    expect(types.snapshot()).toEqual({ impl: "/impl", checking: false, errors: undefined, failure: "cannot find module 'typescript'" });
+  });
+});
+
 describe("watching", () => {
   /** Watches `dir`; `settled()` resolves the next time a burst of changes has settled (ask before making them). */
   function watchSaves(dir: string) {
@@ -198,6 +270,32 @@ describe("watching", () => {
       writeFileSync(join(dir, "rootfs.ts"), "in place");
       await settled;
       expect(watching.files()).toEqual(["rootfs.ts", "rootfs.ts", "rootfs.ts", "rootfs.ts"]);
+    } finally {
+      watching.stop();
+    }
+  });
+
+  it("reruns on TypeScript files only: not on an editor's swap, backup or probe files, nor on notes", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "process.ts"), "v0");
+    const watching = watchSaves(dir);
+    try {
+      const junk = watching.settled();
+      // vim: its swap file as it goes, the file it writes to see whether it may, its backup; emacs: its lock and autosave.
+      writeFileSync(join(dir, ".process.ts.swp"), "swap");
+      writeFileSync(join(dir, "4913"), "");
+      rmSync(join(dir, "4913"));
+      writeFileSync(join(dir, "process.ts~"), "v0");
+      writeFileSync(join(dir, ".#process.ts"), "lock");
+      writeFileSync(join(dir, "#process.ts#"), "autosave");
+      writeFileSync(join(dir, "notes.txt"), "remember: pid 1");
+      await junk;
+      expect(watching.files()).toEqual([]);
+      const saved = watching.settled();
+      writeFileSync(join(dir, "process.ts"), "v1");
+      writeFileSync(join(dir, ".process.ts.swp"), "swap again");
+      await saved;
+      expect(watching.files()).toEqual(["process.ts"]);
     } finally {
       watching.stop();
     }

@@ -17,6 +17,8 @@ import { App, type AppServices } from "../../app/tui/app.js";
 import { CheckRuns, type CheckRunsOptions } from "../../app/tui/check-runs.js";
 import { loadMarkdown } from "../../app/terminal/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
+import { TypeChecks, type TypeCheck } from "../../app/tui/type-checks.js";
+import type { TypeError } from "../../app/checks/type-check.js";
 
 export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
@@ -57,6 +59,25 @@ export class ScriptedRun {
 
   end(): void {
     this.resolve(this.results);
+  }
+
+  /** Every check passes, then the run ends. */
+  pass(): void {
+    checksFor(this.stepId).forEach((_, index) => this.report(index, "pass"));
+    this.end();
+  }
+}
+
+/** A type checker the test answers: each check waits until the test gives its errors. */
+export class ScriptedTypeCheck {
+  readonly requests: { impl: string; answer(errors: TypeError[]): void; fail(error: Error): void }[] = [];
+
+  check: TypeCheck = (impl) => new Promise((answer, fail) => this.requests.push({ impl, answer, fail }));
+
+  /** The `count`th check asked for, once it has been. */
+  async nth(count: number) {
+    await vi.waitFor(() => expect(this.requests.length).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
+    return this.requests[count - 1] as ScriptedTypeCheck["requests"][number];
   }
 }
 
@@ -104,9 +125,9 @@ export class Course {
     return dir;
   }
 
-  /** Progress that opens the app on `id` (a step, "intro" or "outro"), nothing else done. */
-  startAt(id: string): void {
-    this.saveProgress({ currentStep: id, hintsSeen: {}, passed: {} });
+  /** Progress that opens the app on `id` (a step, "intro" or "outro"), with the steps `done` passed and nothing else. */
+  startAt(id: string, done: readonly string[] = []): void {
+    this.saveProgress({ currentStep: id, hintsSeen: {}, passed: Object.fromEntries(done.map((step) => [step, checksFor(step).map((c) => c.id)])) });
   }
 
   saveProgress(progress: object): void {
@@ -124,7 +145,9 @@ export interface AppOptions {
   runner?: Runner;
   /** Builds the implementation before its checks run (none: the scripted runs need no bundle). */
   prepare?: CheckRunsOptions["prepare"];
-  services?: Partial<Omit<AppServices, "checks">>;
+  services?: Partial<Omit<AppServices, "checks" | "types">>;
+  /** Type-checks the implementation (none: every check finds nothing, at once). */
+  typeCheck?: TypeCheck;
   findings?: Finding[];
   impl?: string;
   /** The container store root the checks use. */
@@ -138,8 +161,9 @@ export interface AppOptions {
  * Renders the app in a terminal of the given size; `screen()` is the last frame without colours,
  * `checks` the app's runs of checks.
  */
-export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
+export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, typeCheck = async () => [], findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
   const checks = new CheckRuns({ runner, traceDir: course.traceDir, root, prepare });
+  const types = new TypeChecks(typeCheck);
   const app = render(
     <App
       repo={course.repo}
@@ -147,7 +171,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
       solutions={join(REPO, "solutions")}
       progressFile={course.progressFile}
       instructor={instructor}
-      services={{ checks, doctor: async () => findings, loadMarkdown, ...services }}
+      services={{ checks, types, doctor: async () => findings, loadMarkdown, ...services }}
     />,
   );
   // ink-testing-library's terminal is 100 columns and has no rows: give it a size, as a terminal
@@ -161,6 +185,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
   return {
     ...app,
     checks,
+    types,
     screen,
     /** Types keys one at a time, as a person would. */
     async press(...keys: string[]) {
@@ -170,26 +195,53 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
       }
     },
     /**
-     * Waits until what the keys and saves so far asked of the checks has happened: then an assertion
-     * that nothing ran means it. Fails, naming the runs, if they are still under way after `timeout` ms.
+     * Waits until what the keys and saves so far asked of the checks and the type checker has
+     * happened: then an assertion that nothing ran means it. Fails, naming the runs, if they are
+     * still under way after `timeout` ms.
      */
     async idle({ timeout = 5000 } = {}) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const busy = [...checks.snapshot().values()].filter((v) => v.outcome === "preparing" || v.outcome === "running").map((v) => `step ${v.stepId}`);
+          if (types.snapshot()?.checking) busy.push("the type check");
           reject(new Error(`the checks are still busy after ${timeout} ms (${busy.join(", ") || "a request waiting"})`));
         }, timeout);
       });
-      await Promise.race([checks.whenIdle(), late]).finally(() => clearTimeout(timer));
+      await Promise.race([Promise.all([checks.whenIdle(), types.whenIdle()]), late]).finally(() => clearTimeout(timer));
     },
     /** Waits until the screen shows `text`, for at most `timeout` ms (a scripted run's screens come at once; a busy machine may still take seconds). */
     async shows(text: string | RegExp, { timeout = 10_000 } = {}) {
       await vi.waitFor(() => expect(screen()).toMatch(text), { timeout, interval: 20 });
+    },
+    /** The checks pane's text, its rows joined by spaces: a sentence wrapped over rows reads as one. */
+    checksPane: () => paneText(screen(), "Checks"),
+    /** Waits until the checks pane shows `text` (see `shows`). */
+    async checksShow(text: string | RegExp, { timeout = 10_000 } = {}) {
+      await vi.waitFor(() => expect(paneText(screen(), "Checks")).toMatch(text), { timeout, interval: 20 });
     },
     resize(columns: number, rows: number) {
       Object.assign(size, { columns, rows });
       app.stdout.emit("resize");
     },
   };
+}
+
+/** The text inside the pane whose title starts with `title`, row after row, joined by spaces. */
+function paneText(screen: string, title: string): string {
+  const lines = screen.split("\n");
+  const at = (line: string) => Math.max(line.indexOf(`─ ${title}`), line.indexOf(`━ ${title}`));
+  const top = lines.findIndex((line) => at(line) > 0);
+  if (top < 0) return "";
+  const topLine = lines[top] as string;
+  // The corner before the title, and the one that closes the border.
+  const left = at(topLine) - 1;
+  const right = Math.max(topLine.indexOf("╮", left), topLine.indexOf("┓", left));
+  const rows: string[] = [];
+  for (const line of lines.slice(top + 1)) {
+    const row = line.slice(left, right + 1);
+    if (/^[╰┗]/.test(row)) break;
+    rows.push(row.slice(1, -1).trim());
+  }
+  return rows.filter(Boolean).join(" ");
 }
