@@ -4,8 +4,8 @@
  * TODO (a step half written).
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { REPO } from "../../app/build/repo.mjs";
 
 /**
@@ -29,7 +29,7 @@ export function inProgress(parent: string, ...modules: string[]): string {
   const dir = copyOfSolutions(parent, "in-progress");
   const pristine = pristineExercises(parent);
   for (const file of modules.map((m) => `${m}.ts`)) cpSync(join(pristine, file), join(dir, file));
-  rmSync(pristine, { recursive: true });
+  rmSync(dirname(pristine), { recursive: true });
   return dir;
 }
 
@@ -58,7 +58,9 @@ function copyOfSolutions(parent: string, label: string): string {
  * (like `workshop reset`), so that the suite passes in a checkout where the exercises are done.
  */
 export function pristineExercises(parent: string): string {
-  const dir = mkdtempSync(join(parent, "pristine-exercises-"));
+  // Named exercises/, like the directory it stands for (the app shows the path).
+  const dir = join(mkdtempSync(join(parent, "pristine-")), "exercises");
+  mkdirSync(dir);
   execFileSync("sh", ["-c", 'git -C "$0" archive HEAD exercises | tar -x -C "$1" --strip-components=1', REPO, dir]);
   return dir;
 }

@@ -2,7 +2,7 @@
 // `npm run typecheck` checks exercises/ through exercises/tsconfig.json, and a signature that
 // breaks the contract fails there (and in the learner's editor), not at run time.
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,8 +15,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Type-checks a copy of exercises/ (edited by `edit`) as `npm run typecheck` checks exercises/. */
 async function typecheck(edit: (dir: string) => void = () => undefined): Promise<{ ok: boolean; output: string }> {
-  const dir = mkdtempSync(join(work, "impl-"));
-  cpSync(pristineExercises(dir), dir, { recursive: true });
+  const dir = pristineExercises(work);
   edit(dir);
   const config = JSON.parse(readFileSync(join(REPO, "exercises", "tsconfig.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ ...config, extends: join(REPO, "tsconfig.json"), include: [".", join(REPO, "app/runtime/implementation.ts")] }));

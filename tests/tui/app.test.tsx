@@ -374,7 +374,7 @@ describe("the workshop app", () => {
     expect(app.screen()).toContain("INSTRUCTOR");
     expect(loadProgress(course.progressFile).passed).toEqual({});
     await app.press("i");
-    expect((await runner.latest(2)).options.impl).toMatch(/exercises$/);
+    expect((await runner.latest(2)).options.impl).toMatch(/\/exercises$/);
     app.unmount();
   });
 

@@ -11,7 +11,7 @@ import { ensureBuilt } from "../../app/build/bundle.mjs";
 import { REPO } from "../../app/build/repo.mjs";
 import { loadProgress } from "../../app/course/progress.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
-import { Course } from "./support.js";
+import { Course, shippedExercises } from "./support.js";
 
 const SOCKET = `workshop-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
@@ -91,7 +91,7 @@ describe("the app in a terminal", () => {
     // The shell around the app records how it exited (tmux 3.3 can miss a pane's exit status).
     const status = join(course.repo, "exit-status");
     rmSync(status, { force: true });
-    const command = [process.execPath, built.files.script, course.repo, "exercises", root].map((a) => `'${a}'`).join(" ");
+    const command = [process.execPath, built.files.script, course.repo, shippedExercises(), root].map((a) => `'${a}'`).join(" ");
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
     return status;
   }
@@ -146,7 +146,7 @@ describe("the app in a terminal", () => {
   it("prints where the learner stands when there is no terminal to draw on", async () => {
     course.saveProgress({ currentStep: "2", hintsSeen: {}, passed: { "1": ["1.a"] } });
     const built = await ensureBuilt({ name: "test-open-app", entries: { script: join(import.meta.dirname, "fixtures/open-app.ts") } });
-    const result = spawnSync(process.execPath, [built.files.script as string, course.repo, "exercises"], { encoding: "utf8", timeout: 20_000 });
+    const result = spawnSync(process.execPath, [built.files.script as string, course.repo, shippedExercises()], { encoding: "utf8", timeout: 20_000 });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^container-workshop: 0 of 6 steps done\n/);
     expect(result.stdout).toMatch(/◐ 1 {2}Process creation +1 of \d+ checks passed/);

@@ -8,7 +8,7 @@ import { checksOf, runStep } from "../../app/checks/index.js";
 import { buildContainer } from "../../app/checks/prepare.js";
 import { loadProgress } from "../../app/course/progress.js";
 import { requireRoot } from "../helpers/requirements.js";
-import { Course, renderApp } from "./support.js";
+import { Course, renderApp, shippedExercises } from "./support.js";
 
 // A run of step 1's checks takes a second or two here, and many times that on a busy machine:
 // the screen may take most of the test's time to show its end.
@@ -40,7 +40,7 @@ describe("the app with the real checks", () => {
 
   it("shows the pristine exercises as not started, not as failing", async (ctx) => {
     requireRoot(ctx);
-    const app = await renderApp({ course, root, impl: join(REPO, "exercises"), runner: { checksOf, runStep }, prepare: buildContainer, columns: 120, rows: 40 });
+    const app = await renderApp({ course, root, impl: shippedExercises(), runner: { checksOf, runStep }, prepare: buildContainer, columns: 120, rows: 40 });
     await app.shows("Not started yet", { timeout: RUN_DEADLINE_MS });
     const screen = app.screen();
     expect(screen).toContain("spawnInit() is still a TODO");

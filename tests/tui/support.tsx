@@ -10,6 +10,7 @@ import { stripVTControlCharacters } from "node:util";
 import { render } from "ink-testing-library";
 import { expect, vi } from "vitest";
 import { REPO } from "../../app/build/repo.mjs";
+import { pristineExercises } from "../helpers/implementations.js";
 import { hintsFile } from "../../app/course/pages.js";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
@@ -99,6 +100,20 @@ export class ScriptedRunner implements Runner {
   }
 }
 
+let shipped: string | undefined;
+/**
+ * The exercises as the course ships them (from git), whatever the learner has written in
+ * exercises/: one copy per test process, removed when it exits.
+ */
+export function shippedExercises(): string {
+  if (!shipped) {
+    const parent = mkdtempSync(join(tmpdir(), "workshop-tui-exercises-"));
+    process.once("exit", () => rmSync(parent, { recursive: true, force: true }));
+    shipped = pristineExercises(parent);
+  }
+  return shipped;
+}
+
 /** A course of its own: every step's page has a body naming the step and three hints; the introduction and the outro have none. */
 export class Course {
   readonly repo = mkdtempSync(join(tmpdir(), "workshop-tui-course-"));
@@ -118,10 +133,10 @@ export class Course {
     }
   }
 
-  /** A copy of the exercises, for a test that saves files in it. */
+  /** A copy of the exercises as shipped, for a test that saves files in it. */
   copyExercises(): string {
     const dir = join(this.repo, "impl");
-    cpSync(join(REPO, "exercises"), dir, { recursive: true });
+    cpSync(shippedExercises(), dir, { recursive: true });
     return dir;
   }
 
@@ -167,7 +182,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
   const app = render(
     <App
       repo={course.repo}
-      impl={impl ?? join(REPO, "exercises")}
+      impl={impl ?? shippedExercises()}
       solutions={join(REPO, "solutions")}
       progressFile={course.progressFile}
       instructor={instructor}
