@@ -54,7 +54,7 @@ const OFFSETS = { effective: 0, permitted: 4, inheritable: 8 } as const;
 /** capget(2): this thread's effective, permitted and inheritable sets. */
 export function capget(): CapabilitySets {
   const data = Buffer.alloc(24);
-  invoke("capget", [], (c) => c.capget(capHeader(), data));
+  invoke("capget", () => [], (c) => c.capget(capHeader(), data));
   const read = (offset: number) => BigInt(data.readUInt32LE(offset)) | (BigInt(data.readUInt32LE(offset + 12)) << 32n);
   return { effective: read(OFFSETS.effective), permitted: read(OFFSETS.permitted), inheritable: read(OFFSETS.inheritable) };
 }
@@ -66,7 +66,7 @@ export function capset(sets: CapabilitySets): void {
     data.writeUInt32LE(Number(sets[set] & 0xffffffffn), OFFSETS[set]);
     data.writeUInt32LE(Number(sets[set] >> 32n), OFFSETS[set] + 12);
   }
-  const shown = [shownCapabilities(sets.effective), shownCapabilities(sets.permitted), shownCapabilities(sets.inheritable)];
+  const shown = () => [shownCapabilities(sets.effective), shownCapabilities(sets.permitted), shownCapabilities(sets.inheritable)];
   invoke("capset", shown, (c) => c.capset(capHeader(), data));
 }
 

@@ -11,7 +11,7 @@ import { SYS } from "./syscall-numbers.js";
 
 /** openat(2): opens `path` relative to the directory `dirfd` (AT_FDCWD: the working directory). Pass O_CLOEXEC. */
 export function openat(dirfd: number, path: string, flags: number, mode = 0o644): number {
-  const shown = [shownDirfd(dirfd), path, shownOpen(flags), ...(flags & O_CREAT ? [shownMode(mode)] : [])];
+  const shown = () => [shownDirfd(dirfd), path, shownOpen(flags), ...(flags & O_CREAT ? [shownMode(mode)] : [])];
   return invoke("openat", shown, (c) => c.openat(dirfd, path, flags, "uint32_t", mode));
 }
 
@@ -28,23 +28,23 @@ export function openat2(dirfd: number, path: string, how: OpenHow): number {
   buf.writeBigUInt64LE(BigInt(how.flags), 0);
   buf.writeBigUInt64LE(BigInt(how.mode ?? 0), 8);
   buf.writeBigUInt64LE(BigInt(how.resolve), 16);
-  const shown = [shownDirfd(dirfd), path, shownOpen(how.flags), shownResolve(how.resolve)];
+  const shown = () => [shownDirfd(dirfd), path, shownOpen(how.flags), shownResolve(how.resolve)];
   return invoke("openat2", shown, (c) => c.syscall(SYS.openat2, "int", dirfd, "const char *", path, "void *", buf, "size_t", buf.length));
 }
 
 export function close(fd: number): void {
-  invoke("close", [fd], (c) => c.close(fd));
+  invoke("close", () => [fd], (c) => c.close(fd));
 }
 
 /** mkdirat(2): creates a directory in the directory `dirfd`, never following a symlink at `path`. */
 export function mkdirat(dirfd: number, path: string, mode = 0o755): void {
-  invoke("mkdirat", [shownDirfd(dirfd), path, shownMode(mode)], (c) => c.mkdirat(dirfd, path, mode));
+  invoke("mkdirat", () => [shownDirfd(dirfd), path, shownMode(mode)], (c) => c.mkdirat(dirfd, path, mode));
 }
 
 /** readlinkat(2): a symlink's target. With path "" it reads the link an O_PATH|O_NOFOLLOW fd refers to. */
 export function readlinkat(dirfd: number, path: string): string {
   const buf = Buffer.alloc(4096);
-  const length = invoke("readlinkat", [shownDirfd(dirfd), path], (c) => c.readlinkat(dirfd, path, buf, buf.length));
+  const length = invoke("readlinkat", () => [shownDirfd(dirfd), path], (c) => c.readlinkat(dirfd, path, buf, buf.length));
   return buf.subarray(0, length).toString();
 }
 
@@ -81,7 +81,7 @@ const STATX_WANTED = 0x1 | 0x2 | 0x8 | 0x10 | 0x100 | 0x200;
  */
 export function fstat(fd: number): FileStat {
   const buf = Buffer.alloc(256);
-  invoke("statx", [fd, "", shownAt(AT_EMPTY_PATH)], (c) => c.statx(fd, "", AT_EMPTY_PATH, STATX_WANTED, buf));
+  invoke("statx", () => [fd, "", shownAt(AT_EMPTY_PATH)], (c) => c.statx(fd, "", AT_EMPTY_PATH, STATX_WANTED, buf));
   const mode = buf.readUInt16LE(28);
   return {
     type: TYPES[mode & S_IFMT]!, // every file is of one of these types

@@ -3,11 +3,17 @@ import { SyscallError } from "./errors.js";
 import { loadLibc, type Libc } from "./libc.js";
 import { isTracing, record } from "./trace.js";
 
+/** The arguments as a person reads them (flags as names), or what makes them: worked out only for a trace or an error. */
+export type Shown = unknown[] | (() => unknown[]);
+
+const shownNow = (shown: Shown): unknown[] => (typeof shown === "function" ? shown() : shown);
+
 /**
  * Runs one libc call: on -1 throws a SyscallError with the errno, and when tracing is on
- * records the call. `shown` are the arguments as a person reads them (flags as names).
+ * records the call. Naming the arguments (flags decoded) costs more than most calls, so it is
+ * done only when a trace or an error needs it.
  */
-export function invoke(call: string, shown: unknown[], run: (libc: Libc) => number): number {
+export function invoke(call: string, shown: Shown, run: (libc: Libc) => number): number {
   const libc = loadLibc();
   const start = isTracing() ? performance.now() : 0;
   const result = run(libc);
@@ -17,12 +23,12 @@ export function invoke(call: string, shown: unknown[], run: (libc: Libc) => numb
       time: Date.now(),
       pid: process.pid,
       call,
-      args: shown,
+      args: shownNow(shown),
       ...(result === -1 ? { error: errnoName(errno) } : { result }),
       ms: Math.round((performance.now() - start) * 1000) / 1000,
     });
   }
-  if (result === -1) throw new SyscallError(call, shown, errno, libc.strerror(errno));
+  if (result === -1) throw new SyscallError(call, shownNow(shown), errno, libc.strerror(errno));
   return result;
 }
 

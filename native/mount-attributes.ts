@@ -28,7 +28,7 @@ export function mountSetattr(target: string, attributes: MountAttributes, flags 
   attr.writeBigUInt64LE(BigInt(clear), 8);
   attr.writeBigUInt64LE(BigInt(propagation), 16);
   attr.writeBigUInt64LE(BigInt(usernsFd), 24);
-  const shown = [target, shownAt(flags), shownMountAttr(set), shownMountAttr(clear), shownMount(propagation)];
+  const shown = () => [target, shownAt(flags), shownMountAttr(set), shownMountAttr(clear), shownMount(propagation)];
   invoke("mount_setattr", shown, (c) =>
     c.syscall(SYS.mount_setattr, "int", AT_FDCWD, "const char *", target, "unsigned int", flags, "void *", attr, "size_t", attr.length),
   );

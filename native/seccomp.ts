@@ -106,7 +106,7 @@ export function loadSeccompFilter(filter: readonly SockFilter[]): void {
   const fprog = Buffer.alloc(16);
   fprog.writeUInt16LE(filter.length, 0);
   const flags = SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
-  const shown = [new FlagWord("SECCOMP_SET_MODE_FILTER"), shownSeccompFlags(flags), new FlagWord(`[${filter.length} instructions]`)];
+  const shown = () => [new FlagWord("SECCOMP_SET_MODE_FILTER"), shownSeccompFlags(flags), new FlagWord(`[${filter.length} instructions]`)];
   invoke("seccomp", shown, (c) => {
     fprog.writeBigUInt64LE(BigInt(c.koffi.address(program)), 8);
     return c.syscall(SYS.seccomp, "unsigned int", SECCOMP_SET_MODE_FILTER, "unsigned int", flags, "void *", fprog);

@@ -7,45 +7,45 @@ import { isTracing, record } from "./trace.js";
 
 /** unshare(2): moves the calling thread into new namespaces (CLONE_NEW* flags). */
 export function unshare(flags: number): void {
-  invoke("unshare", [shownClone(flags)], (c) => c.unshare(flags));
+  invoke("unshare", () => [shownClone(flags)], (c) => c.unshare(flags));
 }
 
 /** setns(2): joins the namespace an fd (from /proc/PID/ns/*) refers to; nstype 0 accepts any type. */
 export function setns(fd: number, nstype = 0): void {
-  invoke("setns", [fd, shownClone(nstype)], (c) => c.setns(fd, nstype));
+  invoke("setns", () => [fd, shownClone(nstype)], (c) => c.setns(fd, nstype));
 }
 
 export function sethostname(name: string): void {
-  invoke("sethostname", [name], (c) => c.sethostname(name, Buffer.byteLength(name)));
+  invoke("sethostname", () => [name], (c) => c.sethostname(name, Buffer.byteLength(name)));
 }
 
 export function gethostname(): string {
   const buf = Buffer.alloc(257);
-  invoke("gethostname", [], (c) => c.gethostname(buf, buf.length - 1));
+  invoke("gethostname", () => [], (c) => c.gethostname(buf, buf.length - 1));
   return buf.subarray(0, buf.indexOf(0)).toString();
 }
 
 /** mount(2). Pass null for an unused source, fstype or data. */
 export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null = null): void {
-  invoke("mount", [source, target, fstype, shownMount(flags), data], (c) => c.mount(source, target, fstype, flags, data));
+  invoke("mount", () => [source, target, fstype, shownMount(flags), data], (c) => c.mount(source, target, fstype, flags, data));
 }
 
 /** umount2(2), with MNT_* flags (MNT_DETACH for a lazy unmount). */
 export function umount2(target: string, flags = 0): void {
-  invoke("umount2", [target, shownUmount(flags)], (c) => c.umount2(target, flags));
+  invoke("umount2", () => [target, shownUmount(flags)], (c) => c.umount2(target, flags));
 }
 
 /** pivot_root(2) has no glibc wrapper: it goes through syscall(2). */
 export function pivotRoot(newRoot: string, putOld: string): void {
-  invoke("pivot_root", [newRoot, putOld], (c) => c.syscall(SYS_pivot_root, "const char *", newRoot, "const char *", putOld));
+  invoke("pivot_root", () => [newRoot, putOld], (c) => c.syscall(SYS_pivot_root, "const char *", newRoot, "const char *", putOld));
 }
 
 export function chroot(path: string): void {
-  invoke("chroot", [path], (c) => c.chroot(path));
+  invoke("chroot", () => [path], (c) => c.chroot(path));
 }
 
 export function chdir(path: string): void {
-  invoke("chdir", [path], (c) => c.chdir(path));
+  invoke("chdir", () => [path], (c) => c.chdir(path));
 }
 
 /**
@@ -54,7 +54,7 @@ export function chdir(path: string): void {
  */
 export function getcwd(): string {
   const buf = Buffer.alloc(4097);
-  invoke("getcwd", [], (c) => (c.getcwd(buf, buf.length) === null ? -1 : 0));
+  invoke("getcwd", () => [], (c) => (c.getcwd(buf, buf.length) === null ? -1 : 0));
   return buf.subarray(0, buf.indexOf(0)).toString();
 }
 
@@ -68,7 +68,7 @@ export function getcwd(): string {
 export function execve(path: string, argv: string[], env: string[]): never {
   for (const fd of [0, 1, 2]) keepAcrossExec(fd);
   if (isTracing()) record({ time: Date.now(), pid: process.pid, call: "execve", args: [path, argv, `[${env.length} vars]`], result: "exec", ms: 0 });
-  invoke("execve", [path, argv], (c) => c.execve(path, [...argv, null], [...env, null]));
+  invoke("execve", () => [path, argv], (c) => c.execve(path, [...argv, null], [...env, null]));
   throw new Error("unreachable: execve returned without an error");
 }
 
@@ -81,7 +81,7 @@ function keepAcrossExec(fd: number): void {
 
 /** fcntl(2) with an integer argument. */
 export function fcntl(fd: number, cmd: number, arg = 0): number {
-  return invoke("fcntl", [fd, shownFcntl(cmd), arg], (c) => c.fcntl(fd, cmd, "int", arg));
+  return invoke("fcntl", () => [fd, shownFcntl(cmd), arg], (c) => c.fcntl(fd, cmd, "int", arg));
 }
 
 export function getpid(): number {
@@ -95,7 +95,7 @@ export function getppid(): number {
 /** kill(2); the signal by number or name ("SIGKILL"). */
 export function kill(pid: number, signal: number | NodeJS.Signals): void {
   const sig = typeof signal === "number" ? signal : constants.signals[signal];
-  invoke("kill", [pid, shownSignal(sig)], (c) => c.kill(pid, sig));
+  invoke("kill", () => [pid, shownSignal(sig)], (c) => c.kill(pid, sig));
 }
 
 /**
@@ -106,7 +106,7 @@ export function kill(pid: number, signal: number | NodeJS.Signals): void {
  */
 export function resetSignalDisposition(signal: number | NodeJS.Signals): void {
   const sig = typeof signal === "number" ? signal : constants.signals[signal];
-  invoke("signal", [shownSignal(sig), new FlagWord("SIG_DFL")], (c) => (Number(c.signal(sig, SIG_DFL)) === SIG_ERR ? -1 : 0));
+  invoke("signal", () => [shownSignal(sig), new FlagWord("SIG_DFL")], (c) => (Number(c.signal(sig, SIG_DFL)) === SIG_ERR ? -1 : 0));
 }
 
 const SIG_DFL = 0;
@@ -127,7 +127,7 @@ export type ChildStatus =
  */
 export function waitpid(pid = -1, options = 0): ChildStatus | undefined {
   const status = [0];
-  const child = invoke("waitpid", [pid, shownWait(options)], (c) => c.waitpid(pid, status, options));
+  const child = invoke("waitpid", () => [pid, shownWait(options)], (c) => c.waitpid(pid, status, options));
   return child === 0 ? undefined : decodeWaitStatus(child, status[0]!);
 }
 
@@ -141,22 +141,22 @@ function decodeWaitStatus(pid: number, status: number): ChildStatus {
 
 /** prctl(2) with integer arguments, e.g. prctl(PR_SET_PDEATHSIG, SIGKILL). */
 export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): number {
-  return invoke("prctl", [shownPrctl(option), shownPrctlArg(option, arg2)], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
+  return invoke("prctl", () => [shownPrctl(option), shownPrctlArg(option, arg2)], (c) => c.prctl(option, arg2, arg3, arg4, arg5));
 }
 
 /** mknod(2): mode is S_IFCHR/S_IFBLK/S_IFIFO | permissions, dev from makedev(). */
 export function mknod(path: string, mode: number, dev: bigint = 0n): void {
-  invoke("mknod", [path, shownMode(mode), dev.toString()], (c) => c.mknod(path, mode, dev));
+  invoke("mknod", () => [path, shownMode(mode), dev.toString()], (c) => c.mknod(path, mode, dev));
 }
 
 export function setuid(uid: number): void {
-  invoke("setuid", [uid], (c) => c.setuid(uid));
+  invoke("setuid", () => [uid], (c) => c.setuid(uid));
 }
 
 export function setgid(gid: number): void {
-  invoke("setgid", [gid], (c) => c.setgid(gid));
+  invoke("setgid", () => [gid], (c) => c.setgid(gid));
 }
 
 export function setgroups(groups: number[]): void {
-  invoke("setgroups", [groups], (c) => c.setgroups(groups.length, groups));
+  invoke("setgroups", () => [groups], (c) => c.setgroups(groups.length, groups));
 }
