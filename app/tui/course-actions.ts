@@ -5,7 +5,7 @@
  */
 import type { Progress } from "../course/progress.js";
 import { findStep } from "../course/steps.js";
-import { entryIndex, type Entry } from "./course-entries.js";
+import { entryIndex, isStep, type Entry } from "./course-entries.js";
 import { readPageIfWritten } from "./open-entry.js";
 import type { Ui } from "./ui-state.js";
 
@@ -19,7 +19,9 @@ export interface CourseState {
 
 export function courseActions({ repo, latestUi, update, latestProgress, updateProgress }: CourseState) {
   const open = (target: Entry) => {
-    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false });
+    // A page without checks has nothing but its text: focus it, so that ↓ reads on; a step, the list.
+    const focus = { focus: isStep(target) ? ("steps" as const) : ("main" as const) };
+    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false, ...focus });
     updateProgress((p) => ({ ...p, currentStep: target.id }));
   };
   const revealHint = () => {

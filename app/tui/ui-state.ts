@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from "react";
 import { INTRODUCTION_PAGE } from "../course/steps.js";
-import { entryIndex, findEntry } from "./course-entries.js";
+import { entryIndex, findEntry, isStep } from "./course-entries.js";
 import type { MainView } from "./main-pane.js";
 
 export type Focus = "steps" | "main" | "checks";
@@ -36,13 +36,16 @@ export interface Ui {
   notice?: string;
 }
 
-/** On opening: the entry the progress left open (a fresh one: the introduction), the list focused. */
+/**
+ * On opening: the entry the progress left open (a fresh one: the introduction), the list focused;
+ * on a page without checks, the page, so that ↓ reads on.
+ */
 function initialUi(currentStep: string, instructor: boolean): Ui {
-  const openId = findEntry(currentStep)?.id ?? INTRODUCTION_PAGE.id;
+  const entry = findEntry(currentStep) ?? INTRODUCTION_PAGE;
   return {
-    openId,
-    cursor: entryIndex(openId),
-    focus: "steps",
+    openId: entry.id,
+    cursor: entryIndex(entry.id),
+    focus: isStep(entry) ? "steps" : "main",
     view: "doc",
     scroll: { doc: 0, trace: 0, solution: 0, help: 0 },
     checksScroll: 0,

@@ -37,3 +37,17 @@ describe("keys that arrive together", () => {
     app.unmount();
   });
 });
+
+describe("reading", () => {
+  it("on a page without checks (the introduction), ↓ reads on: the page has the focus", async () => {
+    course.startAt("intro");
+    const app = await renderApp({ course, columns: 80, rows: 24 });
+    await app.shows("The intro page.");
+    await app.press(...Array.from({ length: 6 }, () => KEY.down));
+    await app.shows(/^(?![\s\S]*The intro page\.)/);
+    // The list's cursor stayed where it was: Enter opens the introduction again, at its top.
+    await app.press(KEY.enter);
+    await app.shows("The intro page.");
+    app.unmount();
+  });
+});

@@ -21,7 +21,7 @@ import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "..
 import { TypeChecks, type TypeCheck } from "../../app/tui/type-checks.js";
 import type { TypeError } from "../../app/checks/type-check.js";
 
-export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", escape: "\u001b", pageDown: "\u001b[6~" } as const;
+export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", tab: "\t", shiftTab: "\u001b[Z", escape: "\u001b", pageDown: "\u001b[6~" } as const;
 
 /** Two checks per step: "<step>.first" and "<step>.second". */
 export function checksFor(stepId: string): CheckInfo[] {
