@@ -51,8 +51,13 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   }
   if (key.pageDown || input === " ") return scrollMain(ctx.offset + ctx.mainRows - 1);
   if (key.pageUp || input === "b") return scrollMain(ctx.offset - (ctx.mainRows - 1));
-  if (key.home || input === "g") return scrollMain(0);
-  if (key.end || input === "G") return scrollMain(ctx.maxScroll);
+  // Top and bottom of the focused pane: the list, the page, or the checks.
+  const top = key.home || input === "g";
+  if (top || key.end || input === "G") {
+    if (ui.focus === "steps") return update({ cursor: top ? 0 : ENTRIES.length - 1 });
+    if (ui.focus === "checks") return update({ checksScroll: top ? 0 : ctx.maxChecksScroll });
+    return scrollMain(top ? 0 : ctx.maxScroll);
+  }
   // Enter opens the step under the cursor from any pane: nothing to remember about focus.
   if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
   if (key.escape) return update({ view: "doc", cursor: entryIndex(ui.openId) });

@@ -51,3 +51,15 @@ describe("reading", () => {
     app.unmount();
   });
 });
+
+describe("g and G", () => {
+  it("go to the top and bottom of the focused pane: in the list, to its first and last entries", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("The page of step 1.");
+    await app.press("G", KEY.enter);
+    await app.shows("The page of step image-config.");
+    await app.press("g", KEY.enter);
+    await app.shows("The intro page.");
+    app.unmount();
+  });
+});
