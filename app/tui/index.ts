@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadProgress, progressFile } from "../course/progress.js";
+import { shownPath } from "../format.js";
 import { onStopSignals } from "../stop-signals.js";
 import { CheckRuns } from "./check-runs.js";
 import type { Runner } from "./runner.js";
@@ -97,11 +98,19 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
     );
     await app.waitUntilExit();
   } finally {
+    // The shell back first, with where to pick up: closing the type checker's thread can take a
+    // moment, which should not be a blank screen.
+    process.stdout.write(LEAVE_SCREEN);
+    process.stdout.write(farewell(options.repo, progress));
     await typeChecker.close();
     removeTraces();
     process.off("exit", removeTraces);
     stopCatching();
-    process.stdout.write(LEAVE_SCREEN);
   }
   return 0;
+}
+
+/** The line left in the terminal on quitting: where the progress is, and how to come back. */
+function farewell(repo: string, progressFile: string): string {
+  return `Progress saved in ${shownPath(repo, progressFile)}. Come back with: npx workshop\n`;
 }

@@ -92,7 +92,14 @@ describe("the app in a terminal", () => {
     const status = join(course.repo, "exit-status");
     rmSync(status, { force: true });
     const command = [process.execPath, built.files.script, course.repo, shippedExercises(), root].map((a) => `'${a}'`).join(" ");
+    try {
+      tmux("kill-session", "-t", "app"); // the last test's, kept after its app ended
+    } catch {
+      // none
+    }
     tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
+    // Kept after the app ends, so that what it leaves in the terminal can be read.
+    tmux("set-option", "-t", "app", "remain-on-exit", "on");
     return status;
   }
 
@@ -119,6 +126,8 @@ describe("the app in a terminal", () => {
     expect(started.length).toBeGreaterThan(0);
     tmux("send-keys", "-t", "app", "q");
     await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
+    // The shell's screen is back, with one line on where the progress is and how to come back.
+    expect(screen()).toContain("Progress saved in .workshop/progress.json. Come back with: npx workshop");
     expect(started.filter(alive)).toEqual([]);
     expect(processesMentioning(course.repo)).toEqual([]);
     expect(processesMentioning(root)).toEqual([]);
