@@ -39,6 +39,11 @@ export function stepOf(func: string): Step | undefined {
   return STEPS.find((s) => s.functions.includes(func));
 }
 
+/** The id of the step whose module has `func`, for the event channel ("" for a function no step has). */
+export function stepIdOf(func: string): string {
+  return stepOf(func)?.id ?? "";
+}
+
 /** `exercises/<this>`: the file the learner writes for `step`. */
 export function moduleFile(step: Step): string {
   return `${step.module}.ts`;

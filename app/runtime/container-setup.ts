@@ -3,6 +3,7 @@
 // tested without root against a recording fake (tests/runtime/container-setup.test.ts), while
 // learners' code runs against the real kernel.
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
+import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { InitSteps } from "./contract.js";
 import type { EventLog } from "./events.js";
@@ -114,6 +115,6 @@ function refuseSharedMounts(host: InitHost, events: EventLog): void {
 function refuseCwdOutsideRoot(host: InitHost, events: EventLog, func: "changeRoot" | "pivotRoot"): void {
   if (host.cwdInsideRoot()) return;
   const message = `${func}() left the working directory outside the new root, where ".." leads back to the host`;
-  events.emit({ event: "failed", step: func === "pivotRoot" ? "pivot-root" : "3", func, message });
+  events.emit({ event: "failed", step: stepIdOf(func), func, message });
   throw new UserError(`${message}: refusing to start the command`, `chdir("/") once the root has changed (${func === "pivotRoot" ? "docs/bonus-pivot-root.md" : "docs/03-rootfs.md, Task 5"})`);
 }

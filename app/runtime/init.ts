@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import * as native from "#native";
 import { inRoot } from "#given";
+import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { setUpContainer, type InitHost } from "./container-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
@@ -81,7 +82,7 @@ function toFailure(error: unknown): InitFailure {
   const stack = error instanceof Error ? error.stack : undefined;
   if (isNotImplemented(error)) {
     // execCommand() itself, the last call: the others are reported by the step calls.
-    events.emit({ event: "todo", step: "1", func: error.func });
+    events.emit({ event: "todo", step: stepIdOf(error.func), func: error.func });
     const e = notStarted(error.func);
     return { message: e.message, hint: e.hint, exitCode: 125, stack };
   }

@@ -5,6 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
+import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
@@ -240,7 +241,7 @@ function notReturned(ctx: Pick<RunContext, "events">, left: ReturnType<Namespace
     ? `spawnInNamespaces() left container run in the new namespaces (${namespaces.join(", ")}), where it would set up the host side`
     : `spawnInNamespaces() left container run in ${cwd?.now} instead of ${cwd?.was}`;
   const fix = namespaces.length ? "setns back to each namespace you saved, once spawn() has returned" : "joining a mount namespace moves you to its root: chdir back to where you were";
-  ctx.events.emit({ event: "failed", step: "2", func: "spawnInNamespaces", message });
+  ctx.events.emit({ event: "failed", step: stepIdOf("spawnInNamespaces"), func: "spawnInNamespaces", message });
   return new UserError(message, `${fix} (docs/02-namespaces.md, Task 2)`);
 }
 
@@ -261,7 +262,7 @@ export function commandFor(ctx: Pick<RunContext, "impl" | "events">, calls: Step
     return { ...configured, env: withDefaults(configured.env) };
   }
   if (options.args.length === 0) {
-    ctx.events.emit({ event: "todo", step: "image-config", func: "commandLine" });
+    ctx.events.emit({ event: "todo", step: stepIdOf("commandLine"), func: "commandLine" });
     throw new UserError("no command given", "the image-config bonus step is not done yet: give the command after the image name, e.g. /bin/sh");
   }
   return { command: options.args, env: withDefaults(extra), cwd: "/" };

@@ -1,7 +1,7 @@
 // How the runtime calls the implementation's functions, in the runtime and in the init process
 // alike: the same rules for a function still a TODO (stop, or go on without it, said once) and
 // for one that fails (name it, keep the program's own stderr), each also told on the event log.
-import { docFor, stepOf, type StepFunction } from "../course/steps.js";
+import { docFor, stepIdOf as stepId, stepOf, type StepFunction } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { EventLog } from "./events.js";
 import { isNotImplemented, notDone, notStarted } from "./not-implemented.js";
@@ -19,8 +19,6 @@ export interface StepCalls {
 }
 
 export function stepCalls(events: EventLog, warn: (line: string) => void): StepCalls {
-  const stepId = (func: string) => stepOf(func)?.id ?? "";
-
   const call = <T>(func: StepFunction, run: () => T): T => {
     try {
       return run();
