@@ -36,6 +36,7 @@ function loadTypeScript(repo: string): typeof TS {
 
 export class TypeChecker {
   private builder: TS.SemanticDiagnosticsBuilderProgram | undefined;
+  private compilerOptions: TS.CompilerOptions | undefined;
   private readonly parsed = new Map<string, { mtimeMs: number; file: TS.SourceFile }>();
 
   constructor(
@@ -46,7 +47,8 @@ export class TypeChecker {
   /** The type errors of the implementation now, in file order; empty when it fits the contract. */
   check(): TypeError[] {
     const ts = loadTypeScript(this.repo);
-    const options = this.options(ts);
+    // The repository's tsconfig, read once: a save changes the implementation, not the options.
+    const options = (this.compilerOptions ??= this.options(ts));
     // Gives each file the hash of its text as its version: what the builder compares between checks.
     const host = ts.createIncrementalCompilerHost(options);
     const read = host.getSourceFile.bind(host);
