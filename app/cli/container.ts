@@ -85,7 +85,7 @@ export function main(argv: string[], launch: Launch): Promise<number> {
 }
 
 /** PATH with the system's sbin directories added where it lacks them. */
-export function withSystemDirectories(path = ""): string {
+function withSystemDirectories(path = ""): string {
   const dirs = path.split(":").filter(Boolean);
   return [...dirs, ...["/usr/local/sbin", "/usr/sbin", "/sbin"].filter((d) => !dirs.includes(d))].join(":");
 }
