@@ -78,8 +78,7 @@ export function planBridgeNetwork(root: string, subnet: string, id: string): Bri
  */
 function refuseConflicts(wanted: Subnet): void {
   const current = bridgeSubnet();
-  if (current) {
-    if (current.cidr === wanted.cidr) return; // the routes were checked when the bridge was made: no second `ip` on every start
+  if (current && current.cidr !== wanted.cidr) {
     throw new UserError(
       `the container subnet ${wanted.cidr} does not match ${current.cidr}, the subnet of the bridge ${BRIDGE} that containers already use`,
       `run with --subnet ${current.cidr}, or delete the bridge once no container runs: ip link del ${BRIDGE}`,
