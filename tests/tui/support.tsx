@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { render } from "ink-testing-library";
-import { expect, vi } from "vitest";
+import { afterAll, expect, vi } from "vitest";
 import { REPO } from "../../app/build/repo.mjs";
 import { pristineExercises } from "../helpers/implementations.js";
 import { hintsFile } from "../../app/course/pages.js";
@@ -100,18 +100,23 @@ export class ScriptedRunner implements Runner {
   }
 }
 
-let shipped: string | undefined;
+let shipped: { parent: string; exercises: string } | undefined;
+// Removed after the test file that made them (a fork's exit handlers do not run: vitest ends it).
+afterAll(() => {
+  if (shipped) rmSync(shipped.parent, { recursive: true, force: true });
+  shipped = undefined;
+});
+
 /**
  * The exercises as the course ships them (from git), whatever the learner has written in
- * exercises/: one copy per test process, removed when it exits.
+ * exercises/: one copy per test file.
  */
 export function shippedExercises(): string {
   if (!shipped) {
     const parent = mkdtempSync(join(tmpdir(), "workshop-tui-exercises-"));
-    process.once("exit", () => rmSync(parent, { recursive: true, force: true }));
-    shipped = pristineExercises(parent);
+    shipped = { parent, exercises: pristineExercises(parent) };
   }
-  return shipped;
+  return shipped.exercises;
 }
 
 /** A course of its own: every step's page has a body naming the step and three hints; the introduction and the outro have none. */
