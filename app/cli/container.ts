@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { reportErrors, UserError } from "../errors.js";
 import { chosenStoreRoot } from "../store-root.js";
+import { withSystemDirectories } from "../system-path.js";
 import { shortDigest } from "../image/digest.js";
 import { ImageStore, progressPrinter, type Freed } from "../image/store.js";
 import { pruneContainers } from "../runtime/cleanup.js";
@@ -79,15 +80,8 @@ export interface Launch {
 
 /** Runs the command line and returns the exit status. Errors are printed as one line (a stack with --debug). */
 export function main(argv: string[], launch: Launch): Promise<number> {
-  // ip and iptables live in /usr/sbin: a root shell opened with `su` (without "-") lacks it on PATH.
   process.env.PATH = withSystemDirectories(process.env.PATH);
   return reportErrors("container", argv.includes("--debug"), () => dispatch(argv, launch));
-}
-
-/** PATH with the system's sbin directories added where it lacks them. */
-function withSystemDirectories(path = ""): string {
-  const dirs = path.split(":").filter(Boolean);
-  return [...dirs, ...["/usr/local/sbin", "/usr/sbin", "/sbin"].filter((d) => !dirs.includes(d))].join(":");
 }
 
 async function dispatch(argv: string[], launch: Launch): Promise<number> {

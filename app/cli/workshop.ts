@@ -7,6 +7,7 @@ import { checkCommand } from "./workshop-check.js";
 import { doctorCommand } from "./workshop-doctor.js";
 import { hintCommand } from "./workshop-hint.js";
 import { resetCommand } from "./workshop-reset.js";
+import { runcCommand } from "./workshop-runc.js";
 import { parseArgs, type Workspace } from "./workshop-args.js";
 import { solutionCommand } from "./workshop-solution.js";
 
@@ -30,6 +31,10 @@ Commands:
                         your module differs from the reference
   reset STEP            put the step's exercise module back as it was in git (yours is kept
                         in .workshop/backup/)
+  runc [--image REF] [--show FIELD]... [--set FIELD=VALUE]... [-v HOST:CTR[:ro]]... [CMD...]
+                        run CMD on the same image with runc, the runtime Docker uses, from a
+                        config.json made by \`runc spec\`; --show prints one of its fields,
+                        --set changes one (e.g. --set linux.resources.pids.limit=20); needs root
 
 Steps: ${STEPS.map((s) => s.id).join(", ")}
 
@@ -76,6 +81,8 @@ async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp):
       return resetCommand(rest, workspace);
     case "doctor":
       return doctorCommand(rest, workspace);
+    case "runc":
+      return runcCommand(rest, workspace);
     default:
       throw new UserError(`unknown command "${command}"`, "see `workshop --help`", 2);
   }

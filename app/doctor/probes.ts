@@ -5,6 +5,7 @@ import { release } from "node:os";
 import { delimiter, join } from "node:path";
 import { HOST_BUSYBOX } from "../image/busybox-image.js";
 import { findCgroupRoot } from "../runtime/cgroup-root.js";
+import { SYSTEM_DIRS } from "../system-path.js";
 import type { Probes } from "./index.js";
 
 export function realProbes(): Probes {
@@ -35,9 +36,6 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
 function which(program: string): string | undefined {
   return findIn(pathDirs(), program);
 }
-
-/** Where root's programs are, whether PATH has these directories or not. */
-const SYSTEM_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
 function offPath(program: string): string | undefined {
   const path = pathDirs();

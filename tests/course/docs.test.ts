@@ -18,7 +18,7 @@ const PAGES = [INTRODUCTION, ...new Set(STEPS.map((s) => s.doc)), OUTRO];
 const HINT_FILES = PAGES.map(hintsFile).filter((file) => existsSync(join(REPO, file)));
 
 /** The sections every step page has, in this order; the one saying where the hints are is the last. */
-const SECTIONS = ["Try it in your shell", "Tasks", "Check your work", "Pitfalls", "Read more", "Hints"];
+const SECTIONS = ["Try it in your shell", "Tasks", "Check your work", "Pitfalls", "How the real ones do it", "Read more", "Hints"];
 
 interface Block {
   lang: string;
