@@ -75,6 +75,12 @@ export function docFor(step: Step, func?: string): string {
   return task < 0 ? step.doc : `${step.doc}, Task ${task + 1}`;
 }
 
+/** Where to read about one of the steps' functions, wherever it is in the course. */
+export function readAbout(func: StepFunction): string {
+  const step = stepOf(func);
+  return step ? docFor(step, func) : "its step's page";
+}
+
 /** Whether other steps build on `step` (1-3): every run of theirs goes through all its functions. */
 export function isFoundation(step: Step): boolean {
   return STEPS.some((s) => s.requires.includes(step.id));

@@ -3,7 +3,7 @@
 // tested without root against a recording fake (tests/runtime/container-setup.test.ts), while
 // learners' code runs against the real kernel.
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
-import { stepIdOf } from "../course/steps.js";
+import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { InitSteps } from "./contract.js";
 import type { EventLog } from "./events.js";
@@ -107,7 +107,7 @@ function refuseSharedMounts(host: InitHost, events: EventLog): void {
   const what = shared.includes("/") ? `/ and ${below} mount(s) below it` : `${below} mount(s) below /`;
   throw new UserError(
     `after makeMountsPrivate(), ${what} still propagate to the host: refusing to mount anything`,
-    'make them all private at once, recursively: mount(null, "/", null, MS_REC | MS_PRIVATE) (docs/03-rootfs.md, Task 1)',
+    `make them all private at once, recursively: mount(null, "/", null, MS_REC | MS_PRIVATE) (${readAbout("makeMountsPrivate")})`,
   );
 }
 
@@ -116,5 +116,5 @@ function refuseCwdOutsideRoot(host: InitHost, events: EventLog, func: "changeRoo
   if (host.cwdInsideRoot()) return;
   const message = `${func}() left the working directory outside the new root, where ".." leads back to the host`;
   events.emit({ event: "failed", step: stepIdOf(func), func, message });
-  throw new UserError(`${message}: refusing to start the command`, `chdir("/") once the root has changed (${func === "pivotRoot" ? "docs/bonus-pivot-root.md" : "docs/03-rootfs.md, Task 5"})`);
+  throw new UserError(`${message}: refusing to start the command`, `chdir("/") once the root has changed (${readAbout(func)})`);
 }

@@ -5,7 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
-import { stepIdOf } from "../course/steps.js";
+import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
@@ -122,7 +122,7 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   if (!pipe || typeof child.pid !== "number") {
     child.kill("SIGKILL");
     await exited.catch(() => undefined);
-    throw new UserError("spawnInit() did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn (docs/01-process.md, Task 1)");
+    throw new UserError("spawnInit() did not give the init process a pipe as fd 3", `pass stdio: ["inherit", "inherit", "inherit", "pipe"] to spawn (${readAbout("spawnInit")})`);
   }
   const failure = readFailure(pipe);
   state.pid = child.pid;
@@ -242,7 +242,7 @@ function notReturned(ctx: Pick<RunContext, "events">, left: ReturnType<Namespace
     : `spawnInNamespaces() left container run in ${cwd?.now} instead of ${cwd?.was}`;
   const fix = namespaces.length ? "setns back to each namespace you saved, once spawn() has returned" : "joining a mount namespace moves you to its root: chdir back to where you were";
   ctx.events.emit({ event: "failed", step: stepIdOf("spawnInNamespaces"), func: "spawnInNamespaces", message });
-  return new UserError(message, `${fix} (docs/02-namespaces.md, Task 2)`);
+  return new UserError(message, `${fix} (${readAbout("spawnInNamespaces")})`);
 }
 
 function nsInode(name: string): number {

@@ -123,7 +123,7 @@ describe("the init process, with a recording implementation", () => {
 
   it.each([
     [{}, "changeRoot", "docs/03-rootfs.md, Task 5"],
-    [{ pivotRoot: true }, "pivotRoot", "docs/bonus-pivot-root.md"],
+    [{ pivotRoot: true }, "pivotRoot", "docs/bonus-pivot-root.md, Task 1"],
   ])("refuses to start the command when %o left the working directory outside the new root", (spec, func, doc) => {
     const { outcome, called, events } = setUp({ spec, cwdOutside: true });
     expect(outcome).toMatchObject({
