@@ -4,6 +4,7 @@ import { useCallback } from "react";
 import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
+import { searchKey } from "./search.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
 export interface KeyContext {
@@ -15,6 +16,11 @@ export interface KeyContext {
   offset: number;
   maxScroll: number;
   maxChecksScroll: number;
+  /** What the big pane shows, as last drawn (for the search), the columns it shows of a row, and how far it scrolls sideways. */
+  lines: readonly string[];
+  viewWidth: number;
+  hscroll: number;
+  maxHscroll: number;
   open(entry: Entry): void;
   /** Where n leads: undefined once every step is done and the outro is open. */
   next(): Entry | undefined;
@@ -22,7 +28,12 @@ export interface KeyContext {
   rerun(): void;
   runAll(): void;
   quit(): void;
+  /** Copies the code block in view. */
+  copy(): void;
 }
+
+/** Columns per ← or →. */
+const SIDEWAYS_STEP = 8;
 
 /** The keys that act on a step's checks, hints or solution. */
 const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
@@ -36,7 +47,10 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
   }
   const scrollMain = (to: number) => update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, ctx.maxScroll)) } });
-  if (input === "q" || (key.ctrl && input === "c")) return ctx.quit();
+  if (key.ctrl && input === "c") return ctx.quit();
+  // While a search is typed, keys are its text; once kept, n and N are its (and Esc ends it).
+  if (searchKey(input, key, ctx)) return;
+  if (input === "q") return ctx.quit();
   if (key.tab) {
     const index = FOCUS_ORDER.indexOf(ui.focus) + (key.shift ? -1 : 1);
     return update({ focus: FOCUS_ORDER[(index + FOCUS_ORDER.length) % FOCUS_ORDER.length] as Focus });
@@ -49,6 +63,10 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     if (ui.focus === "main") return scrollMain(ctx.offset + delta);
     return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
   }
+  if (key.leftArrow || key.rightArrow) {
+    const to = ctx.hscroll + (key.leftArrow ? -SIDEWAYS_STEP : SIDEWAYS_STEP);
+    return update({ hscroll: Math.max(0, Math.min(to, ctx.maxHscroll)) });
+  }
   if (key.pageDown || input === " ") return scrollMain(ctx.offset + ctx.mainRows - 1);
   if (key.pageUp || input === "b") return scrollMain(ctx.offset - (ctx.mainRows - 1));
   // Top and bottom of the focused pane: the list, the page, or the checks.
@@ -60,13 +78,18 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   }
   // Enter opens the step under the cursor from any pane: nothing to remember about focus.
   if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
-  if (key.escape) return update({ view: "doc", cursor: entryIndex(ui.openId) });
+  // Esc goes back one thing at a time: out of the zoom, then to the page.
+  if (key.escape) return update(ui.zoomed ? { zoomed: false } : { view: "doc", cursor: entryIndex(ui.openId) });
   // The introduction and the outro have no hints, checks, trace or solution: say so, do nothing.
   const reading = findReading(ui.openId);
   if (reading && STEP_KEYS.has(input)) return update({ notice: `The ${reading.title.toLowerCase()} has no checks, hints or solution: press n to open a step.` });
   switch (input) {
     case "?":
       return update({ view: ui.view === "help" ? "doc" : "help" });
+    case "z":
+      return update({ zoomed: !ui.zoomed });
+    case "c":
+      return ctx.copy();
     case "h":
       return ctx.revealHint();
     case "n": {
