@@ -192,7 +192,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const mainPane = (
     <MainPane
       content={content}
-      view={{ offset, hscroll, matches, current: ui.search?.typing ? undefined : ui.search?.current }}
+      view={{ offset, hscroll, matches, current: ui.search?.current }}
       width={mainBox.width}
       height={mainBox.height}
       focused={ui.focus === "main"}

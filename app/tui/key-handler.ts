@@ -38,8 +38,16 @@ const SIDEWAYS_STEP = 8;
 /** The keys that act on a step's checks, hints or solution. */
 const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
 
-export function handleKey(input: string, key: Key, ctx: KeyContext): void {
-  const { ui, update } = ctx;
+export function handleKey(input: string, key: Key, drawn: KeyContext): void {
+  const { ui, update } = drawn;
+  // Where the previous key left the pane, when it was a key that scrolled it: keys that arrive
+  // together each move it, though the pane has not been drawn again in between.
+  const scrolled = ui.scroll[ui.view];
+  const ctx = {
+    ...drawn,
+    offset: typeof scrolled === "number" ? Math.min(scrolled, drawn.maxScroll) : drawn.offset,
+    hscroll: Math.min(ui.hscroll, drawn.maxHscroll),
+  };
   if (ui.quitting) return;
   if (ui.notice) update({ notice: undefined });
   if (ui.confirming) {

@@ -16,7 +16,9 @@ export interface PageText {
 
 // Reverse video, whatever the colour setting: NO_COLOR asks for no colour, and a match must still show.
 const MATCH = ["\u001b[7m", "\u001b[27m"] as const;
-const CURRENT = ["\u001b[1;7m", "\u001b[22;27m"] as const;
+const CURRENT = ["\u001b[1m\u001b[7m", "\u001b[27m\u001b[22m"] as const;
+
+const SGR = /\u001b\[[\d;]*m/g;
 
 const widthOf = (row: string) => stripVTControlCharacters(row).length;
 
@@ -67,7 +69,8 @@ function highlight(line: string, matches: readonly Match[], current: Match | und
   let at = 0;
   for (const m of matches) {
     const [on, off] = m === current ? CURRENT : MATCH;
-    out += sliceAnsi(line, at, m.start) + on + stripVTControlCharacters(sliceAnsi(line, m.start, m.end)) + off;
+    // Its colours dropped (a reset inside would end the reverse video), its hyperlink kept.
+    out += sliceAnsi(line, at, m.start) + on + sliceAnsi(line, m.start, m.end).replace(SGR, "") + off;
     at = m.end;
   }
   return out + sliceAnsi(line, at);
