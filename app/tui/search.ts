@@ -77,7 +77,12 @@ export function searchKey(input: string, key: Key, ctx: SearchContext): boolean 
   }
   if (input === "n" || input === "N") {
     const count = findMatches(ctx.lines, search.query).length;
-    if (count > 0) choose({ ...search, current: (search.current + (input === "n" ? 1 : -1) + count) % count }, ctx, false);
+    // Nothing matches in what the pane shows now (another view): the search is over, n is n again.
+    if (count === 0) {
+      update({ search: undefined });
+      return false;
+    }
+    choose({ ...search, current: (search.current + (input === "n" ? 1 : -1) + count) % count }, ctx, false);
     return true;
   }
   return false;

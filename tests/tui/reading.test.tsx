@@ -106,6 +106,25 @@ describe("code blocks, tables and URLs", () => {
     app.unmount();
   });
 
+  it("keeps every line of the diff with the solution whole, its -/+ first, the rest sideways", async () => {
+    const app = await renderApp({ course, columns: 80, rows: 30 });
+    await app.shows("The page of step 1.");
+    await app.press("s", "y");
+    await app.shows("Solution · step 1");
+    await app.press("d", KEY.tab);
+    const title = "Your code → the solution · process.ts";
+    await app.shows(title);
+    await app.shows("+++ ");
+    for (const keys of [[], ["G"]]) {
+      await app.press(...keys);
+      const rows = paneRows(app.screen(), title);
+      // A wrapped line would go on in a row of its own, without a marker.
+      for (const row of rows) expect(row).toMatch(/^([-+@ ]|$)/);
+      expect(rows.some((r) => r.trimEnd().endsWith("›"))).toBe(true);
+    }
+    app.unmount();
+  });
+
   it("keeps a URL whole on a row of its own, however long, and shows the rest sideways", async () => {
     const app = await reading();
     await app.press(...Array.from({ length: 8 }, () => KEY.down));
