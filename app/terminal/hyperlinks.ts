@@ -24,7 +24,12 @@ export function supportsHyperlinks(env: NodeJS.ProcessEnv = process.env, isTTY =
   return Boolean(env.WT_SESSION || env.KITTY_WINDOW_ID) || ["xterm-kitty", "foot", "wezterm", "alacritty"].includes(term);
 }
 
-/** `text` as a link to `url` (BEL-terminated, which Node's stripVTControlCharacters and wrap-ansi both read). */
+/**
+ * `text` as a link to `url`, BEL-terminated, which Node's stripVTControlCharacters and wrap-ansi
+ * both read. Node reads only some characters in the address (letters, digits, -/#&.:=?%@~_):
+ * the others are percent-encoded, or the rows' widths would be counted wrong.
+ */
 export function hyperlink(url: string, text: string): string {
-  return `\u001b]8;;${url}\u0007${text}\u001b]8;;\u0007`;
+  const safe = url.replace(/[^-\w/#&.:=?%@~]/g, (c) => [...Buffer.from(c)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
+  return `\u001b]8;;${safe}\u0007${text}\u001b]8;;\u0007`;
 }

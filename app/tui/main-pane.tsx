@@ -148,7 +148,7 @@ export function MainPane({ content, view, width, height, focused }: MainPaneProp
   const note = [content.note, shown.cut ? "← →" : undefined, scrolled].filter(Boolean).join(" · ");
   return (
     <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused}>
-      <Text wrap="truncate">{shown.rows.join("\n")}</Text>
+      <Text>{shown.rows.join("\n")}</Text>
     </Panel>
   );
 }

@@ -3,11 +3,12 @@
 // markdown on the first frame, and each page's place kept for next time.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadProgress } from "../../app/course/progress.js";
 import { STEPS } from "../../app/course/steps.js";
 import { osc52 } from "../../app/terminal/clipboard.js";
-import { supportsHyperlinks } from "../../app/terminal/hyperlinks.js";
+import { hyperlink, supportsHyperlinks } from "../../app/terminal/hyperlinks.js";
 import { loadMarkdown, type RenderMarkdown } from "../../app/terminal/markdown.js";
 import { Course, KEY, renderApp } from "./support.js";
 
@@ -311,6 +312,12 @@ describe("what the terminal is told", () => {
     expect(supportsHyperlinks({ TERM: "xterm-256color" }, true)).toBe(false);
     expect(supportsHyperlinks({ TERM: "dumb", FORCE_HYPERLINK: "1" }, false)).toBe(true);
     expect(supportsHyperlinks({ ...vte, FORCE_HYPERLINK: "0" }, true)).toBe(false);
+  });
+
+  it("writes a hyperlink whose address any character may be in, and which counts as its text alone", () => {
+    const link = hyperlink("https://example.com/a_(b)+c,d", "the text");
+    expect(link).toBe("\u001b]8;;https://example.com/a_%28b%29%2Bc%2Cd\u0007the text\u001b]8;;\u0007");
+    expect(stripVTControlCharacters(`see ${link} here`)).toBe("see the text here");
   });
 
   it("copies with OSC 52: the text in base64, for the system clipboard", () => {
