@@ -159,6 +159,8 @@ const NO_KEY: Key = {
   numLock: false,
 };
 
+const CONTROL_KEYS: Record<string, keyof Key> = { "\r": "return", "\t": "tab", "\u007f": "backspace", "\b": "backspace" };
+
 /**
  * One input from Ink as the keys a person pressed. Ink hands over what arrived in one read as one
  * input: "jjj" when key repeat outruns the app, or Esc and the next key as Alt+key when they come
@@ -166,7 +168,11 @@ const NO_KEY: Key = {
  */
 export function splitKeys(input: string, key: Key): [string, Key][] {
   const chars = [...input];
-  const typed = (char: string): [string, Key] => [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
+  const typed = (char: string): [string, Key] => {
+    // Enter, Tab and Backspace typed ahead with other keys (a search's text and its Enter) are keys, not text.
+    const control = CONTROL_KEYS[char];
+    return control ? ["", { ...NO_KEY, [control]: true }] : [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
+  };
   if (key.meta && !key.escape && chars.length === 1) return [["", { ...NO_KEY, escape: true, meta: true }], typed(input)];
   const plain = !key.ctrl && !key.meta && Object.entries(key).every(([name, on]) => !on || name === "shift" || name === "eventType");
   if (plain && chars.length > 1) return chars.map(typed);

@@ -104,6 +104,13 @@ describe("reading in a terminal", () => {
     await shows("CODE-END");
     expect(screen()).toContain("The intro page.");
 
+    // A search: the match in reverse video, the page moved to it.
+    keys("/", "P", "a", "r", "a", "g", "r", "a", "p", "h", " ", "3", "5", "Enter");
+    await shows("match 1 of 1");
+    expect(tmux("capture-pane", "-p", "-e", "-t", "app")).toMatch(/\u001b\[[\d;]*7m\s*Paragraph 35/);
+    keys("Escape", "g");
+    await shows("The intro page.");
+
     keys(...Array.from({ length: 25 }, () => "j"));
     await vi.waitFor(() => expect(pageRows().join("\n")).not.toContain("The intro page."), { timeout: 10_000, interval: 50 });
     const place = pageRows();
