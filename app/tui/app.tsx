@@ -7,8 +7,7 @@
  */
 import { Box, Text } from "ink";
 import { join } from "node:path";
-import { useMemo, useRef, useSyncExternalStore } from "react";
-import type { PagePlace } from "../course/progress.js";
+import { useSyncExternalStore } from "react";
 import { moduleFile } from "../course/steps.js";
 import type { Finding } from "../doctor/index.js";
 import { shownPath } from "../format.js";
@@ -20,12 +19,13 @@ import { entryIndex, nextEntry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
 import { handleKey, useKeys } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, PAGE_COLUMNS, tooSmall } from "./layout.js";
+import { useLatest } from "./latest.js";
 import { useLoaded } from "./loaded.js";
 import { MainPane, useMainContent } from "./main-pane.js";
 import type { RenderMarkdown } from "../terminal/markdown.js";
-import { codeInView, maxSideways } from "./page-view.js";
+import { usePageView } from "./page-state.js";
 import { savedScroll } from "./scroll-memory.js";
-import { findMatches, searchStatus } from "./search.js";
+import { searchStatus } from "./search.js";
 import { useOpenEntry } from "./open-entry.js";
 import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
@@ -78,10 +78,6 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
-  // Where the open page is, as last drawn: saved on leaving it.
-  const place = useRef<PagePlace | undefined>(undefined);
-  const { open, revealHint, rememberPlace } = courseActions({ repo, latestUi, update, latestProgress, updateProgress, place: () => place.current });
-  const quit = useQuit(checks, update, quitSignal, rememberPlace);
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
@@ -127,29 +123,11 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
     impl,
     solutions,
   });
-  const maxScroll = Math.max(content.lines.length - mainRows, 0);
-  const wanted = ui.scroll[ui.view];
-  const resolved = typeof wanted === "number" ? wanted : "hint" in wanted ? (content.hintStarts?.[wanted.hint] ?? 0) : Math.round(wanted.fraction * content.lines.length);
-  const offset = Math.min(resolved, maxScroll);
-  const maxHscroll = maxSideways(content, viewWidth);
-  const hscroll = Math.min(ui.hscroll, maxHscroll);
-  const matches = useMemo(() => findMatches(content.lines, ui.search?.query ?? ""), [content.lines, ui.search?.query]);
-  const docScroll = ui.scroll.doc;
-  place.current = content.loading
-    ? undefined
-    : ui.view === "doc"
-      ? { row: offset, of: content.lines.length }
-      : typeof docScroll === "number"
-        ? { row: docScroll, of: content.docRows }
-        : undefined;
-  const copy = () => {
-    const code = codeInView(content, offset, mainRows);
-    if (code === undefined) return update({ notice: "No code block on screen: scroll to one, then press c." });
-    if (!services.clipboard) return update({ notice: "There is no clipboard to copy to here." });
-    services.clipboard(code);
-    const lines = code.split("\n").length;
-    update({ notice: `Copied the code block (${lines} ${lines === 1 ? "line" : "lines"}) to your terminal's clipboard (OSC 52).` });
-  };
+  const { offset, maxScroll, hscroll, maxHscroll, matches, place, copy } = usePageView({ ui, update, content, rows: mainRows, width: viewWidth, clipboard: services.clipboard });
+  // Where the open page is, as last drawn, is saved on leaving it.
+  const latestPlace = useLatest(place);
+  const { open, revealHint, rememberPlace } = courseActions({ repo, latestUi, update, latestProgress, updateProgress, place: () => latestPlace.current });
+  const quit = useQuit(checks, update, quitSignal, rememberPlace);
 
   useKeys((input, key) =>
     handleKey(input, key, {
