@@ -37,7 +37,7 @@ export function usePageView({ ui, update, content, rows, width, clipboard }: Pag
   else if (typeof docScroll === "number") place = { row: docScroll, of: content.docRows };
 
   const copy = () => {
-    const code = codeInView(content, offset, rows);
+    const code = codeInView(content, offset, rows, ui.search && matches[ui.search.current]);
     if (code === undefined) return update({ notice: "No code block on screen: scroll to one, then press c." });
     if (!clipboard) return update({ notice: "There is no clipboard to copy to here." });
     clipboard(code);

@@ -76,7 +76,9 @@ function highlight(line: string, matches: readonly Match[], current: Match | und
   return out + sliceAnsi(line, at);
 }
 
-/** The code of the first code block with a row in view, if any: what c copies. */
-export function codeInView(text: PageText, offset: number, rows: number): string | undefined {
-  return text.blocks?.find((b) => b.code !== undefined && b.end > offset && b.start < offset + rows)?.code;
+/** What c copies: the code block the search's chosen match is in, else the first code block with a row in view. */
+export function codeInView(text: PageText, offset: number, rows: number, match?: Match): string | undefined {
+  const code = (text.blocks ?? []).filter((b) => b.code !== undefined);
+  const chosen = match && match.row >= offset && match.row < offset + rows ? code.find((b) => match.row >= b.start && match.row < b.end) : undefined;
+  return (chosen ?? code.find((b) => b.end > offset && b.start < offset + rows))?.code;
 }

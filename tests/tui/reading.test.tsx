@@ -239,16 +239,21 @@ describe("search", () => {
 });
 
 describe("copying", () => {
-  it("copies the first code block on screen with c, as written, and says so", async () => {
+  it("copies the first code block on screen with c, or the one the search is at, as written, and says so", async () => {
     const copied: string[] = [];
     const app = await reading(80, 24, { services: { clipboard: (text: string) => copied.push(text) } });
     await app.press("c");
     await app.shows("Copied the code block (3 lines) to your terminal's clipboard (OSC 52).");
     expect(copied).toEqual([CODE.join("\n")]);
+    // The block the search is at, when it is at one.
+    await app.press("/", ..."REMOVED-END", KEY.enter, "c");
+    await app.shows("Copied the code block (2 lines)");
+    expect(copied[1]).toBe(`-${"removed ".repeat(12)}REMOVED-END\n+${"added ".repeat(14)}ADDED-END`);
+    await app.press(KEY.escape);
     // Far below, no code block is in view.
     await app.press("G", "c");
     await app.shows("No code block on screen: scroll to one, then press c.");
-    expect(copied).toHaveLength(1);
+    expect(copied).toHaveLength(2);
     app.unmount();
   });
 });
