@@ -59,8 +59,9 @@ export function searchKey(input: string, key: Key, ctx: SearchContext): boolean 
     update({ search: { query: "", typing: true, current: 0, from: ctx.offset }, focus: "main" });
     return true;
   }
+  // Esc while typing puts the page back where the search began; once the search is kept, it stays at the match.
   if (key.escape) {
-    update({ search: undefined });
+    update(search.typing ? { search: undefined, scroll: { ...ui.scroll, [ui.view]: search.from } } : { search: undefined });
     return true;
   }
   if (search.typing) {

@@ -227,12 +227,17 @@ describe("search", () => {
     app.unmount();
   });
 
-  it("says when the text is not on the page, and esc while typing cancels", async () => {
+  it("says when the text is not on the page, and esc while typing cancels, the page back where it was", async () => {
     const app = await reading();
     await app.press("/", ..."no such words", KEY.enter);
     await app.shows("Not found: no such words");
-    await app.press("/", ..."code", KEY.escape);
-    await vi.waitFor(() => expect(app.screen()).not.toContain("/code"));
+    // Typing moves the page to the first match; esc puts it back.
+    await app.press("/", ..."paragraph 30");
+    await app.shows("Paragraph 30:");
+    expect(app.screen()).not.toContain("The page of step 1.");
+    await app.press(KEY.escape);
+    await app.shows("The page of step 1.");
+    expect(app.screen()).not.toContain("/paragraph");
     expect(app.screen().split("\n").at(-1)).toContain("q quit");
     app.unmount();
   });
