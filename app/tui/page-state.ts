@@ -25,7 +25,7 @@ export function usePageView({ ui, update, content, rows, width, clipboard }: Pag
   const wanted = ui.scroll[ui.view];
   const resolved = typeof wanted === "number" ? wanted : "hint" in wanted ? (content.hintStarts?.[wanted.hint] ?? 0) : Math.round(wanted.fraction * content.lines.length);
   const offset = Math.min(resolved, maxScroll);
-  const maxHscroll = maxSideways(content, width);
+  const maxHscroll = useMemo(() => maxSideways(content, width), [content.lines, content.blocks, width]);
   const hscroll = Math.min(ui.hscroll, maxHscroll);
   const matches = useMemo(() => findMatches(content.lines, ui.search?.query ?? ""), [content.lines, ui.search?.query]);
 
