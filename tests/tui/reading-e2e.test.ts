@@ -6,7 +6,7 @@
  * their address is written out.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureBuilt } from "../../app/build/bundle.mjs";
@@ -21,6 +21,20 @@ const keys = (...names: string[]) => tmux("send-keys", "-t", "app", ...names);
 
 async function shows(text: string, timeout = 20_000): Promise<void> {
   await vi.waitFor(() => expect(screen()).toContain(text), { timeout, interval: 50 });
+}
+
+/** Processes whose command line mentions `marker` (the app, given the course's path). */
+function processesMentioning(marker: string): string[] {
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+        return cmdline.includes(marker) && !cmdline.startsWith("tmux ") ? [pid] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The page pane's rows, inside its borders. */
@@ -54,9 +68,10 @@ describe("reading in a terminal", () => {
   });
 
   afterAll(async () => {
-    // An app left running (a failed test) quits first: it writes the progress file as it does.
+    // An app left running (a failed test) quits first, out of a search if it is in one: it writes
+    // the progress file as it goes, which must not land in the course after it is removed.
     try {
-      keys("q");
+      keys("Escape", "Escape", "q");
       await vi.waitFor(() => expect(tmux("display-message", "-p", "-t", "app", "#{pane_dead}").trim()).toBe("1"), { timeout: 20_000, interval: 100 });
     } catch {
       // no app, or no server
@@ -66,7 +81,10 @@ describe("reading in a terminal", () => {
     } catch {
       // no server left
     }
+    await vi.waitFor(() => expect(processesMentioning(course.repo)).toEqual([]), { timeout: 20_000, interval: 100 });
     course.remove();
+    // tmux leaves its socket behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   });
 
   /** The app in an 80×24 tmux session whose clipboard takes OSC 52; returns the file its exit status goes to. */
