@@ -35,7 +35,7 @@ export async function hintCommand(args: string[], { repo, out }: Workspace): Pro
   const color = terminal && !colorDisabled();
   const width = terminal ? Math.min((out as WriteStream).columns || PLAIN_WIDTH, MAX_WIDTH) : PLAIN_WIDTH;
   const render = await loadMarkdown();
-  const text = render(hints[n - 1] ?? "", width).join("\n");
+  const text = render(hints[n - 1] ?? "", width).lines.join("\n");
   const paint = new Chalk({ level: color ? chalk.level : 0 });
   out.write(`${paint.bold(`Hint ${n} of ${hints.length} for ${stepName(step)} (${step.title})`)}\n\n${color ? text : stripVTControlCharacters(text)}\n\n`);
   out.write(n < hints.length ? `Still stuck? workshop hint ${step.id}\n` : `That was the last hint. The reference code: workshop solution ${step.id}\n`);

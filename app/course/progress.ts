@@ -2,7 +2,8 @@
  * The learner's progress, saved in `.workshop/progress.json` (git-ignored) so that closing and
  * reopening the app, or running `workshop hint` twice, carries on where they were:
  *
- *   { "currentStep": "2", "hintsSeen": { "2": 1 }, "passed": { "2": ["2.pid-one", ...] } }
+ *   { "currentStep": "2", "hintsSeen": { "2": 1 }, "passed": { "2": ["2.pid-one", ...] },
+ *     "scroll": { "2": { "row": 40, "of": 212 } } }
  *
  * Written atomically (temporary file, then rename); a missing or damaged file is a fresh start.
  */
@@ -17,6 +18,13 @@ export interface Progress {
   hintsSeen: Record<string, number>;
   /** The ids of the checks that passed in each step's last run. */
   passed: Record<string, string[]>;
+  /** Where each page was left in the app: its top row, of how many (the width it was laid out at may change). */
+  scroll?: Record<string, PagePlace>;
+}
+
+export interface PagePlace {
+  row: number;
+  of: number;
 }
 
 /** WORKSHOP_PROGRESS moves it elsewhere: for tests, or several learners sharing one checkout. */
@@ -33,6 +41,7 @@ export function loadProgress(file: string): Progress {
       currentStep: typeof saved.currentStep === "string" ? saved.currentStep : fresh.currentStep,
       hintsSeen: saved.hintsSeen && typeof saved.hintsSeen === "object" ? saved.hintsSeen : {},
       passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
+      ...(saved.scroll && typeof saved.scroll === "object" ? { scroll: saved.scroll } : {}),
     };
   } catch {
     return fresh;

@@ -11,13 +11,18 @@ const HANGING = /^(\s*)((?:[*•-]|\d+\.)\s+)?/;
 // Tables are drawn to their own width; cutting them is better than folding their borders.
 const TABLE_ROW = /^\s*[┌│├└╭╰┬┼┴─]/;
 
-/** `hanging`: the indent of continuation lines, instead of the one read from each line's start. */
-export function wrapLines(text: string, width: number, hanging?: number): string[] {
-  const columns = Math.max(width, 10);
-  return text.split("\n").flatMap((line) => wrapLine(line.replace(/\s+$/, ""), columns, hanging));
+export interface WrapOptions {
+  /** A word longer than a line stands whole on a row of its own, wider than `width` (a URL), instead of being cut. */
+  wholeWords?: boolean;
 }
 
-function wrapLine(line: string, width: number, hanging?: number): string[] {
+/** `hanging`: the indent of continuation lines, instead of the one read from each line's start. */
+export function wrapLines(text: string, width: number, hanging?: number, options: WrapOptions = {}): string[] {
+  const columns = Math.max(width, 10);
+  return text.split("\n").flatMap((line) => wrapLine(line.replace(/\s+$/, ""), columns, hanging, options));
+}
+
+function wrapLine(line: string, width: number, hanging: number | undefined, { wholeWords = false }: WrapOptions): string[] {
   const plain = stripVTControlCharacters(line);
   const styled = plain !== line;
   if (plain.length <= width) return [line];
@@ -32,16 +37,16 @@ function wrapLine(line: string, width: number, hanging?: number): string[] {
   const pad = " ".repeat(indent);
   // wrap-ansi measures every character's width: worth it for styled text only (a page before it is
   // styled, a trace line, take the quick way, which matters for the first screen).
-  const parts = styled ? wrapAnsi(rest, width - indent, { hard: true }).split("\n") : wrapWords(rest, width - indent);
+  const parts = styled ? wrapAnsi(rest, width - indent, { hard: !wholeWords }).split("\n") : wrapWords(rest, width - indent, wholeWords);
   return parts.map((part, i) => (i === 0 ? head : pad) + part);
 }
 
-/** Word-wraps unstyled text; a word longer than a line is cut. */
-function wrapWords(text: string, width: number): string[] {
+/** Word-wraps unstyled text; a word longer than a line is cut, or with `whole`, kept whole on its row. */
+function wrapWords(text: string, width: number, whole: boolean): string[] {
   const lines: string[] = [];
   let line: string | undefined;
   for (let word of text.split(" ")) {
-    while (word.length > width) {
+    while (word.length > width && !whole) {
       if (line) lines.push(line);
       line = undefined;
       lines.push(word.slice(0, width));

@@ -13,14 +13,19 @@ import type { Finding } from "../doctor/index.js";
 import { shownPath } from "../format.js";
 import type { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
+import { CollapsedPane } from "./collapsed-pane.js";
 import { courseActions } from "./course-actions.js";
 import { entryIndex, nextEntry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
 import { handleKey, useKeys } from "./key-handler.js";
-import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
+import { layout, MIN_COLUMNS, MIN_ROWS, PAGE_COLUMNS, tooSmall } from "./layout.js";
+import { useLatest } from "./latest.js";
 import { useLoaded } from "./loaded.js";
 import { MainPane, useMainContent } from "./main-pane.js";
-import { plainMarkdown, type RenderMarkdown } from "../terminal/markdown.js";
+import type { RenderMarkdown } from "../terminal/markdown.js";
+import { usePageView } from "./page-state.js";
+import { savedScroll } from "./scroll-memory.js";
+import { searchStatus } from "./search.js";
 import { useOpenEntry } from "./open-entry.js";
 import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
@@ -42,6 +47,8 @@ export interface AppServices {
   doctor(): Promise<Finding[]>;
   loadMarkdown(): Promise<RenderMarkdown>;
   watch?: Watch;
+  /** Puts text on the clipboard (of the terminal: OSC 52). */
+  clipboard?(text: string): void;
 }
 
 export interface AppProps {
@@ -61,18 +68,16 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const { checks, types } = services;
   const { columns, rows } = useTerminalSize();
   const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(progressFile);
-  const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor));
-  // First paint first: the doctor and the page renderer come after.
+  const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor), savedScroll(progress, progress.currentStep));
+  // First paint first: the doctor and the page renderer come after (the page has a placeholder until then).
   const findings = useLoaded(services.doctor);
-  const render = useLoaded(services.loadMarkdown, plainMarkdown);
+  const render = useLoaded(services.loadMarkdown);
   const views = useSyncExternalStore(checks.subscribe, checks.snapshot);
   const typeCheck = useSyncExternalStore(types.subscribe, types.snapshot);
   useRecordedPasses(checks, impl, updateProgress);
   const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
-  const quit = useQuit(checks, update, quitSignal);
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
-  const { open, revealHint } = courseActions({ repo, latestUi, update, latestProgress, updateProgress });
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
@@ -81,6 +86,8 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const reference = run !== undefined && run.impl !== impl;
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
+  // Zoomed, the focused pane has the screen but the footer.
+  const zoomed = (pane: typeof ui.focus) => ui.zoomed && ui.focus === pane;
   const checkRows = checkPaneRows(
     {
       entry,
@@ -95,26 +102,32 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       trigger: ui.trigger,
       overview: ui.overview ? overview(ui.openId, views) : undefined,
     },
-    rightWidth - 4,
+    (zoomed("checks") ? columns : rightWidth) - 4,
   );
-  const { mainHeight, checksHeight } = layout(columns, rows, checkRows.length);
-  const mainRows = mainHeight - 2;
+  // Reading a step's page, its checks take one line; a page without checks keeps its pane, as tall as its sentence or two on where to go next.
+  const reading = ui.focus === "main" && step !== undefined;
+  const { mainHeight, checksHeight } = layout(columns, rows, checkRows.length, reading ? "line" : ui.focus === "main" ? "fit" : "full");
+  const mainBox = zoomed("main") ? { width: columns, height: height - 1 } : { width: rightWidth, height: mainHeight };
+  const mainRows = mainBox.height - 2;
+  const viewWidth = mainBox.width - 4;
   const content = useMainContent({
     view: ui.view,
     entry,
     page,
     hintsSeen: step ? (progress.hintsSeen[step.id] ?? 0) : 0,
     render,
-    width: rightWidth - 4,
+    width: Math.min(viewWidth, PAGE_COLUMNS),
     run,
     showDiff: ui.showDiff,
     repo,
     impl,
     solutions,
   });
-  const maxScroll = Math.max(content.lines.length - mainRows, 0);
-  const wanted = ui.scroll[ui.view];
-  const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
+  const { offset, maxScroll, hscroll, maxHscroll, matches, place, copy } = usePageView({ ui, update, content, rows: mainRows, width: viewWidth, clipboard: services.clipboard });
+  // Where the open page is, as last drawn, is saved on leaving it.
+  const latestPlace = useLatest(place);
+  const { open, revealHint, rememberPlace } = courseActions({ repo, latestUi, update, latestProgress, updateProgress, place: () => latestPlace.current });
+  const quit = useQuit(checks, update, quitSignal, rememberPlace);
 
   useKeys((input, key) =>
     handleKey(input, key, {
@@ -123,7 +136,12 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       mainRows,
       offset,
       maxScroll,
-      maxChecksScroll: Math.max(checkRows.length - (checksHeight - 2), 0),
+      maxChecksScroll: Math.max(checkRows.length - ((zoomed("checks") ? height - 1 : checksHeight) - 2), 0),
+      lines: content.lines,
+      viewWidth,
+      hscroll,
+      maxHscroll,
+      copy,
       open,
       next: () => next(latestUi.current.openId),
       revealHint,
@@ -137,7 +155,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
     return <Text>{`Make the terminal at least ${MIN_COLUMNS}×${MIN_ROWS} (it is ${columns}×${rows}), or press q to quit.`}</Text>;
   }
   const writes = step && { file: shownPath(repo, join(activeImpl, moduleFile(step))), functions: step.functions };
-  const stepList = (width: number) => (
+  const stepList = (width: number, listHeight = mainHeight + checksHeight) => (
     <StepList
       standings={standings}
       openId={ui.openId}
@@ -145,10 +163,43 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       running={running}
       focused={ui.focus === "steps"}
       width={width}
-      height={mainHeight + checksHeight}
+      height={listHeight}
       writes={writes}
     />
   );
+  const mainPane = (
+    <MainPane
+      content={content}
+      view={{ offset, hscroll, matches, current: ui.search?.current }}
+      width={mainBox.width}
+      height={mainBox.height}
+      focused={ui.focus === "main"}
+    />
+  );
+  const checksTitle = reference ? "Checks · reference solution" : "Checks";
+  const checkPane = (width: number, paneHeight: number) => (
+    <CheckPane title={checksTitle} rows={checkRows} offset={ui.checksScroll} width={width} height={paneHeight} focused={ui.focus === "checks"} />
+  );
+  const footer = (
+    <Footer
+      width={columns}
+      onStep={step !== undefined}
+      notice={ui.notice}
+      confirm={ui.confirming ? step : undefined}
+      quitting={ui.quitting}
+      view={ui.view}
+      status={ui.search && (ui.search.typing || matches.length > 0) ? searchStatus(ui.search, matches.length) : undefined}
+      zoomed={ui.zoomed}
+    />
+  );
+  if (ui.zoomed) {
+    return (
+      <Box flexDirection="column" width={columns} height={height}>
+        {ui.focus === "main" ? mainPane : ui.focus === "checks" ? checkPane(columns, height - 1) : stepList(columns, height - 1)}
+        {footer}
+      </Box>
+    );
+  }
   // Narrow screens show the list over the page while a step is being chosen.
   const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
   return (
@@ -167,19 +218,12 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
           stepList(rightWidth)
         ) : (
           <Box flexDirection="column">
-            <MainPane content={content} offset={offset} width={rightWidth} height={mainHeight} focused={ui.focus === "main"} />
-            <CheckPane
-              title={reference ? "Checks · reference solution" : "Checks"}
-              rows={checkRows}
-              offset={ui.checksScroll}
-              width={rightWidth}
-              height={checksHeight}
-              focused={ui.focus === "checks"}
-            />
+            {mainPane}
+            {reading ? <CollapsedPane title={checksTitle} rows={checkRows} width={rightWidth} /> : checkPane(rightWidth, checksHeight)}
           </Box>
         )}
       </Box>
-      <Footer width={columns} onStep={step !== undefined} notice={ui.notice} confirm={ui.confirming ? step : undefined} quitting={ui.quitting} view={ui.view} />
+      {footer}
     </Box>
   );
 }

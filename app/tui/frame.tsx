@@ -99,9 +99,12 @@ interface FooterProps {
   confirm?: Step;
   quitting: boolean;
   view: MainView;
+  /** What a key under way needs said (a search being typed), instead of the keys. */
+  status?: string;
+  zoomed?: boolean;
 }
 
-export function Footer({ width, onStep, notice, confirm, quitting, view }: FooterProps) {
+export function Footer({ width, onStep, notice, confirm, quitting, view, status, zoomed }: FooterProps) {
   if (quitting) return <Text color={color.warn}>{" Stopping the checks and cleaning up…"}</Text>;
   if (notice) return <Text color={color.warn} wrap="truncate">{` ${notice}`}</Text>;
   if (confirm) {
@@ -113,7 +116,8 @@ export function Footer({ width, onStep, notice, confirm, quitting, view }: Foote
       </Text>
     );
   }
-  const extra = view === "solution" ? "d diff  " : view !== "doc" ? "esc page  " : "";
+  if (status) return <Text wrap="truncate">{` ${status}`}</Text>;
+  const extra = `${zoomed ? "z unzoom  " : ""}${view === "solution" ? "d diff  " : view !== "doc" ? "esc page  " : ""}`;
   return (
     <Text color={color.dim} wrap="truncate">
       {` ${extra}${footerHints(width - 2 - extra.length, onStep)}`}

@@ -46,11 +46,12 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   const loadTime = { NODE_ENV: process.env.NODE_ENV ?? "production", CI: "0", CONTINUOUS_INTEGRATION: "0" };
   const saved = Object.fromEntries(Object.keys(loadTime).map((name) => [name, process.env[name]]));
   Object.assign(process.env, loadTime);
-  const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { watchDirectory }, { TypeChecks }, { typeCheckThread }] = await Promise.all([
+  const [{ render }, { appElement }, { applyColorPreference }, { loadMarkdown }, { terminalClipboard }, { watchDirectory }, { TypeChecks }, { typeCheckThread }] = await Promise.all([
     import("ink"),
     import("./app.js"),
     import("./theme.js"),
     import("../terminal/markdown.js"),
+    import("../terminal/clipboard.js"),
     import("./watch.js"),
     import("./type-checks.js"),
     import("./type-check-thread.js"),
@@ -92,6 +93,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
           doctor: async () => (await import("../doctor/index.js")).runDoctor(),
           loadMarkdown,
           watch: watchDirectory,
+          clipboard: terminalClipboard(),
         },
       }),
       { exitOnCtrlC: false },

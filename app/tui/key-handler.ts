@@ -4,6 +4,7 @@ import { useCallback } from "react";
 import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
+import { searchKey } from "./search.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
 export interface KeyContext {
@@ -15,6 +16,11 @@ export interface KeyContext {
   offset: number;
   maxScroll: number;
   maxChecksScroll: number;
+  /** What the big pane shows, as last drawn (for the search), the columns it shows of a row, and how far it scrolls sideways. */
+  lines: readonly string[];
+  viewWidth: number;
+  hscroll: number;
+  maxHscroll: number;
   open(entry: Entry): void;
   /** Where n leads: undefined once every step is done and the outro is open. */
   next(): Entry | undefined;
@@ -22,13 +28,26 @@ export interface KeyContext {
   rerun(): void;
   runAll(): void;
   quit(): void;
+  /** Copies the code block in view. */
+  copy(): void;
 }
+
+/** Columns per ← or →. */
+const SIDEWAYS_STEP = 8;
 
 /** The keys that act on a step's checks, hints or solution. */
 const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
 
-export function handleKey(input: string, key: Key, ctx: KeyContext): void {
-  const { ui, update } = ctx;
+export function handleKey(input: string, key: Key, drawn: KeyContext): void {
+  const { ui, update } = drawn;
+  // Where the previous key left the pane, when it was a key that scrolled it: keys that arrive
+  // together each move it, though the pane has not been drawn again in between.
+  const scrolled = ui.scroll[ui.view];
+  const ctx = {
+    ...drawn,
+    offset: typeof scrolled === "number" ? Math.min(scrolled, drawn.maxScroll) : drawn.offset,
+    hscroll: Math.min(ui.hscroll, drawn.maxHscroll),
+  };
   if (ui.quitting) return;
   if (ui.notice) update({ notice: undefined });
   if (ui.confirming) {
@@ -36,7 +55,10 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
   }
   const scrollMain = (to: number) => update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, ctx.maxScroll)) } });
-  if (input === "q" || (key.ctrl && input === "c")) return ctx.quit();
+  if (key.ctrl && input === "c") return ctx.quit();
+  // While a search is typed, keys are its text; once kept, n and N are its (and Esc ends it).
+  if (searchKey(input, key, ctx)) return;
+  if (input === "q") return ctx.quit();
   if (key.tab) {
     const index = FOCUS_ORDER.indexOf(ui.focus) + (key.shift ? -1 : 1);
     return update({ focus: FOCUS_ORDER[(index + FOCUS_ORDER.length) % FOCUS_ORDER.length] as Focus });
@@ -49,6 +71,10 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     if (ui.focus === "main") return scrollMain(ctx.offset + delta);
     return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
   }
+  if (key.leftArrow || key.rightArrow) {
+    const to = ctx.hscroll + (key.leftArrow ? -SIDEWAYS_STEP : SIDEWAYS_STEP);
+    return update({ hscroll: Math.max(0, Math.min(to, ctx.maxHscroll)) });
+  }
   if (key.pageDown || input === " ") return scrollMain(ctx.offset + ctx.mainRows - 1);
   if (key.pageUp || input === "b") return scrollMain(ctx.offset - (ctx.mainRows - 1));
   // Top and bottom of the focused pane: the list, the page, or the checks.
@@ -60,13 +86,18 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   }
   // Enter opens the step under the cursor from any pane: nothing to remember about focus.
   if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
-  if (key.escape) return update({ view: "doc", cursor: entryIndex(ui.openId) });
+  // Esc goes back one thing at a time: out of the zoom, then to the page.
+  if (key.escape) return update(ui.zoomed ? { zoomed: false } : { view: "doc", cursor: entryIndex(ui.openId) });
   // The introduction and the outro have no hints, checks, trace or solution: say so, do nothing.
   const reading = findReading(ui.openId);
   if (reading && STEP_KEYS.has(input)) return update({ notice: `The ${reading.title.toLowerCase()} has no checks, hints or solution: press n to open a step.` });
   switch (input) {
     case "?":
       return update({ view: ui.view === "help" ? "doc" : "help" });
+    case "z":
+      return update({ zoomed: !ui.zoomed });
+    case "c":
+      return ctx.copy();
     case "h":
       return ctx.revealHint();
     case "n": {
@@ -128,6 +159,8 @@ const NO_KEY: Key = {
   numLock: false,
 };
 
+const CONTROL_KEYS: Record<string, keyof Key> = { "\r": "return", "\t": "tab", "\u007f": "backspace", "\b": "backspace" };
+
 /**
  * One input from Ink as the keys a person pressed. Ink hands over what arrived in one read as one
  * input: "jjj" when key repeat outruns the app, or Esc and the next key as Alt+key when they come
@@ -135,7 +168,11 @@ const NO_KEY: Key = {
  */
 export function splitKeys(input: string, key: Key): [string, Key][] {
   const chars = [...input];
-  const typed = (char: string): [string, Key] => [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
+  const typed = (char: string): [string, Key] => {
+    // Enter, Tab and Backspace typed ahead with other keys (a search's text and its Enter) are keys, not text.
+    const control = CONTROL_KEYS[char];
+    return control ? ["", { ...NO_KEY, [control]: true }] : [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
+  };
   if (key.meta && !key.escape && chars.length === 1) return [["", { ...NO_KEY, escape: true, meta: true }], typed(input)];
   const plain = !key.ctrl && !key.meta && Object.entries(key).every(([name, on]) => !on || name === "shift" || name === "eventType");
   if (plain && chars.length > 1) return chars.map(typed);

@@ -3,7 +3,9 @@
  * (or trace, solution, keys) on the right above the checks. Narrower than 100 columns (a
  * projector's big font): the steps shrink to a strip in the header and the page takes the width.
  * One row stays free at the bottom: a frame as tall as the terminal makes Ink redraw the whole
- * screen on every change, which flickers.
+ * screen on every change, which flickers. While a step's page is being read, its checks shrink to
+ * one line (their status), so that 80×24 reads 18 rows of it, not 10; on a page without checks,
+ * to what they say.
  */
 export interface Layout {
   columns: number;
@@ -19,14 +21,21 @@ export interface Layout {
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 const WIDE = 100;
+/** The widest a page's prose is wrapped, however wide the pane: longer lines are hard to read. */
+export const PAGE_COLUMNS = 100;
 
-/** `checksRows`: how many rows the checks pane's content would like. */
-export function layout(columns: number, rows: number, checksRows: number): Layout {
+/**
+ * `checksRows`: how many rows the checks pane's content would like. `checks`: "line" while a
+ * step's page is read (its status only), "fit" while a page without checks is (its sentence or
+ * two, no blank rows under them).
+ */
+export function layout(columns: number, rows: number, checksRows: number, checks: "full" | "fit" | "line" = "full"): Layout {
   const height = rows - 1;
   const body = height - 2;
   const compact = columns < WIDE;
   const stepsWidth = compact ? 0 : columns >= 120 ? 36 : 30;
-  const checksHeight = Math.min(Math.max(checksRows + 2, 5), Math.floor(body * 0.45));
+  const fitted = Math.min(Math.max(checksRows + 2, checks === "fit" ? 3 : 5), Math.floor(body * 0.45));
+  const checksHeight = checks === "line" ? 1 : fitted;
   return { columns, height, compact, stepsWidth, rightWidth: columns - stepsWidth, mainHeight: body - checksHeight, checksHeight };
 }
 

@@ -9,9 +9,10 @@ import type { Page } from "../course/pages.js";
 import { moduleFile, stepHeading, stepShortName, type Step } from "../course/steps.js";
 import type { RunView } from "./check-runs.js";
 import { isStep, type Entry } from "./course-entries.js";
-import { docLines } from "./doc-lines.js";
+import { docLines, LOADING_PAGE } from "./doc-lines.js";
 import { KEYS } from "./keys.js";
-import type { RenderMarkdown } from "../terminal/markdown.js";
+import { appendRendered, type Block, type RenderMarkdown } from "../terminal/markdown.js";
+import { visibleRows, type View } from "./page-view.js";
 import { Panel } from "./panel.js";
 import { stepDiff, stepSolution } from "../course/solution.js";
 import { shownPath } from "../format.js";
@@ -24,8 +25,13 @@ export type MainView = "doc" | "trace" | "solution" | "help";
 export interface MainContent {
   title: string;
   lines: string[];
+  /** Code blocks, tables, a diff: drawn to their own width, scrolled sideways. */
+  blocks?: Block[];
   hintStarts?: number[];
   note?: string;
+  /** The page's rows (whichever view is shown), and whether they are still a placeholder. */
+  docRows: number;
+  loading?: boolean;
 }
 
 interface ContentInput {
@@ -34,7 +40,8 @@ interface ContentInput {
   entry: Entry;
   page?: Page;
   hintsSeen: number;
-  render: RenderMarkdown;
+  /** Undefined until the renderer has loaded. */
+  render?: RenderMarkdown;
   width: number;
   run?: RunView;
   showDiff: boolean;
@@ -51,30 +58,37 @@ export function useMainContent(input: ContentInput): MainContent {
   const doc = useMemo(() => docLines(page, entry.doc, hintsSeen, render, width), [page, entry.doc, hintsSeen, render, width]);
   const diff = useDiff(view === "solution" && showDiff ? step : undefined, input);
   const solution = useMemo(
-    () => (view === "solution" && !showDiff && step ? solutionLines(input.solutions, repo, step, render, width) : []),
+    () => (view === "solution" && !showDiff && step ? solutionLines(input.solutions, repo, step, render, width) : { lines: [] }),
     [view, showDiff, step, render, width],
   );
   const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);
+  const docState = { docRows: doc.lines.length, loading: doc.loading };
 
-  if (view === "help") return { title: "Keys", lines: helpLines(width) };
+  if (view === "help") return { title: "Keys", lines: helpLines(width), ...docState };
   if (view === "doc" || !step) {
     const hints = page?.hints.length ? `hints ${Math.min(hintsSeen, page.hints.length)}/${page.hints.length}` : undefined;
-    return { title: step ? stepHeading(step) : entry.title, lines: doc.lines, hintStarts: doc.hintStarts, note: hints };
+    return { title: step ? stepHeading(step) : entry.title, lines: doc.lines, blocks: doc.blocks, hintStarts: doc.hintStarts, note: hints, ...docState };
   }
   if (view === "trace") {
     return {
       title: `Trace · ${run ? `last run of ${stepShortName(step)}` : "no run yet"}`,
       lines: run ? trace : [chalk.dim("No run of this step yet: press r to run its checks.")],
+      ...docState,
     };
   }
-  return showDiff
-    ? { title: `Your code → the solution · ${moduleFile(step)}`, lines: wrapLines(diff ?? chalk.dim("Comparing…"), width) }
-    : { title: `Solution · ${stepShortName(step)}`, lines: solution };
+  if (!showDiff) return { title: `Solution · ${stepShortName(step)}`, ...solution, ...docState };
+  // Not wrapped: a wrapped line would lose its -/+ and read as context. It scrolls sideways.
+  const lines = (diff ?? chalk.dim("Comparing…")).split("\n");
+  return { title: `Your code → the solution · ${moduleFile(step)}`, lines, blocks: diff ? [{ start: 0, end: lines.length }] : [], ...docState };
 }
 
-function solutionLines(solutions: string, repo: string, step: Step, render: RenderMarkdown, width: number): string[] {
+function solutionLines(solutions: string, repo: string, step: Step, render: RenderMarkdown | undefined, width: number): { lines: string[]; blocks?: Block[] } {
+  if (!render) return { lines: [chalk.dim(LOADING_PAGE)] };
   const { file, code } = stepSolution(solutions, step);
-  return [chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`), "", ...render(`\`\`\`ts\n${code}\n\`\`\``, width), ""];
+  const content = { lines: [chalk.bold(`${shownPath(repo, file)}: ${step.functions.join(", ")}`), ""], blocks: [] as Block[] };
+  appendRendered(content, render(`\`\`\`ts\n${code}\n\`\`\``, width));
+  content.lines.push("");
+  return content;
 }
 
 /** The diff of the learner's module of `step` against the reference, computed when first asked for (when `step` is given). */
@@ -120,19 +134,21 @@ function helpLines(width: number): string[] {
 
 interface MainPaneProps {
   content: MainContent;
-  offset: number;
+  view: Omit<View, "rows" | "width">;
   width: number;
   height: number;
   focused: boolean;
 }
 
-export function MainPane({ content, offset, width, height, focused }: MainPaneProps) {
+export function MainPane({ content, view, width, height, focused }: MainPaneProps) {
   const rows = height - 2;
+  const { offset } = view;
+  const shown = visibleRows(content, { ...view, rows, width: width - 4 });
   const scrolled = content.lines.length > rows ? `${Math.round((100 * Math.min(offset + rows, content.lines.length)) / content.lines.length)}%` : undefined;
-  const note = [content.note, scrolled].filter(Boolean).join(" · ");
+  const note = [content.note, shown.cut ? "← →" : undefined, scrolled].filter(Boolean).join(" · ");
   return (
     <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused}>
-      <Text>{content.lines.slice(offset, offset + rows).join("\n")}</Text>
+      <Text>{shown.rows.join("\n")}</Text>
     </Panel>
   );
 }

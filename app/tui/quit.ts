@@ -6,11 +6,13 @@ import type { Ui } from "./ui-state.js";
 
 /**
  * Quitting, on q or ctrl-c or when `quitSignal` aborts (a signal to the process): say so, stop
- * the checks under way and wait for them to clean up, then leave.
+ * the checks under way and wait for them to clean up, then leave. `beforeQuit` saves what is
+ * kept of the session (the page's place).
  */
-export function useQuit(checks: CheckRuns, update: (change: Partial<Ui>) => void, quitSignal?: AbortSignal): () => void {
+export function useQuit(checks: CheckRuns, update: (change: Partial<Ui>) => void, quitSignal?: AbortSignal, beforeQuit?: () => void): () => void {
   const { exit } = useApp();
   const quit = () => {
+    beforeQuit?.();
     update({ quitting: true, confirming: false });
     void checks.stop().then(() => exit());
   };

@@ -7,12 +7,16 @@ import { useRef, useState } from "react";
 import { INTRODUCTION_PAGE } from "../course/steps.js";
 import { entryIndex, findEntry, isStep } from "./course-entries.js";
 import type { MainView } from "./main-pane.js";
+import type { Search } from "./search.js";
 
 export type Focus = "steps" | "main" | "checks";
 export const FOCUS_ORDER: Focus[] = ["steps", "main", "checks"];
 
-/** A scroll position, or "where hint N starts" until the page is laid out. */
-export type Scroll = number | { hint: number };
+/**
+ * A scroll position, or one to resolve once the page is laid out: where hint N starts, or a
+ * place saved in the progress (a fraction of the page, as the width may have changed since).
+ */
+export type Scroll = number | { hint: number } | { fraction: number };
 
 export interface Ui {
   /** The open step's id, or a page's ("intro", "outro"). */
@@ -23,6 +27,12 @@ export interface Ui {
   view: MainView;
   scroll: Record<MainView, Scroll>;
   checksScroll: number;
+  /** The big pane's code blocks and tables, scrolled sideways by this many columns. */
+  hscroll: number;
+  /** The focused pane has the whole screen. */
+  zoomed: boolean;
+  /** `/` and what follows: the search of the big pane. */
+  search?: Search;
   /** Asking "show the solution?" */
   confirming: boolean;
   showDiff: boolean;
@@ -40,15 +50,17 @@ export interface Ui {
  * On opening: the entry the progress left open (a fresh one: the introduction), the list focused;
  * on a page without checks, the page, so that ↓ reads on.
  */
-function initialUi(currentStep: string, instructor: boolean): Ui {
+function initialUi(currentStep: string, instructor: boolean, docScroll: Scroll): Ui {
   const entry = findEntry(currentStep) ?? INTRODUCTION_PAGE;
   return {
     openId: entry.id,
     cursor: entryIndex(entry.id),
     focus: isStep(entry) ? "steps" : "main",
     view: "doc",
-    scroll: { doc: 0, trace: 0, solution: 0, help: 0 },
+    scroll: { doc: docScroll, trace: 0, solution: 0, help: 0 },
     checksScroll: 0,
+    hscroll: 0,
+    zoomed: false,
     confirming: false,
     showDiff: false,
     instructor,
@@ -57,9 +69,9 @@ function initialUi(currentStep: string, instructor: boolean): Ui {
   };
 }
 
-/** The state, a function to change it, and a ref to the latest state (ahead of React's). */
-export function useUi(currentStep: string, instructor: boolean): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
-  const [ui, setUi] = useState(() => initialUi(currentStep, instructor));
+/** The state, a function to change it, and a ref to the latest state (ahead of React's). `docScroll`: where the open page was left. */
+export function useUi(currentStep: string, instructor: boolean, docScroll: Scroll = 0): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
+  const [ui, setUi] = useState(() => initialUi(currentStep, instructor, docScroll));
   const latest = useRef(ui);
   const update = (change: Partial<Ui>) => {
     latest.current = { ...latest.current, ...change };

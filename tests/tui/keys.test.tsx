@@ -24,6 +24,15 @@ describe("keys that arrive together", () => {
     app.unmount();
   });
 
+  it("takes Enter typed ahead with other keys as Enter, not as text", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40 });
+    await app.shows("The page of step 1.");
+    // One write: two steps down, Enter.
+    app.stdin.write("jj\r");
+    await app.shows("The page of step 3.");
+    app.unmount();
+  });
+
   it("takes Esc followed at once by a key as two keys, not Alt+key", async () => {
     const app = await renderApp({ course, columns: 120, rows: 40 });
     await app.shows("The page of step 1.");
