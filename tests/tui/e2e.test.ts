@@ -83,6 +83,8 @@ describe("the app in a terminal", () => {
     }
     course.remove();
     rmSync(root, { recursive: true, force: true });
+    // tmux leaves its socket behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   });
 
   /** Starts the app in an 80×24 tmux session; returns the file its exit status will be written to. */
