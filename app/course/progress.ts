@@ -17,6 +17,16 @@ export interface Progress {
   hintsSeen: Record<string, number>;
   /** The ids of the checks that passed in each step's last run. */
   passed: Record<string, string[]>;
+  /** The room the learner joined (`workshop join`), which their app and checks report to. */
+  room?: RoomMembership;
+}
+
+export interface RoomMembership {
+  /** http://HOST:PORT/r/CODE */
+  url: string;
+  name: string;
+  /** A random id, the learner's across reconnections. */
+  learner: string;
 }
 
 /** WORKSHOP_PROGRESS moves it elsewhere: for tests, or several learners sharing one checkout. */
@@ -33,10 +43,16 @@ export function loadProgress(file: string): Progress {
       currentStep: typeof saved.currentStep === "string" ? saved.currentStep : fresh.currentStep,
       hintsSeen: saved.hintsSeen && typeof saved.hintsSeen === "object" ? saved.hintsSeen : {},
       passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
+      ...(isMembership(saved.room) ? { room: saved.room } : {}),
     };
   } catch {
     return fresh;
   }
+}
+
+function isMembership(value: unknown): value is RoomMembership {
+  const room = value as RoomMembership | undefined;
+  return typeof room?.url === "string" && typeof room.name === "string" && typeof room.learner === "string";
 }
 
 export function saveProgress(file: string, progress: Progress): void {

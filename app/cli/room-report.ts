@@ -1,0 +1,40 @@
+// What `workshop check` shares with the learner's room, if they joined one: each step's results
+// as they come, and the steps it finds done. A room that does not answer costs the checks nothing.
+import { checksOf, type CheckResult } from "../checks/index.js";
+import type { Progress } from "../course/progress.js";
+import { STEPS } from "../course/steps.js";
+import { RoomLink } from "../room/client.js";
+import { parseRoomUrl } from "../room/membership.js";
+import { allPassed, stepResults } from "../room/share.js";
+
+export interface RoomReport {
+  results(stepId: string, results: CheckResult[]): void;
+  /** Sends what is left and closes; returns a line for the learner when the room was not reached. */
+  finish(): Promise<string | undefined>;
+}
+
+export function roomReport(repo: string, progress: Progress): RoomReport | undefined {
+  if (!progress.room) return undefined;
+  const room = progress.room;
+  const link = new RoomLink(room, { step: progress.currentStep, done: doneSteps(progress.passed) });
+  return {
+    results(stepId, results) {
+      link.send({ t: "checks", ...stepResults(stepId, results, repo) });
+      if (allPassed(results, checksOf(stepId).length)) link.send({ t: "done", step: stepId });
+    },
+    async finish() {
+      const reached = await link.connected(3000);
+      await link.close();
+      if (reached) return undefined;
+      return `The room at ${parseRoomUrl(room.url).label} was not reached${link.refusal ? ` (${link.refusal})` : ""}: these results were not shared.`;
+    },
+  };
+}
+
+/** The steps whose every check passed in their last run, from the progress file. */
+export function doneSteps(passed: Record<string, string[]>): string[] {
+  return STEPS.filter((s) => {
+    const all = checksOf(s.id);
+    return all.length > 0 && all.every((c) => passed[s.id]?.includes(c.id));
+  }).map((s) => s.id);
+}

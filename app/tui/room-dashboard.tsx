@@ -1,0 +1,162 @@
+/**
+ * `workshop room`'s dashboard: who is stuck, and on what. One row per learner (the stuck ones
+ * first), the room's summary above, and one learner's latest failure on Enter. The room's state
+ * changes many times a second in a big room: the rows are redrawn at most every `redrawMs`, and
+ * the times once a second; a key redraws at once.
+ */
+import { Box, Text, useApp, useInput } from "ink";
+import { useEffect, useState } from "react";
+import { MARK } from "../format.js";
+import type { RoomState } from "../room/state.js";
+import { FILTERS, learnerRows, roomSummary, SORTS, type Filter, type LearnerRow, type SortKey } from "../room/view.js";
+import { roomTheme, type RoomTheme } from "./room-theme.js";
+import { useTerminalSize } from "./terminal-size.js";
+
+export interface RoomDashboardProps {
+  state: RoomState;
+  joinCommands: string[];
+  projector?: boolean;
+  checkTitle(id: string): string;
+  /** The clock, for tests. */
+  now?: () => number;
+  redrawMs?: number;
+  onQuit?: () => void;
+}
+
+/** Rows taken by everything but the learners' rows. */
+const CHROME_ROWS = 7;
+
+export function RoomDashboard({ state, joinCommands, projector = false, checkTitle, now = Date.now, redrawMs = 250, onQuit }: RoomDashboardProps) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const theme = roomTheme(projector);
+  useRoomRedraws(state, redrawMs);
+  const [sort, setSort] = useState<SortKey>("stuck");
+  const [filter, setFilter] = useState<Filter>("all");
+  const [cursor, setCursor] = useState(0);
+  const [open, setOpen] = useState<string>();
+  const at = now();
+  const list = learnerRows(state, at, sort, filter);
+  const shown = Math.max(rows - CHROME_ROWS, 1);
+  const selected = Math.min(cursor, Math.max(list.length - 1, 0));
+  const first = Math.max(0, Math.min(selected - shown + 1, list.length - shown));
+
+  useInput((input, key) => {
+    if (input === "q" || (key.ctrl && input === "c")) {
+      onQuit?.();
+      return exit();
+    }
+    if (open !== undefined) {
+      if (key.escape || key.return || input === "q") setOpen(undefined);
+      return;
+    }
+    if (key.upArrow || input === "k") setCursor(Math.max(selected - 1, 0));
+    else if (key.downArrow || input === "j") setCursor(Math.min(selected + 1, Math.max(list.length - 1, 0)));
+    else if (input === "s") setSort(SORTS[(SORTS.indexOf(sort) + 1) % SORTS.length]!);
+    else if (input === "f") setFilter(FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]!);
+    else if (key.return && list[selected]) setOpen(list[selected]!.id);
+  });
+
+  const summary = roomSummary(state, at);
+  const connected = [...state.learners.values()].filter((l) => l.connections > 0).length;
+  const openRow = open === undefined ? undefined : learnerRows(state, at).find((r) => r.id === open);
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Text wrap="truncate" bold color={theme.text}>
+        {` Room · ${state.learners.size} learner${state.learners.size === 1 ? "" : "s"} · ${connected} connected`}
+        {projector ? "  [projector]" : ""}
+      </Text>
+      <Text wrap="truncate" color={theme.accent} bold={theme.bold}>{` ${joinCommands[0] ?? ""}`}</Text>
+      <Text wrap="truncate" color={theme.text} bold={theme.bold}>
+        {` On: ${summary.perStep.map((s) => `${s.step} ×${s.learners}`).join("  ") || "nobody yet"}`}
+        {summary.mostFailed ? `   Most failed: ${checkTitle(summary.mostFailed.check)} (${summary.mostFailed.learners})` : ""}
+      </Text>
+      <Text wrap="truncate" color={theme.pass} bold={theme.bold}>{` Finished: ${summary.finished.join(", ") || "nobody yet"}`}</Text>
+      {openRow ? (
+        <Failure row={openRow} checkTitle={checkTitle} theme={theme} height={shown + 1} />
+      ) : (
+        <Box flexDirection="column" height={shown + 1}>
+          <Text wrap="truncate" color={theme.dim} bold={theme.bold}>
+            {`   ${pad("NAME", 16)} ${pad("STEP", 12)} ${pad("CHECKS", 7)} ${pad("ON STEP", 8)} ${pad("SEEN", 8)} FAILING`}
+          </Text>
+          {list.slice(first, first + shown).map((row, i) => (
+            <Row key={row.id} row={row} selected={first + i === selected} checkTitle={checkTitle} theme={theme} />
+          ))}
+          {list.length === 0 ? <Text color={theme.dim}>{filter === "all" ? "   Nobody has joined yet." : `   Nobody is ${filter}.`}</Text> : null}
+        </Box>
+      )}
+      <Text wrap="truncate" color={theme.dim} bold={theme.bold}>
+        {open !== undefined ? " esc back  q quit" : ` ↑↓ move  ⏎ failure  s sort: ${sort}  f filter: ${filter}  q quit`}
+      </Text>
+    </Box>
+  );
+}
+
+function Row({ row, selected, checkTitle, theme }: { row: LearnerRow; selected: boolean; checkTitle(id: string): string; theme: RoomTheme }) {
+  const mark = row.finished ? MARK.pass : row.failing ? MARK.fail : row.total ? MARK.partial : MARK["not-started"];
+  const markColor = row.finished ? theme.pass : row.failing ? theme.fail : theme.warn;
+  return (
+    <Text wrap="truncate" inverse={selected} bold={theme.bold} color={theme.text}>
+      {selected ? "›" : " "}
+      <Text color={markColor}>{` ${mark.symbol}`}</Text>
+      {` ${pad(row.name, 16)} ${pad(row.step, 12)} ${pad(row.total ? `${row.passed}/${row.total}` : "–", 7)} ${pad(since(row.onStepMs), 8)} `}
+      <Text color={row.connected ? theme.text : theme.warn}>{pad(row.connected ? since(row.seenAgoMs) : "offline", 8)}</Text>
+      {row.failing ? <Text color={theme.fail}>{` ${checkTitle(row.failing)}`}</Text> : null}
+    </Text>
+  );
+}
+
+function Failure({ row, checkTitle, theme, height }: { row: LearnerRow; checkTitle(id: string): string; theme: RoomTheme; height: number }) {
+  return (
+    <Box flexDirection="column" height={height} paddingLeft={1}>
+      <Text bold color={theme.text}>{`${row.name} · on ${row.step} for ${since(row.onStepMs)} · ${row.passed}/${row.total} checks passed`}</Text>
+      {row.failing ? (
+        <>
+          <Text color={theme.fail} bold={theme.bold}>{`${MARK.fail.symbol} ${checkTitle(row.failing)}`}</Text>
+          <Text color={theme.text} bold={theme.bold}>{`  ${row.failure ?? "(no message)"}`}</Text>
+        </>
+      ) : (
+        <Text color={theme.dim} bold={theme.bold}>{row.total ? "Nothing fails in the latest run." : "No checks run on this step yet."}</Text>
+      )}
+    </Box>
+  );
+}
+
+/** Redraws after a change of the room, at most every `ms`, and each second for the times. */
+function useRoomRedraws(state: RoomState, ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const redraw = () => setTick((t) => t + 1);
+    const stop = state.subscribe(() => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        redraw();
+      }, ms);
+    });
+    const clock = setInterval(redraw, 1000);
+    return () => {
+      stop();
+      clearTimeout(timer);
+      clearInterval(clock);
+    };
+  }, [state, ms]);
+}
+
+function pad(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length > width ? `${chars.slice(0, width - 1).join("")}…` : text.padEnd(width);
+}
+
+/** "45 s", "12 min", "1 h 05". */
+export function since(ms: number): string {
+  if (ms < 1000) return "now";
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
+  return `${Math.floor(ms / 3_600_000)} h ${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")}`;
+}
+
+/** The dashboard as an element, for callers that do not compile JSX. */
+export function roomDashboardElement(props: RoomDashboardProps) {
+  return <RoomDashboard {...props} />;
+}
