@@ -47,7 +47,10 @@ export class RoomLink {
   /** A step opened, checks run, a step done: shared now if connected, and in every later hello. */
   send(message: LearnerMessage): void {
     if (message.t === "step") this.shared.step = message.step;
-    if (message.t === "checks") this.results.set(message.step, message);
+    if (message.t === "checks") {
+      const { t: _, ...results } = message;
+      this.results.set(message.step, results);
+    }
     if (message.t === "done" && !this.shared.done.includes(message.step)) this.shared.done.push(message.step);
     if (this.status === "connected") this.socket!.send(JSON.stringify(message));
     else if (message.t !== "step" && this.pending.length < 64) this.pending.push(message);

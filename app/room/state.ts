@@ -45,7 +45,10 @@ export class RoomState {
     if (message.t === "hello") {
       if (!learner && this.learners.size >= MAX_LEARNERS) return false;
       const joined = !learner;
-      learner ??= { id: learnerId, name: message.name, step: message.step, stepSince: now, results: {}, done: [], lastSeen: now, connections: 0 };
+      if (!learner) {
+        learner = { id: learnerId, name: message.name, step: message.step, stepSince: now, results: {}, done: [], lastSeen: now, connections: 0 };
+        this.learners.set(learnerId, learner);
+      }
       if (learner.step !== message.step) Object.assign(learner, { step: message.step, stepSince: now });
       learner.name = message.name;
       this.share(learner, message);
