@@ -5,7 +5,7 @@
  * the times once a second; a key redraws at once.
  */
 import { Box, Text, useApp, useInput } from "ink";
-import { useEffect, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import { MARK } from "../format.js";
 import type { RoomState } from "../room/state.js";
 import { FILTERS, learnerRows, roomSummary, SORTS, type Filter, type LearnerRow, type SortKey } from "../room/view.js";
@@ -23,6 +23,14 @@ export interface RoomDashboardProps {
   onQuit?: () => void;
 }
 
+interface DashboardUi {
+  sort: SortKey;
+  filter: Filter;
+  cursor: number;
+  /** The learner whose failure is open. */
+  open?: string;
+}
+
 /** Rows taken by everything but the learners' rows. */
 const CHROME_ROWS = 7;
 
@@ -31,14 +39,18 @@ export function RoomDashboard({ state, joinCommands, projector = false, checkTit
   const { columns, rows } = useTerminalSize();
   const theme = roomTheme(projector);
   useRoomRedraws(state, redrawMs);
-  const [sort, setSort] = useState<SortKey>("stuck");
-  const [filter, setFilter] = useState<Filter>("all");
-  const [cursor, setCursor] = useState(0);
-  const [open, setOpen] = useState<string>();
+  // Kept in a ref as well: keys that arrive together each see what the one before did.
+  const ui = useRef<DashboardUi>({ sort: "stuck", filter: "all", cursor: 0 });
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const set = (change: Partial<DashboardUi>) => {
+    ui.current = { ...ui.current, ...change };
+    redraw();
+  };
+  const shown = Math.max(rows - CHROME_ROWS, 1);
+  const { sort, filter, open } = ui.current;
   const at = now();
   const list = learnerRows(state, at, sort, filter);
-  const shown = Math.max(rows - CHROME_ROWS, 1);
-  const selected = Math.min(cursor, Math.max(list.length - 1, 0));
+  const selected = Math.min(ui.current.cursor, Math.max(list.length - 1, 0));
   const first = Math.max(0, Math.min(selected - shown + 1, list.length - shown));
 
   useInput((input, key) => {
@@ -46,15 +58,18 @@ export function RoomDashboard({ state, joinCommands, projector = false, checkTit
       onQuit?.();
       return exit();
     }
+    const { sort, filter, cursor, open } = ui.current;
     if (open !== undefined) {
-      if (key.escape || key.return || input === "q") setOpen(undefined);
+      if (key.escape || key.return) set({ open: undefined });
       return;
     }
-    if (key.upArrow || input === "k") setCursor(Math.max(selected - 1, 0));
-    else if (key.downArrow || input === "j") setCursor(Math.min(selected + 1, Math.max(list.length - 1, 0)));
-    else if (input === "s") setSort(SORTS[(SORTS.indexOf(sort) + 1) % SORTS.length]!);
-    else if (input === "f") setFilter(FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]!);
-    else if (key.return && list[selected]) setOpen(list[selected]!.id);
+    const current = learnerRows(state, now(), sort, filter);
+    const at = Math.min(cursor, Math.max(current.length - 1, 0));
+    if (key.upArrow || input === "k") set({ cursor: Math.max(at - 1, 0) });
+    else if (key.downArrow || input === "j") set({ cursor: Math.min(at + 1, Math.max(current.length - 1, 0)) });
+    else if (input === "s") set({ sort: SORTS[(SORTS.indexOf(sort) + 1) % SORTS.length]! });
+    else if (input === "f") set({ filter: FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]! });
+    else if (key.return && current[at]) set({ open: current[at]!.id });
   });
 
   const summary = roomSummary(state, at);
