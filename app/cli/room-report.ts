@@ -13,10 +13,12 @@ export interface RoomReport {
   finish(): Promise<string | undefined>;
 }
 
-export function roomReport(repo: string, progress: Progress): RoomReport | undefined {
+/** `steps`: the steps being checked; one step checked is the one the learner is on, as far as the room knows. */
+export function roomReport(repo: string, progress: Progress, steps: string[]): RoomReport | undefined {
   if (!progress.room) return undefined;
   const room = progress.room;
-  const link = new RoomLink(room, { step: progress.currentStep, done: doneSteps(progress.passed) });
+  const step = steps.length === 1 ? steps[0]! : progress.currentStep;
+  const link = new RoomLink(room, { step, done: doneSteps(progress.passed) });
   return {
     results(stepId, results) {
       link.send({ t: "checks", ...stepResults(stepId, results, repo) });

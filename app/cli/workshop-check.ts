@@ -40,7 +40,7 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
   const paint = new Chalk({ level: colorDisabled() ? 0 : chalk.level });
 
   // The room the learner joined, if any, sees each step's results (never the code).
-  const room = roomReport(repo, loadProgress(progressFile(repo)));
+  const room = roomReport(repo, loadProgress(progressFile(repo)), steps);
   const reports: StepReport[] = [];
   const interrupted = await interruptible(async (signal) => {
     for (const id of steps) {
