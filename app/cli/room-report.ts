@@ -2,10 +2,9 @@
 // as they come, and the steps it finds done. A room that does not answer costs the checks nothing.
 import { checksOf, type CheckResult } from "../checks/index.js";
 import type { Progress } from "../course/progress.js";
-import { STEPS } from "../course/steps.js";
 import { RoomLink } from "../room/client.js";
 import { parseRoomUrl } from "../room/membership.js";
-import { allPassed, stepResults } from "../room/share.js";
+import { allPassed, doneSteps, stepResults } from "../room/share.js";
 
 export interface RoomReport {
   results(stepId: string, results: CheckResult[]): void;
@@ -18,7 +17,7 @@ export function roomReport(repo: string, progress: Progress, steps: string[]): R
   if (!progress.room) return undefined;
   const room = progress.room;
   const step = steps.length === 1 ? steps[0]! : progress.currentStep;
-  const link = new RoomLink(room, { step, done: doneSteps(progress.passed) });
+  const link = new RoomLink(room, { step, done: doneSteps(progress.passed, checksOf) });
   return {
     results(stepId, results) {
       link.send({ t: "checks", ...stepResults(stepId, results, repo) });
@@ -31,12 +30,4 @@ export function roomReport(repo: string, progress: Progress, steps: string[]): R
       return `The room at ${parseRoomUrl(room.url).label} was not reached${link.refusal ? ` (${link.refusal})` : ""}: these results were not shared.`;
     },
   };
-}
-
-/** The steps whose every check passed in their last run, from the progress file. */
-export function doneSteps(passed: Record<string, string[]>): string[] {
-  return STEPS.filter((s) => {
-    const all = checksOf(s.id);
-    return all.length > 0 && all.every((c) => passed[s.id]?.includes(c.id));
-  }).map((s) => s.id);
 }

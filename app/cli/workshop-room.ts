@@ -7,6 +7,7 @@ import { loadProgress, progressFile } from "../course/progress.js";
 import { STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { joinRoom, leaveRoom, parseRoomUrl } from "../room/membership.js";
+import { doneSteps } from "../room/share.js";
 import { RoomLink } from "../room/client.js";
 import { newRoomCode, RoomServer } from "../room/server.js";
 import { loadRoomFile, RoomSaver } from "../room/state-file.js";
@@ -14,7 +15,6 @@ import { RoomState, type RoomEvent } from "../room/state.js";
 import type { statusReport } from "../room/view.js";
 import { onStopSignals } from "../stop-signals.js";
 import { last } from "./options.js";
-import { doneSteps } from "./room-report.js";
 import { parseArgs, type Workspace } from "./workshop-args.js";
 
 /** The port a room listens on unless told otherwise (or the one it had before a restart). */
@@ -139,7 +139,7 @@ export async function joinCommand(args: string[], { repo, out }: Workspace): Pro
   const file = progressFile(repo);
   const room = joinRoom(file, url, name);
   const progress = loadProgress(file);
-  const link = new RoomLink(room, { step: progress.currentStep, done: doneSteps(progress.passed) });
+  const link = new RoomLink(room, { step: progress.currentStep, done: doneSteps(progress.passed, checksOf) });
   const reached = await link.connected(5000);
   await link.close();
   const where = parseRoomUrl(room.url).label;

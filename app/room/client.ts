@@ -123,9 +123,7 @@ export class RoomLink {
       if (message.t === "welcome") {
         this.attempts = 0;
         this.setStatus("connected");
-        for (const queued of this.pending.splice(0)) {
-          if (queued.t !== "checks" || queued.step !== this.shared.step) socket.send(JSON.stringify(queued));
-        }
+        for (const queued of this.pending.splice(0)) socket.send(JSON.stringify(queued));
       } else if (message.t === "refused") {
         this.refusal = String(message.why).slice(0, 200);
       }

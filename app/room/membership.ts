@@ -26,15 +26,19 @@ export function parseRoomUrl(url: string): { base: string; learner: string; stat
   return { base, learner: `${base.replace(/^http/, "ws")}/learner`, status: `${base}/state`, label: parsed.host };
 }
 
-/** Joins: remembers the room in the progress file; returns the membership. */
-export function joinRoom(progressFile: string, url: string, name: string): RoomMembership {
+/** A membership of the room at `url` under `name`; the same room joined again keeps its id, and so its row. */
+export function newMembership(url: string, name: string, previous?: RoomMembership): RoomMembership {
   const { base } = parseRoomUrl(url);
   const clean = sanitiseName(name);
   if (!clean) throw new UserError("a name is needed, as the instructor will see it", `workshop join URL --name NAME (at most ${MAX_NAME} characters)`, 2);
+  const learner = previous?.url === base ? previous.learner : randomBytes(12).toString("hex");
+  return { url: base, name: clean, learner };
+}
+
+/** Joins: remembers the room in the progress file; returns the membership. */
+export function joinRoom(progressFile: string, url: string, name: string): RoomMembership {
   const progress = loadProgress(progressFile);
-  // Joining the same room again keeps the id, and so the row.
-  const learner = progress.room?.url === base ? progress.room.learner : randomBytes(12).toString("hex");
-  const room = { url: base, name: clean, learner };
+  const room = newMembership(url, name, progress.room);
   saveProgress(progressFile, { ...progress, room });
   return room;
 }

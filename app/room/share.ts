@@ -5,6 +5,7 @@
  * `workshop check` alike.
  */
 import { homedir, tmpdir } from "node:os";
+import { STEPS } from "../course/steps.js";
 import { MAX_CHECKS, MAX_LINE, sanitiseLine, type CheckStatus, type StepResults } from "./protocol.js";
 
 export interface CheckOutcomeLike {
@@ -23,6 +24,14 @@ export function stepResults(step: string, results: readonly CheckOutcomeLike[], 
 /** Whether a run passed every check of its step. */
 export function allPassed(results: readonly CheckOutcomeLike[], total: number): boolean {
   return results.length === total && total > 0 && results.every((r) => r.status === "pass");
+}
+
+/** The steps whose every check passed in their last run (the progress file's `passed`). */
+export function doneSteps(passed: Record<string, string[]>, checksOf: (stepId: string) => readonly { id: string }[]): string[] {
+  return STEPS.filter((s) => {
+    const all = checksOf(s.id);
+    return all.length > 0 && all.every((c) => passed[s.id]?.includes(c.id));
+  }).map((s) => s.id);
 }
 
 /** The first non-empty line, without the machine's paths, fit for a terminal. */

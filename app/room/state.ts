@@ -64,7 +64,8 @@ export class RoomState {
         this.changed(learner, `opened ${message.step}`);
         break;
       case "checks": {
-        this.record(learner, message);
+        const { t: _, ...results } = message;
+        this.record(learner, results);
         const passed = message.checks.filter((c) => c.status === "pass").length;
         const failing = message.failure ? `, failing ${message.failure.check}: ${message.failure.line}` : "";
         this.changed(learner, `checked ${message.step}: ${passed}/${message.checks.length} passed${failing}`);

@@ -25,6 +25,7 @@ import { useOpenEntry } from "./open-entry.js";
 import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
 import { useQuit } from "./quit.js";
+import { useRoomLink } from "./room-link.js";
 import { useRunTriggers } from "./run-triggers.js";
 import { useStandings } from "./standings.js";
 import { StepList } from "./step-list.js";
@@ -73,6 +74,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
   const { open, revealHint } = courseActions({ repo, latestUi, update, latestProgress, updateProgress });
+  const room = useRoomLink({ repo, impl, checks, progress, updateProgress });
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
@@ -117,6 +119,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
 
   useKeys((input, key) =>
+    room.handleKey(input, key) ||
     handleKey(input, key, {
       ui: latestUi.current,
       update,
@@ -159,6 +162,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
         instructor={ui.instructor}
         watching={services.watch ? activeImpl : undefined}
         repo={repo}
+        room={room.badge}
         strip={compact ? { openId: ui.openId, cursor: ui.cursor, focused: ui.focus === "steps", running } : undefined}
       />
       <Box>
@@ -179,7 +183,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
           </Box>
         )}
       </Box>
-      <Footer width={columns} onStep={step !== undefined} notice={ui.notice} confirm={ui.confirming ? step : undefined} quitting={ui.quitting} view={ui.view} />
+      <Footer width={columns} onStep={step !== undefined} notice={room.prompt ?? ui.notice} confirm={ui.confirming ? step : undefined} quitting={ui.quitting} view={ui.view} />
     </Box>
   );
 }

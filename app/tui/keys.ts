@@ -22,6 +22,7 @@ export const KEYS: KeyHelp[] = [
   { keys: "t", does: "the system calls your runtime made in the last run", footer: "t trace", stepOnly: true },
   { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution", stepOnly: true },
   { keys: "i", does: "instructor mode: run the reference solution, with its trace", stepOnly: true },
+  { keys: "J", does: "join a room (the instructor's URL, then your name): your step and check results, never your code, are shared; J again leaves" },
   { keys: "esc", does: "back to the page" },
   { keys: "?", does: "this help", footer: "? keys" },
   { keys: "q  ctrl-c", does: "quit (running checks are stopped and cleaned up first)", footer: "q quit" },
