@@ -97,7 +97,8 @@ function results(value: unknown, extra: string[] = []): StepResults {
   if (r.failure !== undefined) {
     const f = record(r.failure, "failure");
     only(f, ["check", "line"]);
-    failure = { check: id(f.check, "failure's check"), line: text(f.line, "failure's line", MAX_LINE) };
+    // Cleaned once here, not on each frame: what the room keeps is fit for a terminal.
+    failure = { check: id(f.check, "failure's check"), line: sanitiseLine(text(f.line, "failure's line", MAX_LINE)) };
   }
   return { step: id(r.step, "step"), checks, ...(failure ? { failure } : {}) };
 }

@@ -65,7 +65,7 @@ export class RoomSaver {
     private readonly file: string,
     private readonly state: RoomState,
     private readonly room: { code: string; port: number },
-    private readonly delayMs = 500,
+    private readonly delayMs = 2000,
   ) {}
 
   schedule = (): void => {

@@ -3,7 +3,6 @@
  * `--status --json` report. Derived from the state on each draw; nothing here is kept.
  */
 import { STEPS } from "../course/steps.js";
-import { sanitiseLine } from "./protocol.js";
 import type { Learner, RoomState } from "./state.js";
 
 export interface LearnerRow {
@@ -35,7 +34,7 @@ const stepOrder = (id: string) => {
 export function learnerRow(learner: Learner, now: number): LearnerRow {
   const results = Object.hasOwn(learner.results, learner.step) ? learner.results[learner.step] : undefined;
   const failing = results?.checks.find((c) => c.status === "fail" || c.status === "error")?.id;
-  const line = results?.failure && results.failure.check === failing ? sanitiseLine(results.failure.line) : undefined;
+  const line = results?.failure && results.failure.check === failing ? results.failure.line : undefined;
   return {
     id: learner.id,
     name: learner.name,

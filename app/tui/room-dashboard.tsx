@@ -1,8 +1,7 @@
 /**
  * `workshop room`'s dashboard: who is stuck, and on what. One row per learner (the stuck ones
- * first), the room's summary above, and one learner's latest failure on Enter. The room's state
- * changes many times a second in a big room: the rows are redrawn at most every `redrawMs`, and
- * the times once a second; a key redraws at once.
+ * first), the room's summary above, and one learner's latest failure on Enter. Redrawn once a
+ * second (`redrawMs`), whatever the room's traffic, and at once on a key.
  */
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
@@ -34,11 +33,11 @@ interface DashboardUi {
 /** Rows taken by everything but the learners' rows. */
 const CHROME_ROWS = 7;
 
-export function RoomDashboard({ state, joinCommands, projector = false, checkTitle, now = Date.now, redrawMs = 250, onQuit }: RoomDashboardProps) {
+export function RoomDashboard({ state, joinCommands, projector = false, checkTitle, now = Date.now, redrawMs = 1000, onQuit }: RoomDashboardProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const theme = roomTheme(projector);
-  useRoomRedraws(state, redrawMs);
+  useRoomRedraws(redrawMs);
   // Kept in a ref as well: keys that arrive together each see what the one before did.
   const ui = useRef<DashboardUi>({ sort: "stuck", filter: "all", cursor: 0 });
   const [, redraw] = useReducer((n: number) => n + 1, 0);
@@ -137,25 +136,16 @@ function Failure({ row, checkTitle, theme, height }: { row: LearnerRow; checkTit
   );
 }
 
-/** Redraws after a change of the room, at most every `ms`, and each second for the times. */
-function useRoomRedraws(state: RoomState, ms: number): void {
+/**
+ * Redraws every `ms`: the times change anyway, and a big room changes many times a second, so a
+ * change waits for the next tick instead of drawing a frame of its own.
+ */
+function useRoomRedraws(ms: number): void {
   const [, setTick] = useState(0);
   useEffect(() => {
-    let timer: NodeJS.Timeout | undefined;
-    const redraw = () => setTick((t) => t + 1);
-    const stop = state.subscribe(() => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        redraw();
-      }, ms);
-    });
-    const clock = setInterval(redraw, 1000);
-    return () => {
-      stop();
-      clearTimeout(timer);
-      clearInterval(clock);
-    };
-  }, [state, ms]);
+    const clock = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(clock);
+  }, [ms]);
 }
 
 function pad(text: string, width: number): string {
