@@ -53,7 +53,7 @@ export class RoomLink {
     }
     if (message.t === "done" && !this.shared.done.includes(message.step)) this.shared.done.push(message.step);
     if (this.status === "connected") this.socket!.send(JSON.stringify(message));
-    else if (message.t !== "step" && this.pending.length < 64) this.pending.push(message);
+    else if (message.t !== "step" && this.pending.length < 32) this.pending.push(message);
   }
 
   subscribe = (listener: () => void): (() => void) => {

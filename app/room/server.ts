@@ -31,7 +31,8 @@ export interface RateLimit {
   dropsBeforeClose: number;
 }
 
-export const DEFAULT_RATE: RateLimit = { burst: 20, perSecond: 5, dropsBeforeClose: 100 };
+// A burst holds a `workshop check all` that waited for its connection: a hello and up to 32 queued.
+export const DEFAULT_RATE: RateLimit = { burst: 40, perSecond: 5, dropsBeforeClose: 100 };
 
 export interface RoomServerOptions {
   state: RoomState;
@@ -146,10 +147,12 @@ export class RoomServer {
     let tokens = rate.burst;
     let refilled = performance.now();
     let drops = 0;
-    const close = (why: string) => {
-      this.refuse(why);
+    // Counted by kind (the detail is the sender's own doing, and would grow the map); told in full.
+    const close = (kind: string, detail?: string) => {
+      this.refuse(kind);
+      const why = detail ? `${kind}: ${detail}` : kind;
       send(socket, { t: "refused", why });
-      socket.close(POLICY, why);
+      socket.close(POLICY, kind);
     };
     const silent = setTimeout(() => close("no hello"), this.options.helloTimeoutMs ?? 10_000);
     socket.on("message", (data: RawData, binary: boolean) => {
@@ -168,7 +171,7 @@ export class RoomServer {
         if (binary) throw new Error("a message is text");
         message = parseLearnerMessage(data.toString());
       } catch (error) {
-        return close(`malformed message: ${(error as Error).message}`);
+        return close("malformed message", (error as Error).message);
       }
       if (learner === undefined) {
         if (message.t !== "hello") return close("hello first");

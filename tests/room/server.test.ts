@@ -105,7 +105,7 @@ describe("a room on loopback", () => {
     expect(rowsByName(room.state)).toMatchObject({ Ana: before.Ana });
     expect([...room.state.learners.values()].map((l) => l.name).sort()).toEqual(["Ana", "M"]);
     expect(room.server.refusals.get("hello first")).toBe(1);
-    expect([...room.server.refusals.keys()].filter((k) => k.startsWith("malformed")).length).toBe(2);
+    expect(room.server.refusals.get("malformed message")).toBe(2);
     // Ana is still heard.
     ana.send({ t: "step", step: "4" });
     await until(() => expect(rowsByName(room.state).Ana?.step).toBe("4"));
