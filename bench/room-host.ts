@@ -1,7 +1,8 @@
-// The instructor's side of `workshop room`, as the room benchmark runs it: the server, the state
-// file and the dashboard in one process (as `workshop room` has them), the dashboard drawn by Ink
-// to a terminal of 120×40 that only counts what is written. Over IPC it says the room's URL, and
-// answers each key the benchmark sends with the milliseconds until the next frame was written.
+// The instructor's side of `workshop room`, as the room benchmark runs it: the server and the
+// state file, and with "dashboard" the dashboard too, in one process (as `workshop room` has
+// them), drawn by Ink to a terminal of 120×40 that only counts what is written. Over IPC it says
+// the room's URL, and answers each key the benchmark sends with the milliseconds until the next
+// frame was written.
 import { render } from "ink";
 import { Writable } from "node:stream";
 import { EventEmitter } from "node:events";
@@ -46,7 +47,7 @@ class Keyboard extends EventEmitter {
   unref(): void {}
 }
 
-const work = process.argv[2]!;
+const [work, mode] = process.argv.slice(2) as [string, "headless" | "dashboard"];
 const state = new RoomState();
 const code = newRoomCode();
 const server = await RoomServer.start({ state, code, port: 0, host: "127.0.0.1" });
@@ -54,7 +55,9 @@ const saver = new RoomSaver(join(work, "room.json"), state, { code, port: server
 state.subscribe(saver.schedule);
 const screen = new Screen();
 const keyboard = new Keyboard();
-const dashboard = render(roomDashboardElement({ state, joinCommands: server.joinUrls().map((u) => `workshop join ${u} --name YOUR-NAME`), checkTitle: (id) => id }), {
+const dashboard =
+  mode === "dashboard" &&
+  render(roomDashboardElement({ state, joinCommands: server.joinUrls().map((u) => `workshop join ${u} --name YOUR-NAME`), checkTitle: (id) => id }), {
   stdout: screen as unknown as NodeJS.WriteStream,
   stdin: keyboard as unknown as NodeJS.ReadStream,
   exitOnCtrlC: false,
@@ -63,7 +66,7 @@ const dashboard = render(roomDashboardElement({ state, joinCommands: server.join
 
 process.on("message", (message: { key?: string; stop?: boolean }) => {
   if (message.stop) {
-    dashboard.unmount();
+    if (dashboard) dashboard.unmount();
     void server.stop().then(() => {
       saver.flush();
       process.send!({ stopped: true }, () => process.exit(0));

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { RoomLink } from "../app/room/client.js";
 import { STEPS } from "../app/course/steps.js";
 import type { BenchContext } from "./context.js";
-import type { PartResult } from "./report.js";
+import type { Figure, PartResult } from "./report.js";
 import { summarise } from "./stats.js";
 
 const LEARNERS = 200;
@@ -26,19 +26,55 @@ export async function benchRoom(ctx: BenchContext): Promise<PartResult> {
   const title = "5. The room";
   const durationMs = ctx.quick ? 15_000 : 60_000;
   const method =
-    `\`workshop room\`'s server, state file and dashboard in one process (bench/room-host.ts: the dashboard drawn by Ink to a 120×40 ` +
-    `terminal that only counts writes), ${LEARNERS} simulated learners on loopback (the app's own RoomLink), each sending a run of ` +
-    `5 checks every ${CHECK_EVERY_MS / 1000} s (at a random offset), and now and then a step done and the next opened, for ` +
-    `${durationMs / 1000} s after they joined. CPU: the room process's user + system time over that time, as a share of one core; ` +
-    `memory: its VmRSS at the end and VmHWM. Key-to-frame: a key (s, sort) sent to the dashboard every ${KEY_EVERY_MS / 1000} s, timed until Ink writes the next frame.`;
+    `\`workshop room\`'s server and state file in a process of their own (bench/room-host.ts), first headless (as without a terminal, ` +
+    `but without the log lines), then with the dashboard (drawn by Ink to a 120×40 terminal that only counts writes); ` +
+    `${LEARNERS} simulated learners on loopback (the app's own RoomLink), each sending a run of 5 checks every ` +
+    `${CHECK_EVERY_MS / 1000} s (at a random offset), and now and then a step done and the next opened, for ${durationMs / 1000} s ` +
+    `after they joined. CPU: the room process's user + system time over that time, as a share of one core; memory: its VmRSS at ` +
+    `the end, its VmHWM, and its VmRSS before anyone joined. Key-to-frame: a key (s, sort) sent to the dashboard every ` +
+    `${KEY_EVERY_MS / 1000} s, timed from its arrival in the room process until Ink writes the next frame.`;
   if (!ctx.programs.roomHost) return { title, method, figures: [], notes: ["not measurable: bench/room-host.ts was not bundled"] };
 
+  const headless = await loadRound(ctx, "headless", durationMs);
+  const drawn = await loadRound(ctx, "dashboard", durationMs);
+  const keys = summarise(drawn.keyTimes);
+  const one = (value: number) => ({ median: value, min: value, max: value, runs: 1 });
+  const figures = (round: Round, label: string): Figure[] => [
+    { name: `${label}: CPU, ${LEARNERS} learners`, unit: "%", value: one(round.cpu), ratios: [], target: { text: `< ${CPU_TARGET}% of a core`, met: round.cpu < CPU_TARGET } },
+    { name: `${label}: memory at the end (VmRSS)`, unit: "MB", value: one(round.memory.rss), ratios: [], target: { text: `< ${MEMORY_TARGET_MB} MB`, met: round.memory.rss < MEMORY_TARGET_MB } },
+    { name: `${label}: peak memory (VmHWM)`, unit: "MB", value: one(round.memory.hwm), ratios: [] },
+    { name: `${label}: memory before anyone joined`, unit: "MB", value: one(round.floor.rss), ratios: [] },
+  ];
+  return {
+    title,
+    method,
+    figures: [
+      ...figures(headless, "room, headless"),
+      ...figures(drawn, "room with dashboard"),
+      { name: "dashboard key → frame, room busy", unit: "ms", value: keys, ratios: [], target: { text: `≤ ${KEY_TARGET_MS} ms`, met: keys.median <= KEY_TARGET_MS } },
+    ],
+    notes: [headless, drawn].map((r) => `${r.mode}: ${r.sent} messages sent by the learners in ${r.elapsedS.toFixed(0)} s (${(r.sent / r.elapsedS).toFixed(1)} a second)`),
+  };
+}
+
+interface Round {
+  mode: "headless" | "dashboard";
+  cpu: number;
+  memory: { rss: number; hwm: number };
+  floor: { rss: number; hwm: number };
+  keyTimes: number[];
+  sent: number;
+  elapsedS: number;
+}
+
+/** One room host under the learners' load for `durationMs`. */
+async function loadRound(ctx: BenchContext, mode: Round["mode"], durationMs: number): Promise<Round> {
   // Ink draws every frame only outside CI; React's production build, as `workshop` loads it.
-  const host = spawn(process.execPath, [ctx.programs.roomHost, ctx.work], {
+  const host = spawn(process.execPath, [ctx.programs.roomHost!, ctx.work, mode], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, CI: "0", CONTINUOUS_INTEGRATION: "0", NODE_ENV: "production" },
   });
-  ctx.cleanup.defer("stop the room host", () => {
+  ctx.cleanup.defer(`stop the room host (${mode})`, () => {
     if (host.exitCode === null) host.kill("SIGKILL");
   });
   const inbox: HostMessage[] = [];
@@ -61,10 +97,10 @@ export async function benchRoom(ctx: BenchContext): Promise<PartResult> {
   };
 
   const url = await next("url");
-  // Before anyone joins: what React, Ink and Node take by themselves, for comparison.
+  // Before anyone joins: what Node (and React and Ink) take by themselves, for comparison.
   await sleep(2000);
   const floor = memoryOf(host.pid!);
-  ctx.log(`Room: ${LEARNERS} learners joining, then ${durationMs / 1000} s of checks every ${CHECK_EVERY_MS / 1000} s each`);
+  ctx.log(`Room (${mode}): ${LEARNERS} learners joining, then ${durationMs / 1000} s of checks every ${CHECK_EVERY_MS / 1000} s each`);
   const learners = Array.from({ length: LEARNERS }, (_, i) => new SimulatedLearner(url, `learner-${i + 1}`));
   ctx.cleanup.defer("close the simulated learners", () => Promise.all(learners.map((l) => l.stop())).then(() => undefined));
   const joined = await Promise.all(learners.map((l) => l.link.connected(30_000)));
@@ -76,9 +112,11 @@ export async function benchRoom(ctx: BenchContext): Promise<PartResult> {
   const keyTimes: number[] = [];
   while (performance.now() - started < durationMs) {
     await sleep(KEY_EVERY_MS);
-    host.send({ key: "s" });
-    keyTimes.push(await next("keyToFrameMs"));
-    process.stderr.write(`\r  room: ${Math.round((performance.now() - started) / 1000)} s of ${durationMs / 1000} `);
+    if (mode === "dashboard") {
+      host.send({ key: "s" });
+      keyTimes.push(await next("keyToFrameMs"));
+    }
+    process.stderr.write(`\r  room (${mode}): ${Math.round((performance.now() - started) / 1000)} s of ${durationMs / 1000} `);
   }
   const elapsedS = (performance.now() - started) / 1000;
   const cpu = ((cpuTicks(host.pid!) - cpuBefore) / TICKS_PER_SECOND / elapsedS) * 100;
@@ -88,21 +126,7 @@ export async function benchRoom(ctx: BenchContext): Promise<PartResult> {
   await Promise.all(learners.map((l) => l.stop()));
   host.send({ stop: true });
   await next("stopped");
-
-  const keys = summarise(keyTimes);
-  const one = (value: number) => ({ median: value, min: value, max: value, runs: 1 });
-  return {
-    title,
-    method,
-    figures: [
-      { name: `room process CPU, ${LEARNERS} learners`, unit: "%", value: one(cpu), ratios: [], target: { text: `< ${CPU_TARGET}% of a core`, met: cpu < CPU_TARGET } },
-      { name: "room process memory at the end (VmRSS)", unit: "MB", value: one(memory.rss), ratios: [], target: { text: `< ${MEMORY_TARGET_MB} MB`, met: memory.rss < MEMORY_TARGET_MB } },
-      { name: "room process peak memory (VmHWM)", unit: "MB", value: one(memory.hwm), ratios: [] },
-      { name: "room process memory, nobody joined yet (VmRSS)", unit: "MB", value: one(floor.rss), ratios: [] },
-      { name: "dashboard key → frame, room busy", unit: "ms", value: keys, ratios: [], target: { text: `≤ ${KEY_TARGET_MS} ms`, met: keys.median <= KEY_TARGET_MS } },
-    ],
-    notes: [`${sent} messages sent by the learners in ${elapsedS.toFixed(0)} s (${(sent / elapsedS).toFixed(1)} a second); ${keyTimes.length} keys timed`],
-  };
+  return { mode, cpu, memory, floor, keyTimes, sent, elapsedS };
 }
 
 /** One learner: joins, then runs "checks" every 10 s, now and then finishing a step and opening the next. */
