@@ -9,10 +9,11 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import type { Progress } from "../course/progress.js";
 import { describeError } from "../errors.js";
 import { RoomLink, type LinkStatus } from "../room/client.js";
-import { newMembership } from "../room/membership.js";
+import { newMembership, parseRoomUrl } from "../room/membership.js";
 import { allPassed, doneSteps, stepResults } from "../room/share.js";
 import type { CheckRuns } from "./check-runs.js";
 import { useLatest } from "./latest.js";
+import { MIN_COLUMNS } from "./layout.js";
 
 export interface RoomLinkOptions {
   repo: string;
@@ -77,21 +78,30 @@ export function useRoomLink({ repo, impl, checks, progress, updateProgress }: Ro
     if (key.escape) set(undefined);
     else if (key.backspace || key.delete) set({ ...now, text: [...now.text].slice(0, -1).join(""), error: undefined });
     else if (key.return) {
-      if (now.field === "url") set({ field: "name", text: progress.room?.name ?? "", url: now.text.trim() });
-      else {
-        try {
+      try {
+        if (now.field === "url") {
+          parseRoomUrl(now.text.trim());
+          set({ field: "name", text: progress.room?.name ?? "", url: now.text.trim() });
+        } else {
           const room = newMembership(now.url ?? "", now.text, progress.room);
           updateProgress((p) => ({ ...p, room }));
           set(undefined);
-        } catch (error) {
-          set({ field: "url", text: now.url ?? "", error: describeError(error).split("\n")[0] });
         }
+      } catch (error) {
+        set({ ...now, error: describeError(error).split("\n")[0] });
       }
     } else if (input && !key.ctrl && !key.meta && [...now.text].length < 200) set({ ...now, text: now.text + input.replace(/[\u0000-\u001f\u007f]/g, ""), error: undefined });
     return true;
   };
-  const prompt =
-    asking &&
-    `${asking.error ? `${asking.error}. ` : ""}${asking.field === "url" ? "Join a room: its URL (from the instructor's screen)" : "Your name, as the instructor will see it"}: ${asking.text}▏  (⏎ ok, esc cancel)`;
-  return { badge: link && status ? { label: link.label, status } : undefined, prompt, handleKey };
+  return { badge: link && status ? { label: link.label, status } : undefined, prompt: asking && promptLine(asking), handleKey };
+}
+
+/** The footer's question; what is typed keeps its end in view on the narrowest screen the app draws. */
+function promptLine({ field, text, error }: { field: "url" | "name"; text: string; error?: string }): string {
+  const question = field === "url" ? "Join a room: its URL (from the instructor's screen)" : "Your name, as the instructor will see it";
+  const chars = [...text];
+  const room = MIN_COLUMNS - 4 - (field === "url" ? "Room URL: ".length : "Your name: ".length);
+  const shown = chars.length > room ? `…${chars.slice(-(room - 1)).join("")}` : text;
+  if (!text && !error) return `${question} (⏎ ok, esc cancel): ▏`;
+  return `${error ? `${error}. ` : ""}${field === "url" ? "Room URL: " : "Your name: "}${shown}▏`;
 }

@@ -51,10 +51,12 @@ describe("the app in a room", () => {
   it("says when the URL typed is not a room's, and asks again", async () => {
     course.startAt("1");
     const app = await renderApp({ course, columns: 120, rows: 30 });
-    await app.press("J", "http://10.0.0.1/nothing", KEY.enter, "Ana", KEY.enter);
-    await app.shows("is not a room's URL. Join a room: its URL");
+    await app.press("J", "http://10.0.0.1/nothing", KEY.enter);
+    await app.shows(`"http://10.0.0.1/nothing" is not a room's URL. Room URL: http://10.0.0.1/nothing▏`);
+    await app.press(..."x".repeat(5), KEY.enter);
+    await app.shows(`is not a room's URL. Room URL: http://10.0.0.1/nothingxxxxx▏`);
     await app.press(KEY.escape);
-    await app.shows(/^(?![^]*Join a room)/);
+    await app.shows(/^(?![^]*Room URL)/);
     expect(loadProgress(course.progressFile).room).toBeUndefined();
     app.unmount();
   });
