@@ -3,11 +3,12 @@
  * first), the room's summary above, and one learner's latest failure on Enter. Redrawn once a
  * second (`redrawMs`), whatever the room's traffic, and at once on a key.
  */
-import { Box, Text, useApp, useInput } from "ink";
+import { Box, Text, useApp, useInput, type Key } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import { MARK } from "../format.js";
 import type { RoomState } from "../room/state.js";
 import { FILTERS, learnerRows, roomSummary, SORTS, type Filter, type LearnerRow, type SortKey } from "../room/view.js";
+import { splitKeys } from "./key-handler.js";
 import { roomTheme, type RoomTheme } from "./room-theme.js";
 import { useTerminalSize } from "./terminal-size.js";
 
@@ -52,7 +53,11 @@ export function RoomDashboard({ state, joinCommands, projector = false, checkTit
   const selected = Math.min(ui.current.cursor, Math.max(list.length - 1, 0));
   const first = Math.max(0, Math.min(selected - shown + 1, list.length - shown));
 
+  // "jjj" when key repeat outruns the drawing: each key on its own, as in the app.
   useInput((input, key) => {
+    for (const [one, itsKey] of splitKeys(input, key)) onKey(one, itsKey);
+  });
+  const onKey = (input: string, key: Key) => {
     if (input === "q" || (key.ctrl && input === "c")) {
       onQuit?.();
       return exit();
@@ -69,7 +74,7 @@ export function RoomDashboard({ state, joinCommands, projector = false, checkTit
     else if (input === "s") set({ sort: SORTS[(SORTS.indexOf(sort) + 1) % SORTS.length]! });
     else if (input === "f") set({ filter: FILTERS[(FILTERS.indexOf(filter) + 1) % FILTERS.length]! });
     else if (key.return && current[at]) set({ open: current[at]!.id });
-  });
+  };
 
   const summary = roomSummary(state, at);
   const connected = [...state.learners.values()].filter((l) => l.connections > 0).length;

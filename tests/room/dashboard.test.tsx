@@ -1,5 +1,6 @@
 // The instructor's dashboard (ink-testing-library): stuck learners first, the room's summary,
 // keys to sort, filter and read one learner's failure, names without their escape sequences.
+import chalk from "chalk";
 import { render } from "ink-testing-library";
 import { stripVTControlCharacters } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -87,11 +88,11 @@ describe("the room's dashboard", () => {
     expect(screen.rows().map((r) => r.slice(4, 8).trim())).toEqual(["Di"]);
     await press(screen, "f", (f) => f.includes("f filter: all"));
     await press(screen, DOWN, (f) => f.includes("› ✗ Bo"));
-    await press(screen, DOWN, () => true);
-    await press(screen, "k", (f) => f.includes("› ✗ Bo"));
+    // Keys that came in one read (key repeat), each on its own.
+    await press(screen, "jjjk", (f) => f.includes("› ◐ Cy"));
     await press(screen, "s", (f) => f.includes("s sort: seen"));
     await press(screen, "s", (f) => f.includes("s sort: stuck"));
-    await press(screen, "k", (f) => f.includes("› ✗ Ana"));
+    await press(screen, "kk", (f) => f.includes("› ✗ Ana"));
     await press(screen, ENTER, (f) => f.includes("the command's pid was 7"));
     expect(screen.lines().slice(4, 7)).toEqual([" Ana · on 2 for 20 min · 1/2 checks passed", " ✗ The command is PID 1", "   the command's pid was 7, not 1"]);
     await press(screen, ESCAPE, (f) => f.includes("› ✗ Ana"));
@@ -115,7 +116,19 @@ describe("the room's dashboard", () => {
     expect(screen.rows()).toEqual(["› ○ Eve              1            –       now      now"]);
   });
 
-  it("says so in projector mode", () => {
-    expect(show(room(), true).lines()[0]).toBe(" Room · 4 learners · 3 connected  [projector]");
+  it("says so in projector mode, and draws in bright colours and bold, no grey", () => {
+    const level = chalk.level;
+    chalk.level = 3;
+    try {
+      const screen = show(room(), true);
+      expect(screen.lines()[0]).toBe(" Room · 4 learners · 3 connected  [projector]");
+      const frame = screen.screen.lastFrame()!;
+      expect(frame).not.toContain("\u001b[90m"); // grey
+      expect(frame).toContain("\u001b[1m"); // bold
+      expect(frame).toContain("\u001b[91m"); // bright red, the failing checks
+      expect(show(room()).screen.lastFrame()).toContain("\u001b[90m");
+    } finally {
+      chalk.level = level;
+    }
   });
 });
