@@ -7,6 +7,7 @@ import { loadProgress, progressFile } from "../course/progress.js";
 import { STEPS } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { joinRoom, leaveRoom, parseRoomUrl } from "../room/membership.js";
+import { sanitiseName } from "../room/protocol.js";
 import { doneSteps } from "../room/share.js";
 import { RoomLink } from "../room/client.js";
 import { newRoomCode, RoomServer } from "../room/server.js";
@@ -123,7 +124,9 @@ async function printStatus(url: string, json: boolean, out: NodeJS.WritableStrea
     out.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  for (const l of report.learners) out.write(`${l.name}\t${l.step}\t${l.passed}/${l.total}\t${l.failing ?? ""}\n`);
+  // For a terminal: whatever the room sent, no escape sequence gets through.
+  const cell = (value: unknown) => sanitiseName(String(value ?? ""), 80);
+  for (const l of report.learners) out.write(`${cell(l.name)}\t${cell(l.step)}\t${cell(l.passed)}/${cell(l.total)}\t${cell(l.failing)}\n`);
   return 0;
 }
 

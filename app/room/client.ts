@@ -7,7 +7,7 @@
 import WebSocket from "ws";
 import type { RoomMembership } from "../course/progress.js";
 import { parseRoomUrl } from "./membership.js";
-import type { LearnerMessage, LearnerSnapshot, RoomMessage, StepResults } from "./protocol.js";
+import { sanitiseLine, type LearnerMessage, type LearnerSnapshot, type RoomMessage, type StepResults } from "./protocol.js";
 
 export type LinkStatus = "connecting" | "connected" | "offline" | "refused";
 
@@ -125,7 +125,8 @@ export class RoomLink {
         this.setStatus("connected");
         for (const queued of this.pending.splice(0)) socket.send(JSON.stringify(queued));
       } else if (message.t === "refused") {
-        this.refusal = String(message.why).slice(0, 200);
+        // Shown in the learner's terminal: a room is a stranger too.
+        this.refusal = sanitiseLine(String(message.why));
       }
     });
     socket.on("unexpected-response", (_request, response) => {

@@ -23,12 +23,12 @@ const results = (step: string, statuses: string[], failure?: { check: string; li
 });
 
 /** `workshop room --status URL --json`, in this process. */
-async function status(url: string): Promise<{ status: number; report: { learners: Record<string, unknown>[] } | undefined; stdout: string }> {
+async function status(url: string, json = true): Promise<{ status: number; report: { learners: Record<string, unknown>[] } | undefined; stdout: string }> {
   const out = new PassThrough();
   let stdout = "";
   out.on("data", (d: Buffer) => (stdout += d.toString()));
-  const code = await main(["room", "--status", url, "--json"], async () => 0, { repo: work, out });
-  return { status: code, stdout, report: code === 0 ? JSON.parse(stdout) : undefined };
+  const code = await main(["room", "--status", url, ...(json ? ["--json"] : [])], async () => 0, { repo: work, out });
+  return { status: code, stdout, report: code === 0 && json ? JSON.parse(stdout) : undefined };
 }
 
 /** A raw WebSocket to the room, as a hostile client would open one. */
@@ -62,6 +62,7 @@ describe("a room on loopback", () => {
       { name: "Bo", step: "2", passed: 1, total: 3, failing: "2.check-1", connected: true, finished: false },
       { name: "Ana", step: "2", passed: 0, total: 0, failing: null, connected: true, finished: false },
     ]);
+    expect((await status(room.url, false)).stdout).toBe("Bo\t2\t1/3\t2.check-1\nAna\t2\t0/0\t\n");
   });
 
   it("refuses a wrong code, for the WebSocket and --status alike, before anything is read", async () => {
