@@ -130,7 +130,8 @@ export class RoomLink {
       }
     });
     socket.on("unexpected-response", (_request, response) => {
-      this.refusal = response.statusCode === 401 ? "the room's code is not this room's (the room was started anew?)" : `the room answered HTTP ${response.statusCode}`;
+      const why: Record<number, string> = { 401: "the room's code is not this room's (the room was started anew?)", 503: "the room is full", 404: "this is not a room's address" };
+      this.refusal = why[response.statusCode ?? 0] ?? `the room answered HTTP ${response.statusCode}`;
       socket.terminate();
     });
     socket.on("error", () => undefined);

@@ -98,9 +98,15 @@ export class RoomServer {
       }
     });
     http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (server.route(request.url) !== "learner" || server.sockets.clients.size >= 2 * MAX_LEARNERS) {
-        server.refuse("wrong code");
-        socket.end("HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n");
+      const route = server.route(request.url);
+      if (route !== "learner") {
+        if (route === "denied") server.refuse("wrong code");
+        socket.end(`HTTP/1.1 ${route === "denied" ? "401 Unauthorized" : "404 Not Found"}\r\nconnection: close\r\n\r\n`);
+        return;
+      }
+      if (server.sockets.clients.size >= 2 * MAX_LEARNERS) {
+        server.refuse("too many connections");
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n");
         return;
       }
       server.sockets.handleUpgrade(request, socket, head, (ws) => server.sockets.emit("connection", ws, request));
