@@ -119,7 +119,8 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
 
   useKeys((input, key) =>
-    room.handleKey(input, key) ||
+    // The room's J and prompt, unless a question of the app's own is waiting for its answer.
+    (!latestUi.current.confirming && !latestUi.current.quitting && room.handleKey(input, key)) ||
     handleKey(input, key, {
       ui: latestUi.current,
       update,
