@@ -12,16 +12,18 @@ import { benchPull } from "./pull.js";
 import { printPart, writePage, type Figure, type PartResult } from "./report.js";
 import { benchContainers } from "./start.js";
 import { benchApp } from "./app.js";
+import { benchRoom } from "./room.js";
 
-export const USAGE = `Usage: npm run bench -- [--quick] [--only start,feedback,pull,app] [--debug]
+export const USAGE = `Usage: npm run bench -- [--quick] [--only start,feedback,pull,app,room] [--debug]
 
 Measures container start, check feedback, pull and the app beside the tools people would pick
-instead, prints each figure with its ratio, and rewrites the results in docs/performance.md.
+instead, and the room under 200 learners, prints each figure with its ratio, and rewrites the
+results in docs/performance.md.
   --quick        fewer rounds (a rough look in about a minute)
   --only PARTS   run only these parts (docs/performance.md is then left alone)
   --debug        a stack trace with an error`;
 
-const PARTS = ["start", "feedback", "pull", "app"] as const;
+const PARTS = ["start", "feedback", "pull", "app", "room"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The bundled programs bin/bench hands over; `feedback` and `openApp` only once the checks and the app exist. */
@@ -75,6 +77,7 @@ export async function main(argv: string[], repo: string, programs: Programs): Pr
     if (wanted("feedback")) show(await benchFeedback(ctx, programs.feedback));
     if (wanted("pull")) show(await benchPull(ctx));
     if (wanted("app")) show(await benchApp(ctx, memory));
+    if (wanted("room")) show(await benchRoom(ctx));
 
     if (!only) {
       writePage(join(repo, "docs/performance.md"), machine, started, parts, quick ? ["--quick"] : [], "# Performance");

@@ -12,7 +12,7 @@ export interface Ratio {
 
 export interface Figure {
   name: string;
-  unit: "ms" | "MB";
+  unit: "ms" | "MB" | "%";
   value: Summary;
   /** Pairwise ratios to references measured in the same rounds; none for a reference itself. */
   ratios: Ratio[];
@@ -87,5 +87,6 @@ function formatRatio(s: Summary): string {
 }
 
 function number(value: number, unit: Figure["unit"]): string {
+  if (unit === "%") return `${value.toFixed(1)} %`;
   return unit === "ms" ? `${value < 10 ? value.toFixed(1) : Math.round(value)} ms` : `${value.toFixed(1)} MB`;
 }

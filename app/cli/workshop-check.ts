@@ -9,6 +9,7 @@ import { UserError } from "../errors.js";
 import { colorDisabled, formatDuration, MARK } from "../format.js";
 import { interruptible } from "./interrupt.js";
 import { last } from "./options.js";
+import { roomReport } from "./room-report.js";
 import { parseArgs, stepArgument, type Workspace } from "./workshop-args.js";
 
 const OPTIONS = [
@@ -38,6 +39,8 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
   const json = parsed.options.has("--json");
   const paint = new Chalk({ level: colorDisabled() ? 0 : chalk.level });
 
+  // The room the learner joined, if any, sees each step's results (never the code).
+  const room = roomReport(repo, loadProgress(progressFile(repo)), steps);
   const reports: StepReport[] = [];
   const interrupted = await interruptible(async (signal) => {
     for (const id of steps) {
@@ -49,10 +52,13 @@ export async function checkCommand(args: string[], { repo, out }: Workspace): Pr
       if (signal.aborted) break;
       reports.push({ id, title: step.title, checks: results.map(({ id, title, status, message, durationMs }) => ({ id, title, status, message: message ?? null, durationMs })) });
       if (impl === "exercises") remember(repo, id, results);
+      room?.results(id, results);
       if (!json) out.write(`  ${summary(results, checksOf(id).length, paint)} ${paint.dim(`(${formatDuration(Date.now() - started)})`)}\n`);
     }
     return signal.aborted;
   });
+  const unshared = await room?.finish();
+  if (unshared) process.stderr.write(`${unshared}\n`);
   if (interrupted) {
     out.write("\nInterrupted: the checks were stopped and everything they started was removed.\n");
     return 130;

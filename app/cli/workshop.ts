@@ -9,6 +9,7 @@ import { hintCommand } from "./workshop-hint.js";
 import { resetCommand } from "./workshop-reset.js";
 import { runcCommand } from "./workshop-runc.js";
 import { parseArgs, type Workspace } from "./workshop-args.js";
+import { joinCommand, leaveCommand, roomCommand, type OpenDashboard } from "./workshop-room.js";
 import { solutionCommand } from "./workshop-solution.js";
 
 export const USAGE = `Usage: workshop [--debug] [COMMAND]
@@ -35,6 +36,15 @@ Commands:
                         run CMD on the same image with runc, the runtime Docker uses, from a
                         config.json made by \`runc spec\`; --show prints one of its fields,
                         --set changes one (e.g. --set linux.resources.pids.limit=20); needs root
+  join URL --name NAME  share your step and check results (never your code) with the room at
+                        URL, from the app and \`workshop check\`, until \`workshop leave\`
+  leave                 stop sharing with the room
+  room [--port N] [--host ADDRESS] [--state FILE] [--projector]
+                        (instructor) open a room on the local network: prints the command
+                        learners type, then shows where each one is (without a terminal: one
+                        line per event); the room is kept in .workshop/room.json across restarts
+  room --status URL [--json]
+                        print a room's learners once, for scripts
 
 Steps: ${STEPS.map((s) => s.id).join(", ")}
 
@@ -49,7 +59,7 @@ export type OpenApp = (options: { repo: string; impl: string; root?: string; ins
  * `openApp` comes from the program (app/workshop.ts), so that the CLI imports nothing of the app.
  * `workspace` is for tests: another copy of the course, another output.
  */
-export async function main(argv: string[], openApp: OpenApp, workspace: Workspace = { repo: REPO, out: process.stdout }): Promise<number> {
+export async function main(argv: string[], openApp: OpenApp, workspace: Workspace = { repo: REPO, out: process.stdout }, openDashboard?: OpenDashboard): Promise<number> {
   const debug = argv.includes("--debug");
   const args = argv.filter((a) => a !== "--debug");
   // Output piped into `head` may be cut short: that is not an error, and checks under way still
@@ -57,10 +67,10 @@ export async function main(argv: string[], openApp: OpenApp, workspace: Workspac
   workspace.out.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
   });
-  return reportErrors("workshop", debug, () => dispatch(args, workspace, openApp));
+  return reportErrors("workshop", debug, () => dispatch(args, workspace, openApp, openDashboard));
 }
 
-async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp): Promise<number> {
+async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp, openDashboard?: OpenDashboard): Promise<number> {
   const [command, ...rest] = args;
   const { out } = workspace;
   const help = command === "--help" || command === "-h" || command === "help";
@@ -83,6 +93,12 @@ async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp):
       return doctorCommand(rest, workspace);
     case "runc":
       return runcCommand(rest, workspace);
+    case "room":
+      return roomCommand(rest, workspace, openDashboard);
+    case "join":
+      return joinCommand(rest, workspace);
+    case "leave":
+      return leaveCommand(rest, workspace);
     default:
       throw new UserError(`unknown command "${command}"`, "see `workshop --help`", 2);
   }

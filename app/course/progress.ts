@@ -20,11 +20,21 @@ export interface Progress {
   passed: Record<string, string[]>;
   /** Where each page was left in the app: its top row, of how many (the width it was laid out at may change). */
   scroll?: Record<string, PagePlace>;
+  /** The room the learner joined (`workshop join`), which their app and checks report to. */
+  room?: RoomMembership;
 }
 
 export interface PagePlace {
   row: number;
   of: number;
+}
+
+export interface RoomMembership {
+  /** http://HOST:PORT/r/CODE */
+  url: string;
+  name: string;
+  /** A random id, the learner's across reconnections. */
+  learner: string;
 }
 
 /** WORKSHOP_PROGRESS moves it elsewhere: for tests, or several learners sharing one checkout. */
@@ -42,10 +52,16 @@ export function loadProgress(file: string): Progress {
       hintsSeen: saved.hintsSeen && typeof saved.hintsSeen === "object" ? saved.hintsSeen : {},
       passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
       ...(saved.scroll && typeof saved.scroll === "object" ? { scroll: saved.scroll } : {}),
+      ...(isMembership(saved.room) ? { room: saved.room } : {}),
     };
   } catch {
     return fresh;
   }
+}
+
+function isMembership(value: unknown): value is RoomMembership {
+  const room = value as RoomMembership | undefined;
+  return typeof room?.url === "string" && typeof room.name === "string" && typeof room.learner === "string";
 }
 
 export function saveProgress(file: string, progress: Progress): void {

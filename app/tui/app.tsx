@@ -30,6 +30,7 @@ import { useOpenEntry } from "./open-entry.js";
 import { overview } from "./overview.js";
 import { useProgress, useRecordedPasses } from "./progress.js";
 import { useQuit } from "./quit.js";
+import { useRoomLink } from "./room-link.js";
 import { useRunTriggers } from "./run-triggers.js";
 import { useStandings } from "./standings.js";
 import { StepList } from "./step-list.js";
@@ -78,6 +79,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
+  const room = useRoomLink({ repo, impl, checks, progress, updateProgress });
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
@@ -130,6 +132,8 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const quit = useQuit(checks, update, quitSignal, rememberPlace);
 
   useKeys((input, key) =>
+    // The room's J and prompt, unless a question of the app's own, or a search being typed, is waiting for its answer.
+    (!latestUi.current.confirming && !latestUi.current.quitting && !latestUi.current.search?.typing && room.handleKey(input, key)) ||
     handleKey(input, key, {
       ui: latestUi.current,
       update,
@@ -184,7 +188,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
     <Footer
       width={columns}
       onStep={step !== undefined}
-      notice={ui.notice}
+      notice={room.prompt ?? ui.notice}
       confirm={ui.confirming ? step : undefined}
       quitting={ui.quitting}
       view={ui.view}
@@ -210,6 +214,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
         instructor={ui.instructor}
         watching={services.watch ? activeImpl : undefined}
         repo={repo}
+        room={room.badge}
         strip={compact ? { openId: ui.openId, cursor: ui.cursor, focused: ui.focus === "steps", running } : undefined}
       />
       <Box>

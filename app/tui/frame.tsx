@@ -17,11 +17,13 @@ interface HeaderProps {
   /** The implementation directory being watched. */
   watching?: string;
   repo: string;
+  /** The room the learner shares with (app/tui/room-link.ts). */
+  room?: { label: string; status: string };
   /** Narrow screens: the steps as a strip here instead of a column. */
   strip?: StripProps;
 }
 
-export function Header({ width, standings, instructor, watching, repo, strip }: HeaderProps) {
+export function Header({ width, standings, instructor, watching, repo, room, strip }: HeaderProps) {
   const required = STEPS.filter((s) => !s.bonus);
   const done = required.filter((s) => standings.get(s.id)?.state === "done").length;
   const bonus = STEPS.filter((s) => s.bonus && standings.get(s.id)?.state === "done").length;
@@ -42,6 +44,11 @@ export function Header({ width, standings, instructor, watching, repo, strip }: 
           {bonus > 0 ? <Text color={color.dim}>{` · ${bonus} bonus`}</Text> : null}
         </Text>
       </Box>
+      {room ? (
+        <Text color={room.status === "connected" ? color.pass : color.warn} wrap="truncate">
+          {` ● room ${room.label}${room.status === "connected" ? "" : ` (${room.status})`} `}
+        </Text>
+      ) : null}
       {instructor ? (
         <Text inverse bold color={color.warn}>
           {" INSTRUCTOR "}

@@ -26,6 +26,7 @@ export const KEYS: KeyHelp[] = [
   { keys: "z", does: "zoom: the focused pane takes the whole screen; z again (or esc) to go back", footer: "z zoom" },
   { keys: "/", does: "search the page (trace, solution); then n N next / previous match, esc to end", footer: "/ search" },
   { keys: "c", does: "copy the first code block on screen (or the one the search is at) to the clipboard (OSC 52: the terminal must allow it)" },
+  { keys: "J", does: "join a room (the instructor's URL, then your name): your step and check results, never your code, are shared; J again leaves" },
   { keys: "esc", does: "back: end the search, leave the zoom, back to the page" },
   { keys: "?", does: "this help", footer: "? keys" },
   { keys: "q  ctrl-c", does: "quit (running checks are stopped and cleaned up first)", footer: "q quit" },
