@@ -54,6 +54,8 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     cwdInsideRoot: () => !cwdOutside,
     resetSignals: () => void host.push("resetSignals"),
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
+    handOverTerminal: (pty) => void host.push(`handOverTerminal ${pty.path}`),
+    closeOtherFds: () => undefined,
     warn: (line) => void warnings.push(line),
   };
   let outcome: unknown;
@@ -161,7 +163,7 @@ describe("the init process, with a recording implementation", () => {
     const chroot = fakeImplementation();
     const pivot = fakeImplementation();
     const log = recordedEvents();
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, warn() {} };
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, warn() {} };
     expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
@@ -226,7 +228,7 @@ describe("container run's side, with a recording implementation", () => {
   });
 
   const image = { ref: "busybox:latest", config: { Cmd: ["sh"], Env: ["PATH=/bin", "A=1"], WorkingDir: "/app" } } as unknown as ImageRecord;
-  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false });
+  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, tty: false });
   const configTodos: StepFunction[] = ["commandLine", "environment", "workingDir"];
 
   it("without the image-config bonus step, runs the command given in /, with Docker's default PATH", () => {
