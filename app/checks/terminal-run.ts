@@ -5,6 +5,7 @@
  * window. For the checks and tests of `-t`.
  */
 import { spawnSync, type ChildProcess } from "node:child_process";
+import { writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
 import { AT_FDCWD, close, O_CLOEXEC, O_NOCTTY, O_RDWR, openat, ptyNumber, setWindowSize, unlockPty, type WindowSize } from "../../native/index.js";
 
@@ -42,11 +43,24 @@ export class TerminalRun {
     this.done = new Promise((resolve, reject) => {
       child.once("error", reject);
       child.once("close", (status, signal) => {
-        this.closed = true;
-        this.notify();
-        resolve({ status, signal, output: this.output });
+        void this.drain().then(() => {
+          this.closed = true;
+          this.notify();
+          resolve({ status, signal, output: this.output });
+        });
       });
     });
+  }
+
+  /**
+   * What the program wrote before it ended may not have been read from the master yet: a line of
+   * our own, written after it, arrives after all of it.
+   */
+  private async drain(): Promise<void> {
+    const marker = `terminal-run-drained-${process.pid}`;
+    writeSync(this.slave, `\n${marker}\n`);
+    while (!this.output.includes(marker)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.output = this.output.slice(0, this.output.lastIndexOf(`\n${marker}`));
   }
 
   /** Resolves true once the output matches `pattern`, false if the program ends first. */

@@ -25,17 +25,18 @@ export interface ExecHost {
 }
 
 export function joinContainer(spec: ExecSpec, impl: InitSteps, calls: StepCalls, host: ExecHost, events: EventLog): never {
-  calls.required("enterContainerRoot", () => impl.enterContainerRoot(spec.pid, spec.cwd));
   const refuse = (func: "spawnInContainer" | "enterContainerRoot", message: string, hint: string): never => {
     events.emit({ event: "failed", step: stepIdOf(func), func, message });
     throw new UserError(`${message}: refusing to start the command`, `${hint} (docs/bonus-exec.md, Task ${func === "spawnInContainer" ? 1 : 2})`);
   };
-  const outside = EXEC_NAMESPACES.filter((ns) => host.namespaceInode(ns) !== spec.namespaces[ns]);
-  const joinedOnHost = outside.filter((ns) => ns !== "mnt");
-  if (joinedOnHost.length) {
-    refuse("spawnInContainer", `spawnInContainer() started the process outside the container's ${joinedOnHost.join(", ")} namespace${joinedOnHost.length > 1 ? "s" : ""}`, "setns into each of /proc/PID/ns/{uts,ipc,net,pid} before spawn()");
+  const outside = (names: readonly ExecNamespace[]) => names.filter((ns) => host.namespaceInode(ns) !== spec.namespaces[ns]);
+  // The namespaces it was born in first: outside the container's PID namespace, its /proc would not even show this process.
+  const notJoined = outside(EXEC_NAMESPACES.filter((ns) => ns !== "mnt"));
+  if (notJoined.length) {
+    refuse("spawnInContainer", `spawnInContainer() started the process outside the container's ${notJoined.join(", ")} namespace${notJoined.length > 1 ? "s" : ""}`, "setns into each of /proc/PID/ns/{uts,ipc,net,pid} before spawn()");
   }
-  if (outside.includes("mnt")) refuse("enterContainerRoot", "enterContainerRoot() left the process outside the container's mount namespace", "setns into /proc/PID/ns/mnt (after unshare(CLONE_FS))");
+  calls.required("enterContainerRoot", () => impl.enterContainerRoot(spec.pid, spec.cwd));
+  if (outside(["mnt"]).length) refuse("enterContainerRoot", "enterContainerRoot() left the process outside the container's mount namespace", "setns into /proc/PID/ns/mnt (after unshare(CLONE_FS))");
   const root = host.root();
   if (root.dev !== spec.root.dev || root.ino !== spec.root.ino) {
     refuse("enterContainerRoot", "enterContainerRoot() did not make the container's root directory the process's root", "fchdir to /proc/PID/root, then chroot(\".\")");

@@ -17,7 +17,7 @@ const RUN_SCRIPT = [
   '[ -t 0 ] && [ -t 1 ] && echo "stdio-tty=yes"',
   'echo "size=$(stty size)"',
   "echo ready-to-resize",
-  `i=0; while [ "$(stty size)" = "${SIZE.rows} ${SIZE.columns}" ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i+1)); done`,
+  `first=$(stty size); i=0; while [ "$(stty size)" = "$first" ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i+1)); done`,
   'echo "resized=$(stty size)"',
   // A handler of its own: a shell without one ends itself with the sleep it waited for.
   "trap 'echo got-sigint' INT",
@@ -86,7 +86,6 @@ export const terminalChecks: StepChecks = {
         {
           name: "own-terminal",
           title: "run -t: the command's stdin and stdout are /dev/pts/0, a terminal of the container's own devpts",
-          needs: ["openPseudoTerminal", "attachTerminal"],
           timeoutMs: 20_000,
           judge: (seen) => {
             const tty = /^(\/dev\/pts\/\d+|not a tty)$/m.exec(seen.result.output)?.[1];
@@ -97,7 +96,6 @@ export const terminalChecks: StepChecks = {
         {
           name: "window-size",
           title: "The command's terminal has the size of the user's window from the start",
-          needs: ["resizeTerminal"],
           timeoutMs: 20_000,
           judge: (seen) => {
             const size = seen.values.get("size");
@@ -107,17 +105,15 @@ export const terminalChecks: StepChecks = {
         {
           name: "resize",
           title: "Resizing the user's window resizes the command's terminal (SIGWINCH, then TIOCSWINSZ)",
-          needs: ["resizeTerminal"],
           timeoutMs: 20_000,
           judge: (seen) => {
             const size = seen.values.get("resized");
-            return precondition(seen) ?? (size === `${RESIZED.rows} ${RESIZED.columns}` ? pass() : fail(`after the window became ${RESIZED.rows}x${RESIZED.columns}, stty size inside still said "${size}" (${task("resizeTerminal")})`));
+            return precondition(seen) ?? (size === `${RESIZED.rows} ${RESIZED.columns}` ? pass() : fail(`after the window became ${RESIZED.rows} rows by ${RESIZED.columns} columns, stty size inside said "${size}"; expected "${RESIZED.rows} ${RESIZED.columns}" (${task("resizeTerminal")})`));
           },
         },
         {
           name: "ctrl-c",
           title: "Ctrl-C typed in the user's terminal interrupts the container's foreground process",
-          needs: ["attachTerminal"],
           timeoutMs: 20_000,
           judge: (seen) => {
             const wrong = precondition(seen);
@@ -135,7 +131,7 @@ export const terminalChecks: StepChecks = {
         {
           name: "exec-terminal",
           title: "exec -t gives the exec'd command a terminal of its own too",
-          needs: ["openPseudoTerminal", "attachTerminal", "spawnInContainer", "enterContainerRoot"],
+          needs: ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"],
           timeoutMs: 20_000,
           judge: (seen) => {
             if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
@@ -147,6 +143,7 @@ export const terminalChecks: StepChecks = {
         {
           name: "terminal-restored",
           title: "The user's terminal is as it was once the command is killed (SIGKILL)",
+          needs: ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"],
           timeoutMs: 20_000,
           judge: (seen) => {
             if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
