@@ -80,6 +80,26 @@ describe("the init process, with a recording implementation", () => {
     expect(events).toEqual([]);
   });
 
+  it("with -t, opens and attaches the command's terminal once the root and working directory are in place, hands it over, then confines", () => {
+    const pty = { master: 5, slave: 6, path: "/dev/pts/0" };
+    const { outcome, called, host } = setUp({ spec: { tty: true }, answers: { openPseudoTerminal: () => pty } });
+    expect(outcome).toBeInstanceOf(Exec);
+    expect(called.slice(called.indexOf("changeRoot"))).toEqual(["changeRoot", "openPseudoTerminal", "attachTerminal", "dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "execCommand"]);
+    expect(host).toEqual(["bindEtcFiles /store/rootfs", "enterWorkingDir /work", "handOverTerminal /dev/pts/0", "resetSignals"]);
+  });
+
+  it("refuses -t while the root never changed: the terminal would be the host's", () => {
+    const { outcome, called } = setUp({ spec: { tty: true }, todos: ["changeRoot"] });
+    expect(outcome).toEqual(new UserError("-t gives the command a terminal from the container's own /dev/pts, and this container's root never changed", "step 3 comes first (docs/03-rootfs.md), or run without -t"));
+    expect(called).not.toContain("openPseudoTerminal");
+  });
+
+  it("with -t and the terminal step still a TODO, stops naming the option", () => {
+    const { outcome, called } = setUp({ spec: { tty: true }, todos: ["openPseudoTerminal"] });
+    expect((outcome as UserError).message).toBe("the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO, so -t cannot work");
+    expect(called).not.toContain("execCommand");
+  });
+
   it("with only step 1 written, skips the others quietly and runs the command where it is", () => {
     const todos: StepFunction[] = ["setHostname", "configureContainerNetwork", "makeMountsPrivate", "mountProc", "mountDev", "mountSys", "changeRoot"];
     const { outcome, called, host, warnings, events } = setUp({ todos, spec: { namespaced: false }, shares: ["uts", "mnt", "net"] });
