@@ -61,7 +61,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
   try {
     // In the container's cgroup before it runs anything: its limits hold for what exec starts too.
     const { cgroup } = state;
-    if (cgroup) calls.required("addProcess", () => ctx.impl.addProcess(cgroup, child.pid as number));
+    if (cgroup) calls.optional("addProcess", "running without the container's resource limits", () => ctx.impl.addProcess(cgroup, child.pid as number));
     pipe.write(`${JSON.stringify(spec)}\n`);
     const [status, failed] = await Promise.all([exited, failure]);
     await terminal?.finished();
