@@ -6,13 +6,13 @@ import { invoke } from "./invoke.js";
  * gives a new master; these ioctls unlock its slave, name it, make it a session's controlling
  * terminal and tell it the window's size. The numbers are the same on x86_64 and arm64.
  */
-export const TIOCSCTTY = 0x540e;
-export const TIOCGWINSZ = 0x5413;
-export const TIOCSWINSZ = 0x5414;
+const TIOCSCTTY = 0x540e;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
 /** _IOR('T', 0x30, unsigned int) */
-export const TIOCGPTN = 0x80045430;
+const TIOCGPTN = 0x80045430;
 /** _IOW('T', 0x31, int) */
-export const TIOCSPTLCK = 0x40045431;
+const TIOCSPTLCK = 0x40045431;
 
 /** A terminal window's size, in characters. */
 export interface WindowSize {
