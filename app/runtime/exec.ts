@@ -41,7 +41,8 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
     kind: "exec",
     pid,
     command: options.args,
-    env: state.env ?? ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+    // A started container's state has both (run saves them before it starts the container).
+    env: state.env ?? [],
     cwd: state.cwd ?? "/",
     namespaces: Object.fromEntries(EXEC_NAMESPACES.map((ns) => [ns, statSync(`/proc/${pid}/ns/${ns}`).ino])) as ExecSpec["namespaces"],
     root: rootOf(pid),
