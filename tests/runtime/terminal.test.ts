@@ -36,8 +36,11 @@ afterAll(async () => {
   }
   // A container still running when a test failed goes with its CLI (SIGHUP): wait until it has.
   await eventually(() => (ws.leftovers().length === 0 ? true : undefined)).catch(() => undefined);
-  ws.cleanUp();
-  rmSync(work, { recursive: true, force: true });
+  try {
+    ws.cleanUp();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 describe("container run -t in a terminal", () => {
