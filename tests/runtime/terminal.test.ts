@@ -13,7 +13,7 @@ import { requireProgram, requireRoot } from "../helpers/requirements.js";
 const ws = new Workspace();
 const work = mkdtempSync(join(tmpdir(), "terminal-test-"));
 const SOCKET = `workshop-terminal-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const screen = () => tmux("capture-pane", "-p", "-t", "tty");
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
@@ -43,15 +43,25 @@ afterAll(async () => {
   }
 });
 
+/** Starts `script` in a sandbox, in a new tmux session "tty" of 100×30 (after the last test's, if any). */
+function startInTerminal(script: string): void {
+  try {
+    tmux("kill-session", "-t", "tty");
+  } catch {
+    // none
+  }
+  const sandbox = sandboxed("sh", ["-c", script]);
+  const env = Object.entries({ ...sandbox.env, ...ws.environment() }).map(([name, value]) => `${name}=${quote(value ?? "")}`);
+  tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "tty", ["env", "-i", ...env, ...[sandbox.command, ...sandbox.args].map(quote)].join(" "));
+}
+
 describe("container run -t in a terminal", () => {
   it("gives the command /dev/pts/0, the window's size as it changes, and Ctrl-C; killed, it leaves the terminal as it found it", async (ctx) => {
     requireRoot(ctx);
     requireProgram(ctx, "tmux", "tmux");
     // In a sandbox like every test's containers; the terminal's settings saved around the run.
     const script = `stty -g > ${work}/before; $CONTAINER run -t --net none ${ws.image} sh; echo "exit=$?"; stty -g > ${work}/after; echo saved; read line`;
-    const sandbox = sandboxed("sh", ["-c", script]);
-    const env = Object.entries({ ...sandbox.env, ...ws.environment() }).map(([name, value]) => `${name}=${quote(value ?? "")}`);
-    tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "tty", ["env", "-i", ...env, ...[sandbox.command, ...sandbox.args].map(quote)].join(" "));
+    startInTerminal(script);
 
     await shows(/^\/ # ?$/m);
     type("tty; stty size");
@@ -74,6 +84,24 @@ describe("container run -t in a terminal", () => {
     process.kill(Number(ps[3]), "SIGKILL");
     await shows(/exit=137\nsaved$/m);
     expect(readFileSync(join(work, "after"), "utf8")).toBe(readFileSync(join(work, "before"), "utf8"));
+    expect(ws.leftovers()).toEqual([]);
+  }, 60_000);
+
+  it("exec -t: the exec'd command gets a terminal of its own; killed, it leaves the terminal as it found it", async (ctx) => {
+    requireRoot(ctx);
+    requireProgram(ctx, "tmux", "tmux");
+    // A container to exec into, which ends on SIGTERM (its PID 1 handles it).
+    const container = `$CONTAINER run --net none ${ws.image} sh -c 'trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done' > ${work}/run.out 2>&1 & run=$!`;
+    const ready = `until grep -q ready ${work}/run.out; do sleep 0.05; done; id=$($CONTAINER ps | awk 'NR == 2 { print $1 }')`;
+    const attached = `stty -g > ${work}/before-exec; $CONTAINER exec -t "$id" sh; echo "exit=$?"; stty -g > ${work}/after-exec`;
+    startInTerminal(`${container}; ${ready}; ${attached}; kill $run; wait $run; echo "container ended with $?"; read line`);
+
+    await shows(/^\/ # ?$/m);
+    type("tty; stty size");
+    await shows(/^\/dev\/pts\/0\n30 100$/m);
+    type("kill -9 $$");
+    await shows(/exit=137\ncontainer ended with 0$/m);
+    expect(readFileSync(join(work, "after-exec"), "utf8")).toBe(readFileSync(join(work, "before-exec"), "utf8"));
     expect(ws.leftovers()).toEqual([]);
   }, 60_000);
 });
