@@ -12,8 +12,8 @@ import { requireProgram, requireRoot } from "../helpers/requirements.js";
 
 const ws = new Workspace();
 const work = mkdtempSync(join(tmpdir(), "terminal-test-"));
-const SOCKET = `workshop-terminal-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+// The server's socket in the test's directory, which goes with it (tmux leaves its socket behind).
+const tmux = (...args: string[]) => execFileSync("tmux", ["-S", join(work, "tmux"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const screen = () => tmux("capture-pane", "-p", "-t", "tty");
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
