@@ -5,7 +5,6 @@ import type { ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
@@ -19,10 +18,10 @@ import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
+import { attachTerminal } from "./attach-terminal.js";
 import { readInitMessages } from "./init-channel.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitSpec } from "./spec.js";
-import { relayTerminal, type TerminalRelay } from "./terminal-relay.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
 
 export interface RunOptions {
@@ -173,40 +172,6 @@ function markStarted(states: StateStore, state: ContainerState): void {
   } catch {
     // the container is already gone, and its state with it
   }
-}
-
-/** The host's side of -t, for run and exec alike: what to do when the process in the container hands over its terminal. */
-export interface AttachedTerminal {
-  /** Takes fd `fd` of the process (the master), and tells it to go on. */
-  take(fd: number): void;
-  /** Once the process has exited: the rest of the output copied, and any failure to take the terminal thrown. */
-  finished(): Promise<void>;
-  close(): void;
-}
-
-export function attachTerminal(ctx: Pick<RunContext, "impl">, calls: StepCalls, child: ChildProcess, pipe: Duplex): AttachedTerminal {
-  let relay: TerminalRelay | undefined;
-  let failed: unknown;
-  return {
-    take(fd) {
-      try {
-        relay = relayTerminal(child.pid as number, fd, (master, size) => calls.neededFor("-t", "resizeTerminal", () => ctx.impl.resizeTerminal(master, size)));
-        pipe.write("go\n");
-      } catch (error) {
-        // The process waits for "go": without its terminal it must not start.
-        failed = error;
-        child.kill("SIGKILL");
-      }
-    },
-    async finished() {
-      if (failed) throw failed;
-      // A process the command left running in the background may hold the terminal open: not forever.
-      if (relay) await Promise.race([relay.drained, sleep(2000, undefined, { ref: false })]);
-    },
-    close() {
-      relay?.close();
-    },
-  };
 }
 
 /** The container's cgroup, its bridge address and /etc files, and the spec the init process will follow. */
