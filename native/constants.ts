@@ -95,6 +95,8 @@ export const { MNT_FORCE, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW } = MNT;
 export const PR = {
   PR_SET_PDEATHSIG: 1,
   PR_GET_PDEATHSIG: 2,
+  PR_GET_DUMPABLE: 3,
+  PR_SET_DUMPABLE: 4,
   PR_SET_NAME: 15,
   PR_GET_SECCOMP: 21,
   PR_SET_SECCOMP: 22,
@@ -109,6 +111,8 @@ export const PR = {
 export const {
   PR_SET_PDEATHSIG,
   PR_GET_PDEATHSIG,
+  PR_GET_DUMPABLE,
+  PR_SET_DUMPABLE,
   PR_SET_NAME,
   PR_GET_SECCOMP,
   PR_SET_SECCOMP,
@@ -136,6 +140,7 @@ export const O = {
   O_RDWR: 2,
   O_CREAT: 0o100,
   O_EXCL: 0o200,
+  O_NOCTTY: 0o400,
   O_TRUNC: 0o1000,
   O_NONBLOCK: 0o4000,
   O_DIRECTORY: process.arch === "arm64" ? 0o40000 : 0o200000,
@@ -144,7 +149,7 @@ export const O = {
   O_PATH: 0o10000000,
 } as const;
 
-export const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH } = O;
+export const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH } = O;
 export const O_RDONLY = 0;
 
 /** The dirfd that means "the current directory" in the *at(2) calls. */

@@ -33,3 +33,6 @@ export {
 // System calls a container has no business making (mount, new namespaces, kernel modules...) fail.
 export { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction, type SockFilter, type Target } from "./bpf.js";
 export { buildSeccompFilter, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";
+// A command's own terminal (pseudo-terminals from a devpts), and fds copied from another process.
+export { getWindowSize, ptyNumber, setControllingTerminal, setWindowSize, unlockPty, type WindowSize } from "./terminal.js";
+export { pidfdGetfd, pidfdOpen } from "./pidfd.js";

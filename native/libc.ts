@@ -15,6 +15,11 @@ export interface Libc {
   umount2(target: string, flags: number): number;
   chroot(path: string): number;
   chdir(path: string): number;
+  fchdir(fd: number): number;
+  setsid(): number;
+  dup2(oldfd: number, newfd: number): number;
+  /** ioctl(2): variadic, the argument passed as ("int", value) or ("void *", buffer). */
+  ioctl(fd: number, request: number, ...typedArg: unknown[]): number;
   /** Returns the buffer's address, or null (with errno) on failure. */
   getcwd(buf: Buffer, size: number): unknown;
   execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
@@ -63,6 +68,10 @@ export function loadLibc(): Libc {
     umount2: fn("int umount2(const char *target, int flags)"),
     chroot: fn("int chroot(const char *path)"),
     chdir: fn("int chdir(const char *path)"),
+    fchdir: fn("int fchdir(int fd)"),
+    setsid: fn("int setsid()"),
+    dup2: fn("int dup2(int oldfd, int newfd)"),
+    ioctl: fn("int ioctl(int fd, unsigned long request, ...)"),
     getcwd: fn("void *getcwd(_Out_ uint8_t *buf, size_t size)"),
     execve: fn("int execve(const char *path, const char **argv, const char **envp)"),
     getpid: fn("int getpid()"),

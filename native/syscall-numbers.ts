@@ -54,6 +54,8 @@ const X64 = {
   // used by this layer
   openat2: 437,
   seccomp: 317,
+  pidfd_open: 434,
+  pidfd_getfd: 438,
 } as const;
 
 export type SyscallName = keyof typeof X64;
@@ -103,6 +105,8 @@ const ARM64: Record<SyscallName, number> = {
   io_uring_register: 427,
   openat2: 437,
   seccomp: 277,
+  pidfd_open: 434,
+  pidfd_getfd: 438,
 };
 
 /** The architectures this layer knows, by Node's names (process.arch). */

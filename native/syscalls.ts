@@ -48,6 +48,21 @@ export function chdir(path: string): void {
   invoke("chdir", () => [path], (c) => c.chdir(path));
 }
 
+/** fchdir(2): makes the directory an fd refers to the working directory (then chroot(".") makes it the root, as nsenter --root does). */
+export function fchdir(fd: number): void {
+  invoke("fchdir", () => [fd], (c) => c.fchdir(fd));
+}
+
+/** dup2(2): makes `newfd` refer to what `oldfd` does (closing what it was); the copy is not close-on-exec. */
+export function dup2(oldfd: number, newfd: number): void {
+  invoke("dup2", () => [oldfd, newfd], (c) => c.dup2(oldfd, newfd));
+}
+
+/** setsid(2): a new session and process group, led by the caller, with no controlling terminal yet. */
+export function setsid(): number {
+  return invoke("setsid", () => [], (c) => c.setsid());
+}
+
 /**
  * getcwd(3): the working directory as the kernel has it. Unlike Node's process.cwd(), which is
  * cached, it fails (ENOENT) once the directory is no longer below this process's root.

@@ -33,6 +33,12 @@ export const CONFIG_IMAGES = {
     config: { Entrypoint: ["/bin/sh", "-c", 'echo "entrypoint got: $*"', "entrypoint"], Cmd: ["from-cmd"] },
     extraLayers: [],
   },
+  /** For the exec step: its WorkingDir is in /vol, where the checks mount a volume of their own. */
+  execWorkdir: {
+    ref: "workshop/exec-workdir:latest",
+    config: { Env: [PATH], WorkingDir: "/vol/work" },
+    extraLayers: [[{ name: "vol", type: "directory" as const }]],
+  },
 } satisfies Record<string, { ref: string } & BusyboxLayoutOptions>;
 
 /** The image the checks use, imported into the store at `root` if it is not there yet. Returns its ref. */

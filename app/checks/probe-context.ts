@@ -19,6 +19,8 @@ import { removeParent } from "./cgroup-tree.js";
 import type { LeftoverKind } from "./define.js";
 import { CONTAINER, Harness, type Result } from "./harness.js";
 import { SandboxSession } from "./sandbox-session.js";
+import { TerminalRun } from "./terminal-run.js";
+import type { WindowSize } from "../../native/index.js";
 
 export interface ProbeSetup {
   /** The shared store, with the check images in it. */
@@ -59,6 +61,7 @@ export class ProbeContext {
   private started = 0;
   private stopped = false;
   private readonly cleanups: (() => void)[] = [];
+  private readonly terminalEvents: string[] = [];
 
   private constructor(
     private readonly setup: ProbeSetup,
@@ -115,11 +118,27 @@ export class ProbeContext {
   }
 
   /**
+   * `container ARGS...` in the sandbox with a terminal of its own at `size` (see terminal-run.ts),
+   * closed once the probe is over. Its events are the probe's like any run's.
+   */
+  startInTerminal(args: string[], size: WindowSize): TerminalRun {
+    if (this.stopped) throw new ProbeStopped("the probe was stopped");
+    const events = join(this.root, `events-${this.started++}.jsonl`);
+    const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
+    const argv = [process.execPath, CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args];
+    // setsid -c: a session of its own, whose controlling terminal is the one it was given, as a login shell's.
+    const terminal = new TerminalRun(size, (stdio) => this.sandbox.spawn("setsid", ["-c", ...argv], this.harness.environment(), this.root, stdio));
+    this.terminalEvents.push(events);
+    this.cleanups.unshift(() => terminal.close());
+    return terminal;
+  }
+
+  /**
    * Everything the runtime told on its event channel in this probe, finished runs or not (a
    * run killed at the time limit may have reached a TODO first).
    */
   events(): RuntimeEvent[] {
-    return this.running.flatMap((run) => run.events());
+    return [...this.running.flatMap((run) => run.events()), ...this.terminalEvents.flatMap((file) => parseEvents(readOptional(file) ?? ""))];
   }
 
   /** Polls `probe` until it returns a value; undefined once `run` has ended (or the probe was stopped). */

@@ -4,7 +4,7 @@
  * container ran in it. Commands enter it with nsenter, after joining the check's sandbox cgroup,
  * so that everything they start can be found, and killed, when the check ends.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SANDBOX_HOSTNAME, sandboxed } from "../sandbox/sandbox.js";
@@ -67,13 +67,13 @@ export class SandboxSession {
 
   /**
    * Starts `command` in the sandbox: in its namespaces, and its cgroup, in `cwd` (entering the
-   * mount namespace would otherwise leave it in /).
+   * mount namespace would otherwise leave it in /). Its stdio are pipes unless `stdio` says otherwise.
    */
-  spawn(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = "/"): ChildProcess {
+  spawn(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = "/", stdio: StdioOptions = ["pipe", "pipe", "pipe"]): ChildProcess {
     const join = this.cgroupProcs ? `echo $$ > '${this.cgroupProcs}' && ` : "";
     return spawn("sh", ["-c", `${join}exec nsenter --target ${this.holder.pid} --mount --uts --net --wd="$0" -- "$@"`, cwd, command, ...args], {
       env,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio,
     });
   }
 

@@ -9,6 +9,7 @@ import { pruneContainers } from "../runtime/cleanup.js";
 import { openEventLog } from "../runtime/events.js";
 import { DEFAULT_SUBNET } from "../runtime/host-network.js";
 import { hostSteps } from "../runtime/host-steps.js";
+import { execInContainer } from "../runtime/exec.js";
 import { runContainer, type RunContext, type RunOptions } from "../runtime/run.js";
 import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
@@ -21,6 +22,7 @@ export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root 
 
 Commands:
   run [OPTIONS] IMAGE [CMD [ARG...]]   run a command in a new container (pulls the image if needed)
+  exec [-t] ID CMD [ARG...]           run a command in a running container (ids: \`container ps\`)
   pull REF                            pull an image from a registry (Docker Hub by default)
   import FILE [--tag NAME]            import a \`docker save\` archive or an OCI image layout
   images                              list local images
@@ -40,6 +42,7 @@ Run options:
   --pivot-root             change root with pivot_root instead of chroot (bonus step)
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
+  -t, --tty                give the command a terminal of its own, from the container's /dev/pts (bonus step; exec takes it too)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -64,12 +67,17 @@ const RUN: OptionSpec[] = [
   { names: ["--pivot-root"], value: false },
   { names: ["--overlay"], value: false },
   { names: ["--privileged"], value: false },
-  // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
-  // and is always removed when it exits.
+  { names: ["--tty", "-t", "-it", "-ti"], value: false },
+  // Accepted for Docker users' muscle memory: the container always shares our stdin, and is
+  // always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
-  { names: ["--tty", "-t"], value: false },
-  { names: ["-it"], value: false },
   { names: ["--rm"], value: false },
+  { names: ["--help", "-h"], value: false },
+];
+
+const EXEC: OptionSpec[] = [
+  { names: ["--tty", "-t", "-it", "-ti"], value: false },
+  { names: ["--interactive", "-i"], value: false },
   { names: ["--help", "-h"], value: false },
 ];
 
@@ -109,6 +117,27 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       const events = openEventLog(eventsFile && resolve(eventsFile));
       try {
         return await interruptible((signal) => run(rest, { ...launch, events, eventsFile: eventsFile && resolve(eventsFile) }, root, images, states, subnet, signal));
+      } finally {
+        events.close();
+      }
+    }
+    case "exec": {
+      requireRoot("exec");
+      const parsed = parseOptions(rest, EXEC, "exec", true);
+      if (last(parsed, "--help")) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      const [id, ...command] = parsed.positionals;
+      if (!id || command.length === 0) throw new UserError(`\`container exec\` needs ${id ? "a command" : "a container id and a command"}`, "e.g. container exec ID /bin/sh (`container ps` lists the ids)");
+      const eventsFile = last(global, "--events");
+      const events = openEventLog(eventsFile && resolve(eventsFile));
+      try {
+        return await execInContainer(
+          { impl: hostSteps, events, eventsFile: eventsFile && resolve(eventsFile), root, initScript: launch.initScript, warn: (line) => process.stderr.write(`${line}\n`) },
+          id,
+          { args: command, tty: parsed.options.has("--tty") },
+        );
       } finally {
         events.close();
       }
@@ -209,6 +238,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
+    tty: parsed.options.has("--tty"),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);

@@ -51,6 +51,16 @@ export const STEP_TABLE = /** @type {const} */ ([
     bonus: true,
   },
   { id: "image-config", title: "the image's config", doc: "docs/bonus-image-config.md", module: "image-config", functions: ["commandLine", "environment", "workingDir"], requires: ["3"], bonus: true },
+  { id: "exec", title: "exec into a running container", doc: "docs/bonus-exec.md", module: "exec", functions: ["spawnInContainer", "enterContainerRoot"], requires: ["3"], bonus: true },
+  {
+    id: "terminal",
+    title: "a real terminal",
+    doc: "docs/bonus-terminal.md",
+    module: "terminal",
+    functions: ["openPseudoTerminal", "attachTerminal", "resizeTerminal"],
+    requires: ["3"],
+    bonus: true,
+  },
 ]);
 
 /** The modules an implementation directory must have, without `.ts`. */

@@ -5,7 +5,8 @@
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
 import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
-import type { InitSteps } from "./contract.js";
+import type { InitSteps, PseudoTerminal } from "./contract.js";
+import { takeTerminal } from "./container-terminal.js";
 import type { EventLog } from "./events.js";
 import type { InitSpec } from "./spec.js";
 import type { StepCalls } from "./step-calls.js";
@@ -24,6 +25,10 @@ export interface InitHost {
   cwdInsideRoot(): boolean;
   /** Starts the command in `cwd`, once the root is the container's. */
   enterWorkingDir(cwd: string): void;
+  /** -t: checks the terminal the implementation attached and hands its master to the host side (terminal-handover.ts). */
+  handOverTerminal(pty: PseudoTerminal): void;
+  /** Marks every fd but 0-2 close-on-exec: the command gets none of what this process inherited or opened. */
+  closeOtherFds(): void;
   /** Undoes what Node ignores (SIGPIPE, SIGXFSZ): ignored signals would stay ignored in the command. */
   resetSignals(): void;
   warn(line: string): void;
@@ -69,10 +74,15 @@ export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls
     }
     if (rooted) refuseCwdOutsideRoot(host, events, spec.pivotRoot ? "pivotRoot" : "changeRoot");
   }
+  if (spec.tty && !rooted) {
+    throw new UserError("-t gives the command a terminal from the container's own /dev/pts, and this container's root never changed", "step 3 comes first (docs/03-rootfs.md), or run without -t");
+  }
   if (rooted) {
     host.enterWorkingDir(spec.cwd);
+    if (spec.tty) takeTerminal(impl, calls, (pty) => host.handOverTerminal(pty));
     if (!spec.privileged) confine(impl, calls, spec.pivotRoot);
   }
+  host.closeOtherFds();
   host.resetSignals();
   // Not through `calls`: the init process reports execve's own errors (127, 126) itself.
   return impl.execCommand(spec.command, spec.env);

@@ -5,7 +5,7 @@
  * See ARCHITECTURE.md for when each function runs and in which process.
  */
 import type { ChildProcess } from "node:child_process";
-import type { CapabilityName } from "#native";
+import type { CapabilityName, WindowSize } from "#native";
 
 export type NetworkMode = "none" | "host" | "bridge";
 
@@ -172,6 +172,31 @@ export interface ImageConfigStep {
   workingDir(config: ImageConfig): string;
 }
 
+/** Bonus step exec: a command in a running container, like `docker exec`. */
+export interface ExecStep {
+  /** On the host: calls `spawn` so that the process it starts is born in the UTS, IPC, network and PID namespaces of process `pid`; we stay in ours. */
+  spawnInContainer<T>(pid: number, spawn: () => T): T;
+  /** In the new process: joins the mount namespace of process `pid`, takes its root directory, and moves to `cwd` inside that root. */
+  enterContainerRoot(pid: number, cwd: string): void;
+}
+
+/** A pseudo-terminal: the master end (fd) and the slave end (fd and its path, e.g. /dev/pts/0). */
+export interface PseudoTerminal {
+  master: number;
+  slave: number;
+  path: string;
+}
+
+/** Bonus step terminal: `-t` gives the command a terminal of its own from the container's devpts. */
+export interface TerminalStep {
+  /** In the container, once its root is in place: a new pseudo-terminal from its /dev/ptmx, unlocked. */
+  openPseudoTerminal(): PseudoTerminal;
+  /** Makes `slave` the controlling terminal of a new session led by this process, and its stdin, stdout and stderr. */
+  attachTerminal(slave: number): void;
+  /** On the host: gives the terminal whose master is `master` the user's window size. */
+  resizeTerminal(master: number, size: WindowSize): void;
+}
+
 /** Each module of an implementation directory (named as in app/course/step-table.mjs) and what it must export. */
 export interface ImplementationModules {
   process: ProcessStep;
@@ -184,6 +209,8 @@ export interface ImplementationModules {
   overlay: OverlayStep;
   privileges: PrivilegesStep;
   "image-config": ImageConfigStep;
+  exec: ExecStep;
+  terminal: TerminalStep;
 }
 
 /** A whole implementation: every step's functions (their names are unique across steps). */
@@ -196,7 +223,9 @@ export type Implementation = ProcessStep &
   PivotRootStep &
   OverlayStep &
   PrivilegesStep &
-  ImageConfigStep;
+  ImageConfigStep &
+  ExecStep &
+  TerminalStep;
 
 /** What `container run` calls, on the host. */
 export type HostSteps = Pick<
@@ -215,6 +244,8 @@ export type HostSteps = Pick<
   | "commandLine"
   | "environment"
   | "workingDir"
+  | "spawnInContainer"
+  | "resizeTerminal"
 >;
 
 /** What the init process calls, inside the container's namespaces. */

@@ -5,6 +5,8 @@ import { namespaceFlags, spawnInNamespaces } from "#impl/namespaces";
 import { addProcess, createCgroup, removeCgroup } from "#impl/cgroups";
 import { connectContainer, containerResolvConf, disconnectContainer, setupBridge } from "#impl/network";
 import { commandLine, environment, workingDir } from "#impl/image-config";
+import { spawnInContainer } from "#impl/exec";
+import { resizeTerminal } from "#impl/terminal";
 import type { HostSteps } from "./contract.js";
 
 export const hostSteps: HostSteps = {
@@ -22,4 +24,6 @@ export const hostSteps: HostSteps = {
   commandLine,
   environment,
   workingDir,
+  spawnInContainer,
+  resizeTerminal,
 };

@@ -14,6 +14,8 @@ import * as pivotRootModule from "#impl/pivot-root";
 import * as overlayModule from "#impl/overlay";
 import * as privilegesModule from "#impl/privileges";
 import * as imageConfigModule from "#impl/image-config";
+import * as execModule from "#impl/exec";
+import * as terminalModule from "#impl/terminal";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
@@ -29,6 +31,8 @@ import type { Implementation, ImplementationModules } from "./contract.js";
   overlay: overlayModule,
   privileges: privilegesModule,
   "image-config": imageConfigModule,
+  exec: execModule,
+  terminal: terminalModule,
 }) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one

@@ -8,6 +8,8 @@ import { configureContainerNetwork } from "#impl/network";
 import { pivotRoot } from "#impl/pivot-root";
 import { mountOverlay } from "#impl/overlay";
 import { dropCapabilities, forbidNewPrivileges, installSeccompFilter } from "#impl/privileges";
+import { enterContainerRoot } from "#impl/exec";
+import { attachTerminal, openPseudoTerminal } from "#impl/terminal";
 import type { InitSteps } from "./contract.js";
 
 export const initSteps: InitSteps = {
@@ -25,4 +27,7 @@ export const initSteps: InitSteps = {
   dropCapabilities,
   forbidNewPrivileges,
   installSeccompFilter,
+  enterContainerRoot,
+  openPseudoTerminal,
+  attachTerminal,
 };

@@ -1,18 +1,21 @@
 // The container's init process: this program re-executed by `container run`, born in the new
 // namespaces. It waits for the runtime to finish the host side (cgroup, network), sets up the
 // container from the inside (container-setup.ts), then replaces itself with the container's command.
-import { existsSync, mkdirSync, readFileSync, statSync, writeSync } from "node:fs";
+// `container exec` starts it too, in a running container's namespaces (exec-setup.ts).
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import * as native from "#native";
 import { inRoot } from "#given";
 import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { setUpContainer, type InitHost } from "./container-setup.js";
+import { joinContainer, type ExecHost } from "./exec-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
 import { initSteps } from "./init-steps.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
-import type { InitFailure, InitSpec } from "./spec.js";
+import type { ExecSpec, InitFailure, InitSpec } from "./spec.js";
 import { stepCalls } from "./step-calls.js";
 import { SyncPipeReader } from "./sync-pipe.js";
+import { handOverTerminal } from "./terminal-handover.js";
 
 const SYNC_FD = 3;
 let events: EventLog = NO_EVENTS;
@@ -27,10 +30,69 @@ function main(): never {
   // The spec arrives once the host side is ready: it is also the signal to go on.
   const line = new SyncPipeReader(SYNC_FD).readLine();
   if (line === undefined) process.exit(125);
-  const spec = JSON.parse(line) as InitSpec;
+  const spec = JSON.parse(line) as InitSpec | ExecSpec;
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
   events = openEventLog(spec.eventsFile);
+  if ("kind" in spec) {
+    // Until it is the command, this process holds what the container must not reach (our node,
+    // the host's view while it joins): not dumpable, the container's processes cannot open its
+    // /proc/PID files (exe, root, fd). execve makes the command dumpable again.
+    native.prctl(native.PR_SET_DUMPABLE, 0);
+    return joinContainer(spec, initSteps, stepCalls(events, warn), execHost(), events);
+  }
   return setUpContainer(spec, initSteps, stepCalls(events, warn), realHost(spec), events);
+}
+
+/** Where the working directory is: getcwd(3) fails (ENOENT) below no root of ours. Not process.cwd(): Node caches it. */
+function cwdInsideRoot(): boolean {
+  try {
+    native.getcwd();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Node opens its own fds close-on-exec, but not what `container` inherited from whoever started it
+ * (spawn passes those on): none of it may reach the command. Through /proc/self/fd: it lists this
+ * process's fds wherever its root is, once /proc is mounted there.
+ */
+function closeOtherFds(): void {
+  let fds: number[];
+  try {
+    fds = readdirSync("/proc/self/fd").map(Number);
+  } catch {
+    return;
+  }
+  for (const fd of fds.filter((n) => n > 2)) {
+    try {
+      native.fcntl(fd, native.F_SETFD, native.FD_CLOEXEC);
+    } catch {
+      // the directory's own fd, closed by now
+    }
+  }
+}
+
+function resetSignals(): void {
+  native.resetSignalDisposition("SIGPIPE");
+  native.resetSignalDisposition("SIGXFSZ");
+}
+
+/** The runtime's own system calls in exec's process, on the real kernel. */
+function execHost(): ExecHost {
+  return {
+    // pid_for_children: where this process's children go, the namespace it was born in (it cannot change its own).
+    namespaceInode: (ns) => statSync(`/proc/self/ns/${ns === "pid" ? "pid_for_children" : ns}`).ino,
+    root: () => {
+      const { dev, ino } = statSync("/");
+      return { dev, ino };
+    },
+    cwdInsideRoot,
+    handOverTerminal: (pty) => handOverTerminal(pty, SYNC_FD, events),
+    closeOtherFds,
+    resetSignals,
+  };
 }
 
 /** The runtime's own system calls in the init process, on the real kernel. */
@@ -43,19 +105,10 @@ function realHost(spec: InitSpec): InitHost {
         .filter((line) => / shared:\d+/.test(line.split(" - ")[0] ?? ""))
         .map((line) => line.split(" ")[4] ?? ""),
     bindEtcFiles,
-    cwdInsideRoot() {
-      try {
-        // Not process.cwd(): Node caches it. getcwd(3) fails (ENOENT) below no root of ours.
-        native.getcwd();
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    resetSignals() {
-      native.resetSignalDisposition("SIGPIPE");
-      native.resetSignalDisposition("SIGXFSZ");
-    },
+    cwdInsideRoot,
+    closeOtherFds,
+    resetSignals,
+    handOverTerminal: (pty) => handOverTerminal(pty, SYNC_FD, events),
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
       native.chdir(cwd);

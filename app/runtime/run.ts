@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Duplex, Readable } from "node:stream";
+import type { Duplex } from "node:stream";
 import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
@@ -18,8 +18,10 @@ import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
+import { attachTerminal } from "./attach-terminal.js";
+import { readInitMessages } from "./init-channel.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
-import type { InitFailure, InitSpec } from "./spec.js";
+import type { InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
 
 export interface RunOptions {
@@ -34,6 +36,8 @@ export interface RunOptions {
   overlay: boolean;
   /** Like Docker's --privileged: the container is not confined (the privileges bonus step). */
   privileged: boolean;
+  /** -t: the command gets a terminal of its own (the terminal bonus step). */
+  tty: boolean;
 }
 
 export interface RunContext {
@@ -105,7 +109,8 @@ function bestEffort(ctx: RunContext, run: () => void): void {
 
 async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<number> {
   const { command, env, cwd } = commandFor(ctx, calls, image, options, state.hostname);
-  state.command = command;
+  // `container exec` starts its commands with the same environment, in the same directory.
+  Object.assign(state, { command, env, cwd });
 
   // The init process starts first: it boots Node (tens of ms) while the host side is prepared
   // below, and waits for its spec on fd 3 anyway, so that preparing adds nothing to the start.
@@ -124,17 +129,23 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
     await exited.catch(() => undefined);
     throw new UserError("spawnInit() did not give the init process a pipe as fd 3", `pass stdio: ["inherit", "inherit", "inherit", "pipe"] to spawn (${readAbout("spawnInit")})`);
   }
-  const failure = readFailure(pipe);
-  state.pid = child.pid;
-  state.pidStart = processStartTime(child.pid);
+  const pid = child.pid;
+  const terminal = options.tty ? attachTerminal(ctx, calls, child, pipe) : undefined;
+  const failure = readInitMessages(pipe, (fd) => terminal?.take(fd));
+  state.pid = pid;
+  state.pidStart = processStartTime(pid);
   states.save(state);
+  // End of file without a failure: the command runs, and `container exec` may join it.
+  void failure.then((failed) => {
+    if (!failed) markStarted(states, state);
+  });
 
-  const stopForwarding = forwardSignals(child.pid);
+  const stopForwarding = forwardSignals(pid);
   try {
     let spec: InitSpec;
     try {
       spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, states, { command, env, cwd, namespaced });
-      finishHostSide(ctx, calls, state, spec, child.pid);
+      finishHostSide(ctx, calls, state, spec, pid);
     } catch (error) {
       // The init process is waiting for its spec: without one it must not linger.
       child.kill("SIGKILL");
@@ -143,12 +154,23 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
     }
     pipe.write(`${JSON.stringify(spec)}\n`);
     const [status, initFailure] = await Promise.all([exited, failure]);
+    await terminal?.finished();
     if (initFailure) throw new UserError(initFailure.message, initFailure.hint, initFailure.exitCode);
     const reason = describeExit(status, state.cgroup, options.limits);
     if (reason) ctx.warn(reason);
     return status;
   } finally {
+    terminal?.close();
     stopForwarding();
+  }
+}
+
+function markStarted(states: StateStore, state: ContainerState): void {
+  state.started = true;
+  try {
+    states.save(state);
+  } catch {
+    // the container is already gone, and its state with it
   }
 }
 
@@ -189,6 +211,7 @@ async function prepareHostSide(
     bridge: state.bridge,
     pivotRoot: options.pivotRoot,
     privileged: options.privileged,
+    tty: options.tty,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
     etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,
@@ -305,30 +328,17 @@ function resolvConfFor(ctx: RunContext, calls: StepCalls, network: NetworkMode):
  * Its threads count against --pids once it is in the cgroup, so it keeps few: one libuv worker
  * here, one V8 worker (--v8-pool-size=1 above).
  */
-function initEnvironment(): NodeJS.ProcessEnv {
+export function initEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", UV_THREADPOOL_SIZE: "1" };
   if (process.env.WORKSHOP_TRACE) env.WORKSHOP_TRACE = process.env.WORKSHOP_TRACE;
   return env;
-}
-
-/** What init reports over fd 3 if it fails before the command starts; undefined at end of file (exec happened). */
-function readFailure(pipe: Readable): Promise<InitFailure | undefined> {
-  return new Promise((resolve) => {
-    let text = "";
-    pipe.setEncoding("utf8");
-    pipe.on("data", (chunk: string) => (text += chunk));
-    // A reset after init wrote its failure (it exited before reading the spec) keeps what it wrote.
-    const received = () => (text.trim() ? (JSON.parse(text.trim()) as InitFailure) : undefined);
-    pipe.on("error", () => resolve(received()));
-    pipe.on("end", () => resolve(received()));
-  });
 }
 
 /**
  * Ctrl-C or a TERM to us stops the container: the signal is passed on, and if the container's
  * PID 1 ignores it (PID 1 ignores signals it has no handler for), SIGKILL follows after a grace period.
  */
-function forwardSignals(pid: number): () => void {
+export function forwardSignals(pid: number): () => void {
   let timer: NodeJS.Timeout | undefined;
   const forward = (signal: NodeJS.Signals) => {
     try {

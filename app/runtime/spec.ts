@@ -1,3 +1,4 @@
+import type { CapabilityName } from "#native";
 import type { BridgeNetwork, NetworkMode, Volume } from "./contract.js";
 
 /** Everything the init process needs to set up one container; sent to it as JSON over fd 3. */
@@ -25,6 +26,8 @@ export interface InitSpec {
   etcFiles: { hostname: string; hosts: string; "resolv.conf": string };
   /** `container --events FILE`: init appends what it reached and skipped there too. */
   eventsFile?: string;
+  /** -t: the command gets a terminal of its own, from the container's devpts. */
+  tty?: boolean;
 }
 
 /** What init sends back over fd 3 when it fails before the command starts. EOF without it means exec succeeded. */
@@ -33,4 +36,33 @@ export interface InitFailure {
   hint?: string;
   exitCode: number;
   stack?: string;
+}
+
+/** The namespaces `container exec` joins, by their names in /proc/PID/ns. */
+export const EXEC_NAMESPACES = ["uts", "ipc", "net", "pid", "mnt"] as const;
+export type ExecNamespace = (typeof EXEC_NAMESPACES)[number];
+
+/** What the container's PID 1 is confined by (the privileges bonus step): exec's process gets the same. */
+export interface Confinement {
+  /** The capabilities it keeps; undefined when it keeps all of ours (--privileged, or the step not done). */
+  capabilities?: CapabilityName[];
+  noNewPrivs: boolean;
+  seccomp: boolean;
+}
+
+/** What `container exec` sends the process it starts in the container, over fd 3. */
+export interface ExecSpec {
+  kind: "exec";
+  /** The container's init process, as the host sees it. */
+  pid: number;
+  command: string[];
+  env: string[];
+  cwd: string;
+  /** Inode numbers of the container's namespaces: the process checks that it is in each. */
+  namespaces: Record<ExecNamespace, number>;
+  /** The container's root directory: the process checks that it is its own root. */
+  root: { dev: number; ino: number };
+  confinement: Confinement;
+  tty: boolean;
+  eventsFile?: string;
 }

@@ -11,6 +11,9 @@ export interface ContainerState {
   /** The image's digest: what `rmi` must not remove from under it. */
   imageDigest: string;
   command: string[];
+  /** The command's environment and working directory: `container exec` uses them too. */
+  env?: string[];
+  cwd?: string;
   hostname: string;
   created: string;
   /** The `container run` process that owns the container, with its start time. */
@@ -19,6 +22,8 @@ export interface ContainerState {
   pid?: number;
   /** Its start time (field 22 of /proc/PID/stat), so a recycled pid is not mistaken for it. */
   pidStart?: string;
+  /** Once the container's command runs (before, its root may not be in place: no exec yet). */
+  started?: boolean;
   cgroup?: Cgroup;
   bridge?: BridgeNetwork;
 }

@@ -54,6 +54,8 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     cwdInsideRoot: () => !cwdOutside,
     resetSignals: () => void host.push("resetSignals"),
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
+    handOverTerminal: (pty) => void host.push(`handOverTerminal ${pty.path}`),
+    closeOtherFds: () => undefined,
     warn: (line) => void warnings.push(line),
   };
   let outcome: unknown;
@@ -76,6 +78,26 @@ describe("the init process, with a recording implementation", () => {
     expect(host).toEqual(["bindEtcFiles /store/rootfs", "enterWorkingDir /work", "resetSignals"]);
     expect(warnings).toEqual([]);
     expect(events).toEqual([]);
+  });
+
+  it("with -t, opens and attaches the command's terminal once the root and working directory are in place, hands it over, then confines", () => {
+    const pty = { master: 5, slave: 6, path: "/dev/pts/0" };
+    const { outcome, called, host } = setUp({ spec: { tty: true }, answers: { openPseudoTerminal: () => pty } });
+    expect(outcome).toBeInstanceOf(Exec);
+    expect(called.slice(called.indexOf("changeRoot"))).toEqual(["changeRoot", "openPseudoTerminal", "attachTerminal", "dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "execCommand"]);
+    expect(host).toEqual(["bindEtcFiles /store/rootfs", "enterWorkingDir /work", "handOverTerminal /dev/pts/0", "resetSignals"]);
+  });
+
+  it("refuses -t while the root never changed: the terminal would be the host's", () => {
+    const { outcome, called } = setUp({ spec: { tty: true }, todos: ["changeRoot"] });
+    expect(outcome).toEqual(new UserError("-t gives the command a terminal from the container's own /dev/pts, and this container's root never changed", "step 3 comes first (docs/03-rootfs.md), or run without -t"));
+    expect(called).not.toContain("openPseudoTerminal");
+  });
+
+  it("with -t and the terminal step still a TODO, stops naming the option", () => {
+    const { outcome, called } = setUp({ spec: { tty: true }, todos: ["openPseudoTerminal"] });
+    expect((outcome as UserError).message).toBe("the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO, so -t cannot work");
+    expect(called).not.toContain("execCommand");
   });
 
   it("with only step 1 written, skips the others quietly and runs the command where it is", () => {
@@ -161,7 +183,7 @@ describe("the init process, with a recording implementation", () => {
     const chroot = fakeImplementation();
     const pivot = fakeImplementation();
     const log = recordedEvents();
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, warn() {} };
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, warn() {} };
     expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
@@ -226,7 +248,7 @@ describe("container run's side, with a recording implementation", () => {
   });
 
   const image = { ref: "busybox:latest", config: { Cmd: ["sh"], Env: ["PATH=/bin", "A=1"], WorkingDir: "/app" } } as unknown as ImageRecord;
-  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false });
+  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, tty: false });
   const configTodos: StepFunction[] = ["commandLine", "environment", "workingDir"];
 
   it("without the image-config bonus step, runs the command given in /, with Docker's default PATH", () => {

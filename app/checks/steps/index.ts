@@ -2,10 +2,12 @@
 import { UserError } from "../../errors.js";
 import { STEPS, type StepId } from "../../course/steps.js";
 import type { StepChecks } from "../define.js";
+import { execChecks } from "./bonus-exec.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
+import { terminalChecks } from "./bonus-terminal.js";
 import { step1 } from "./step1-process.js";
 import { step2 } from "./step2-namespaces.js";
 import { step3 } from "./step3-rootfs.js";
@@ -25,6 +27,8 @@ const CHECKS: Record<StepId, StepChecks> = {
   overlay: overlayChecks,
   privileges: privilegesChecks,
   "image-config": imageConfigChecks,
+  exec: execChecks,
+  terminal: terminalChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {

@@ -1,0 +1,101 @@
+/**
+ * A `container` process with a terminal of its own, as a user's shell would give it: a
+ * pseudo-terminal of the host's, its slave as the process's stdin, stdout, stderr and controlling
+ * terminal (setsid -c), its master here, to type into, read from and resize like a terminal
+ * window. For the checks and tests of `-t`.
+ */
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { writeSync } from "node:fs";
+import { ReadStream } from "node:tty";
+import { AT_FDCWD, close, O_CLOEXEC, O_NOCTTY, O_RDWR, openat, ptyNumber, setWindowSize, unlockPty, type WindowSize } from "../../native/index.js";
+
+export interface TerminalResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  /** What the terminal showed, without the carriage returns a terminal adds to each newline. */
+  output: string;
+}
+
+export class TerminalRun {
+  /** What the terminal showed so far (carriage returns removed). */
+  output = "";
+  readonly done: Promise<TerminalResult>;
+  private readonly master: number;
+  private readonly slave: number;
+  private readonly reader: ReadStream;
+  private waiters: (() => void)[] = [];
+  private closed = false;
+
+  /** Opens the terminal at `size`; `start` starts the program with the given stdio (the slave three times). */
+  constructor(size: WindowSize, start: (stdio: [number, number, number]) => ChildProcess) {
+    this.master = openat(AT_FDCWD, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    unlockPty(this.master);
+    this.slave = openat(AT_FDCWD, `/dev/pts/${ptyNumber(this.master)}`, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    setWindowSize(this.master, size);
+    this.reader = new ReadStream(this.master);
+    this.reader.on("data", (data: Buffer) => {
+      this.output += data.toString("utf8").replaceAll("\r", "");
+      this.notify();
+    });
+    // EIO once nothing holds the slave; our own copy is open until close().
+    this.reader.on("error", () => undefined);
+    const child = start([this.slave, this.slave, this.slave]);
+    this.done = new Promise((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (status, signal) => {
+        void this.drain().then(() => {
+          this.closed = true;
+          this.notify();
+          resolve({ status, signal, output: this.output });
+        });
+      });
+    });
+  }
+
+  /**
+   * What the program wrote before it ended may not have been read from the master yet: a line of
+   * our own, written after it, arrives after all of it.
+   */
+  private async drain(): Promise<void> {
+    const marker = `terminal-run-drained-${process.pid}`;
+    writeSync(this.slave, `\n${marker}\n`);
+    while (!this.output.includes(marker)) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.output = this.output.slice(0, this.output.lastIndexOf(`\n${marker}`));
+  }
+
+  /** Resolves true once the output matches `pattern`, false if the program ends first. */
+  async waitFor(pattern: RegExp): Promise<boolean> {
+    while (!pattern.test(this.output)) {
+      if (this.closed) return false;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return true;
+  }
+
+  /** Types `text` (a string of keys: "\x03" is Ctrl-C). */
+  type(text: string): void {
+    this.reader.write(text);
+  }
+
+  /** Resizes the window: the terminal's foreground process group gets SIGWINCH. */
+  resize(size: WindowSize): void {
+    setWindowSize(this.master, size);
+  }
+
+  /** The terminal's settings, as `stty -g` prints them: to compare before and after a run. */
+  settings(): string {
+    return spawnSync("stty", ["-g"], { stdio: [this.slave, "pipe", "pipe"], encoding: "utf8" }).stdout.trim();
+  }
+
+  /** Closes the terminal (after the program has ended). */
+  close(): void {
+    this.reader.destroy();
+    close(this.slave);
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
