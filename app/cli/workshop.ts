@@ -32,10 +32,11 @@ Commands:
                         your module differs from the reference
   reset STEP            put the step's exercise module back as it was in git (yours is kept
                         in .workshop/backup/)
-  runc [--image REF] [--show FIELD]... [--set FIELD=VALUE]... [-v HOST:CTR[:ro]]... [CMD...]
+  runc [--image REF] [--exec] [--show FIELD]... [--set FIELD=VALUE]... [-v HOST:CTR[:ro]]... [CMD...]
                         run CMD on the same image with runc, the runtime Docker uses, from a
                         config.json made by \`runc spec\`; --show prints one of its fields,
-                        --set changes one (e.g. --set linux.resources.pids.limit=20); needs root
+                        --set changes one (e.g. --set linux.resources.pids.limit=20); --exec
+                        runs CMD with \`runc exec\` in a container running sleep; needs root
   join URL --name NAME  share your step and check results (never your code) with the room at
                         URL, from the app and \`workshop check\`, until \`workshop leave\`
   leave                 stop sharing with the room

@@ -26,10 +26,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const workshopRunc = (ref = image) => `'${process.execPath}' '${join(REPO, "bin/workshop")}' runc --root '${store}' --image ${ref}`;
 
 /** A shell script run as a learner would paste it, with `npx workshop runc` on the test's store and image. */
-const shell = (script: string, ref?: string) =>
-  collect(spawn("bash", ["--norc", "--noprofile", "-c", script.replaceAll("npx workshop runc", workshopRunc(ref))], { env: { PATH: process.env.PATH, TMPDIR: scratch, NO_COLOR: "1" } }), {
-    timeout: 60_000,
-  });
+const shell = (script: string, ref?: string, terminal = false) => {
+  const env = { PATH: process.env.PATH, TMPDIR: scratch, NO_COLOR: "1", SHELL: "/bin/sh", BLOCK: script.replaceAll("npx workshop runc", workshopRunc(ref)) };
+  const bash = 'exec bash --norc --noprofile -c "$BLOCK"';
+  // util-linux's script gives the block a pseudo-terminal of its own, as a learner's shell has.
+  const [program, args] = terminal ? ["script", ["-qec", bash, "/dev/null"]] : ["sh", ["-c", bash]];
+  return collect(spawn(program as string, args as string[], { env }), { timeout: 60_000 });
+};
+
+/** The pages whose block needs a terminal. */
+const IN_A_TERMINAL = new Set(["docs/bonus-terminal.md"]);
 
 /** What each page's block shows, as the page says. */
 const SHOWS: Record<string, RegExp[]> = {
@@ -42,6 +48,8 @@ const SHOWS: Record<string, RegExp[]> = {
   "docs/bonus-pivot-root.md": [/^\d+ \d+ \S+ \S+ \/ ro,\S* - /m],
   "docs/bonus-overlayfs.md": [/ \/ \S+ ro[ ,]/],
   "docs/bonus-privileges.md": [/^process\.noNewPrivileges = true$/m, /^NoNewPrivs:\s+1$/m, /^CapBnd:\s+0000000020000420$/m],
+  "docs/bonus-exec.md": [/^\s*1 root\s+sleep 3600\s*$/m, /^\s*\d+ root\s+ps\s*$/m],
+  "docs/bonus-terminal.md": [/^\/dev\/pts\/0\s*$/m],
   "docs/bonus-image-config.md": [/^process\.cwd = "\/"$/m, /^PATH=/m],
 };
 
@@ -57,7 +65,7 @@ describe.each([...new Set(STEPS.map((s) => s.doc))])("How the real ones do it, o
   it("runs its runc block as written and shows what the page says", { timeout: 60_000 }, async (ctx) => {
     requireRoot(ctx);
     requireProgram(ctx, "runc", "runc");
-    const result = await shell(runcBlock(page));
+    const result = await shell(runcBlock(page), undefined, IN_A_TERMINAL.has(page));
     expect(result.stderr).not.toMatch(/^workshop:/m);
     expect(result.status).toBe(0);
     expect(SHOWS[page], `what ${page}'s runc block shows`).toBeDefined();
