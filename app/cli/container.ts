@@ -39,6 +39,7 @@ Run options:
   --pivot-root             change root with pivot_root instead of chroot (bonus step)
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
+  --userns                 root in the container is an unprivileged range of ids on the host (bonus step)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -63,6 +64,7 @@ const RUN: OptionSpec[] = [
   { names: ["--pivot-root"], value: false },
   { names: ["--overlay"], value: false },
   { names: ["--privileged"], value: false },
+  { names: ["--userns"], value: false },
   // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
   // and is always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -215,7 +217,9 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
+    userns: parsed.options.has("--userns"),
   };
+  refuseWithUserns(options);
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);
   const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal, buildOffline: warnOffline }));
@@ -280,4 +284,15 @@ function formatSize(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)}GB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)}MB`;
   return `${Math.ceil(bytes / 2 ** 10)}KB`;
+}
+
+/**
+ * What --userns does not combine with. The host's network namespace belongs to the host's user
+ * namespace: root in the container could not use it (Docker refuses it too). An overlay would need
+ * each layer idmapped and the overlay mounted inside the user namespace: not done here.
+ */
+function refuseWithUserns(options: RunOptions): void {
+  if (!options.userns) return;
+  if (options.network === "host") throw new UserError("--userns cannot share the host's network (--net host)", "use --net bridge or --net none with --userns");
+  if (options.overlay) throw new UserError("--userns does not work with --overlay yet", "drop one of them: --userns runs on the image's files, idmapped");
 }

@@ -51,6 +51,7 @@ export const STEP_TABLE = /** @type {const} */ ([
     bonus: true,
   },
   { id: "image-config", title: "the image's config", doc: "docs/bonus-image-config.md", module: "image-config", functions: ["commandLine", "environment", "workingDir"], requires: ["3"], bonus: true },
+  { id: "userns", title: "user namespaces", doc: "docs/bonus-userns.md", module: "userns", functions: ["writeIdMaps", "idmapRootfs", "unshareOwnedNamespaces"], requires: ["3"], bonus: true },
 ]);
 
 /** The modules an implementation directory must have, without `.ts`. */

@@ -8,6 +8,7 @@ import { configureContainerNetwork } from "#impl/network";
 import { pivotRoot } from "#impl/pivot-root";
 import { mountOverlay } from "#impl/overlay";
 import { dropCapabilities, forbidNewPrivileges, installSeccompFilter } from "#impl/privileges";
+import { unshareOwnedNamespaces } from "#impl/userns";
 import type { InitSteps } from "./contract.js";
 
 export const initSteps: InitSteps = {
@@ -25,4 +26,5 @@ export const initSteps: InitSteps = {
   dropCapabilities,
   forbidNewPrivileges,
   installSeccompFilter,
+  unshareOwnedNamespaces,
 };

@@ -9,6 +9,7 @@ import { UserError } from "../errors.js";
 import { setUpContainer, type InitHost } from "./container-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
 import { initSteps } from "./init-steps.js";
+import { attachUsernsRoot, runUsernsStage } from "./init-userns.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
 import type { InitFailure, InitSpec } from "./spec.js";
 import { stepCalls } from "./step-calls.js";
@@ -17,7 +18,10 @@ import { SyncPipeReader } from "./sync-pipe.js";
 const SYNC_FD = 3;
 let events: EventLog = NO_EVENTS;
 
-function main(): never {
+function main(): void {
+  // --userns: this is the stage that makes the namespaces, in the user namespace (init-userns.ts).
+  const stage = process.argv.indexOf("--userns-stage");
+  if (stage >= 0) return runUsernsStage(Number(process.argv[stage + 1]), SYNC_FD, initSteps, stepCalls(NO_EVENTS, warn));
   // Die with the runtime: if `container run` is killed, so is the container (and, as PID 1, all of it).
   native.prctl(native.PR_SET_PDEATHSIG, 9);
   // Our end of the pipe must block (we read it synchronously) and must not survive execve:
@@ -29,7 +33,8 @@ function main(): never {
   if (line === undefined) process.exit(125);
   const spec = JSON.parse(line) as InitSpec;
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
-  events = openEventLog(spec.eventsFile);
+  events = openEventLog(spec.userns?.events ?? spec.eventsFile);
+  attachUsernsRoot(spec);
   return setUpContainer(spec, initSteps, stepCalls(events, warn), realHost(spec), events);
 }
 

@@ -2,25 +2,29 @@
 // prepares the host side while it boots, lets it go, waits, and cleans up.
 import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex, Readable } from "node:stream";
+import { CLONE_NEWNS, CLONE_NEWUSER } from "#native";
 import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
-import type { BridgeNetwork, Cgroup, HostSteps, Limits, NetworkMode, Volume } from "./contract.js";
+import type { BridgeNetwork, Cgroup, HostSteps, InitCommand, Limits, NetworkMode, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
 import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
+import { allocateIdRange } from "./id-ranges.js";
+import type { StageReport } from "./init-userns.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitFailure, InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
+import { openUsernsFds, startUsernsHolder, usernsRootfs, usernsSpec, usernsStageCommand, type UsernsFds, type UsernsHolder } from "./userns.js";
 
 export interface RunOptions {
   args: string[];
@@ -34,6 +38,8 @@ export interface RunOptions {
   overlay: boolean;
   /** Like Docker's --privileged: the container is not confined (the privileges bonus step). */
   privileged: boolean;
+  /** Root in the container is a range of unprivileged ids on the host (the userns bonus step). */
+  userns: boolean;
 }
 
 export interface RunContext {
@@ -107,9 +113,56 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   const { command, env, cwd } = commandFor(ctx, calls, image, options, state.hostname);
   state.command = command;
 
+  // --userns: the user namespace, its maps and the image's root for it come before the init process.
+  const userns = options.userns ? await prepareUserns(ctx, calls, image, options, state, stateDir, states) : undefined;
+  try {
+    return await runStarted(ctx, calls, image, options, state, stateDir, states, { command, env, cwd }, userns);
+  } finally {
+    userns?.holder.process.kill("SIGKILL");
+  }
+}
+
+interface PreparedUserns {
+  holder: UsernsHolder;
+  fds: UsernsFds;
+}
+
+/** The id range, the user namespace with its maps, the image's root for it, and the host's files the container needs, opened. */
+async function prepareUserns(ctx: RunContext, calls: StepCalls, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<PreparedUserns> {
+  const range = allocateIdRange(ctx.root, state.id);
+  state.idRange = range;
+  states.save(state);
+  const holder = await startUsernsHolder(calls, ctx.impl, range);
+  try {
+    const rootfs = usernsRootfs(calls, ctx.impl, holder, image.rootfs, join(stateDir, "rootfs"), range, ctx.warn);
+    return { holder, fds: openUsernsFds(holder, rootfs, image.rootfs, stateDir, range, options.volumes, ctx.eventsFile) };
+  } catch (error) {
+    holder.process.kill("SIGKILL");
+    throw error;
+  }
+}
+
+async function runStarted(
+  ctx: RunContext,
+  calls: StepCalls,
+  image: ImageRecord,
+  options: RunOptions,
+  state: ContainerState,
+  stateDir: string,
+  states: StateStore,
+  { command, env, cwd }: { command: string[]; env: string[]; cwd: string },
+  userns: PreparedUserns | undefined,
+): Promise<number> {
   // The init process starts first: it boots Node (tens of ms) while the host side is prepared
   // below, and waits for its spec on fd 3 anyway, so that preparing adds nothing to the start.
-  const { child, namespaced } = startInit(ctx, calls, options.network);
+  let started: { child: ChildProcess; namespaced: boolean };
+  try {
+    started = startInit(ctx, calls, options.network, userns?.holder);
+  } finally {
+    // The container's processes have their own copies now; nothing else of ours may inherit them.
+    for (const fd of userns?.fds.all ?? []) closeSync(fd);
+  }
+  const { child, namespaced } = started;
   let exited: Promise<number>;
   try {
     exited = calls.required("waitForExit", () => ctx.impl.waitForExit(child));
@@ -124,6 +177,8 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
     await exited.catch(() => undefined);
     throw new UserError("spawnInit() did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn (docs/01-process.md, Task 1)");
   }
+  // With --userns, the stage first says which process is the init process (its child, PID 1 inside).
+  const initPid = userns ? (await readStageReport(pipe)).init : child.pid;
   const failure = readFailure(pipe);
   state.pid = child.pid;
   state.pidStart = processStartTime(child.pid);
@@ -133,8 +188,9 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   try {
     let spec: InitSpec;
     try {
-      spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, states, { command, env, cwd, namespaced });
-      finishHostSide(ctx, calls, state, spec, child.pid);
+      spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, userns?.fds.etcDir ?? stateDir, states, { command, env, cwd, namespaced });
+      if (userns) spec = usernsSpec(spec, userns.fds);
+      finishHostSide(ctx, calls, state, spec, initPid);
     } catch (error) {
       // The init process is waiting for its spec: without one it must not linger.
       child.kill("SIGKILL");
@@ -160,6 +216,8 @@ async function prepareHostSide(
   options: RunOptions,
   state: ContainerState,
   stateDir: string,
+  /** Where the container's /etc files go: the state directory, or with --userns a directory of it the container's root owns. */
+  etcDir: string,
   states: StateStore,
   init: Pick<InitSpec, "command" | "env" | "cwd" | "namespaced">,
 ): Promise<InitSpec> {
@@ -190,7 +248,7 @@ async function prepareHostSide(
     pivotRoot: options.pivotRoot,
     privileged: options.privileged,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
-    etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
+    etcFiles: writeEtcFiles(etcDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,
   };
   if (options.overlay) {
@@ -216,10 +274,17 @@ function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState
  * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
  * process (step 1 on its own runs the command like that).
  */
-export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode, holder?: UsernsHolder): { child: ChildProcess; namespaced: boolean } {
   const { impl } = ctx;
-  const spawnInit = () =>
-    calls.required("spawnInit", () => impl.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
+  const init: InitCommand = { command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() };
+  const spawnInit = (command = init) => calls.required("spawnInit", () => impl.spawnInit(command));
+  if (holder) {
+    // The namespaces are made inside the user namespace, by the stage (init-userns.ts): made here,
+    // the host's user namespace would own them, and root in the container could use none.
+    let flags = 0;
+    calls.neededFor("--userns", "namespaceFlags", () => (flags = impl.namespaceFlags(network)));
+    return { child: spawnInit(usernsStageCommand(holder, init, flags & ~(CLONE_NEWUSER | CLONE_NEWNS))), namespaced: true };
+  }
   let child: ChildProcess | undefined;
   const namespaced = calls.optional("namespaceFlags", undefined, () => {
     const flags = impl.namespaceFlags(network);
@@ -309,6 +374,27 @@ function initEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", UV_THREADPOOL_SIZE: "1" };
   if (process.env.WORKSHOP_TRACE) env.WORKSHOP_TRACE = process.env.WORKSHOP_TRACE;
   return env;
+}
+
+/** The --userns stage's first line on fd 3 (the rest is the init process's, as without it). */
+function readStageReport(pipe: Readable): Promise<StageReport> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      const newline = text.indexOf("\n");
+      if (newline < 0) return;
+      pipe.off("data", onData);
+      pipe.off("end", onEnd);
+      pipe.pause();
+      const rest = text.slice(newline + 1);
+      if (rest) pipe.unshift(Buffer.from(rest));
+      resolve(JSON.parse(text.slice(0, newline)) as StageReport);
+    };
+    const onEnd = () => reject(new UserError("--userns: the init process did not start in the user namespace", "run again with WORKSHOP_TRACE=1 to see the calls it made"));
+    pipe.on("data", onData);
+    pipe.once("end", onEnd);
+  });
 }
 
 /** What init reports over fd 3 if it fails before the command starts; undefined at end of file (exec happened). */

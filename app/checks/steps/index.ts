@@ -6,6 +6,7 @@ import { imageConfigChecks } from "./bonus-image-config.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
+import { usernsChecks } from "./bonus-userns.js";
 import { step1 } from "./step1-process.js";
 import { step2 } from "./step2-namespaces.js";
 import { step3 } from "./step3-rootfs.js";
@@ -25,6 +26,7 @@ const CHECKS: Record<StepId, StepChecks> = {
   overlay: overlayChecks,
   privileges: privilegesChecks,
   "image-config": imageConfigChecks,
+  userns: usernsChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {
