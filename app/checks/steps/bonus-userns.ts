@@ -67,9 +67,10 @@ async function tryEscape(c: ProbeContext): Promise<Seen["escape"]> {
   writeFileSync(victim, "untouched\n", { mode: 0o644 });
   const jail = "mount -t tmpfs jail /tmp && mkdir -p /tmp/x/bin /tmp/x/proc && cp /bin/busybox /tmp/x/bin/ && mount -t proc proc /tmp/x/proc";
   // The climb itself may be refused: the store's directories above the image are root's alone (0700).
-  const climb = `cd /proc/self/fd/3 && if cd -P ${UP} 2>/dev/null; then echo climbed=yes; else echo climbed=no; fi`;
+  // (The jail has no /dev: its complaints go to stderr as they are.)
+  const climb = `cd /proc/self/fd/3 && if cd -P ${UP}; then echo climbed=yes; else echo climbed=no; fi`;
   const inner = [climb, `echo "reached=$(cat .${dir}/host-only)"`, `echo pwned > .${victim}; echo "write=$?"`, `touch .${dir}/new; echo "create=$?"`].join("; ");
-  const script = `${jail} && exec 3</ && chroot /tmp/x /bin/busybox sh -c '${inner}' 2>/dev/null; echo "status=$?"`;
+  const script = `${jail} && exec 3</ && chroot /tmp/x /bin/busybox sh -c '${inner}'; echo "status=$?"`;
   const result = await c.container(["run", "--net", "none", "--userns", "--privileged", c.image, "sh", "-c", script]);
   return { result, values: keyValues(result.stdout), victim: readFileSync(victim, "utf8"), created: existsSync(join(dir, "new")) };
 }
