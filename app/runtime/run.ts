@@ -135,7 +135,7 @@ async function prepareUserns(ctx: RunContext, calls: StepCalls, image: ImageReco
   const holder = await startUsernsHolder(calls, ctx.impl, range);
   try {
     const rootfs = usernsRootfs(calls, ctx.impl, holder, image.rootfs, join(stateDir, "rootfs"), range, ctx.warn);
-    return { holder, fds: openUsernsFds(holder, rootfs, image.rootfs, stateDir, range, options.volumes, ctx.eventsFile) };
+    return { holder, fds: openUsernsFds(holder, rootfs, image.rootfs, stateDir, options.volumes, ctx.eventsFile) };
   } catch (error) {
     holder.process.kill("SIGKILL");
     throw error;

@@ -3,7 +3,7 @@
 // namespace to a process with threads, and Node always has some): unshare(1) makes it, and holds it
 // while the container starts. See docs/bonus-userns.md for the order of it all.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync } from "node:fs";
+import { chmodSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import * as native from "#native";
 import { SyscallError } from "#native";
@@ -127,22 +127,23 @@ export interface UsernsFds {
   rootfs: string;
   tree?: number;
   attachAt?: number;
-  /** Where the runtime writes the container's /etc files (owned by the range's root), and that directory as the container sees it. */
+  /** Where the runtime writes the container's /etc files, and that directory as the container sees it. */
   etcDir: string;
   etcFdDir: string;
   volumes: Volume[];
   events?: number;
 }
 
-export function openUsernsFds(holder: UsernsHolder, rootfs: UsernsRootfs, imageRootfs: string, stateDir: string, range: IdRange, volumes: Volume[], eventsFile: string | undefined): UsernsFds {
+export function openUsernsFds(holder: UsernsHolder, rootfs: UsernsRootfs, imageRootfs: string, stateDir: string, volumes: Volume[], eventsFile: string | undefined): UsernsFds {
   const all: number[] = [];
   const keep = (fd: number) => (all.push(fd), fd);
   // Not close-on-exec: the container's processes inherit them. Closed here once the init process has started.
   // The real path first: a symlink met below /proc/PID/root is followed from our own root, back in our namespace.
   const open = (path: string, flags: number = native.O_PATH) => keep(native.openat(native.AT_FDCWD, join(holder.root, realpathSync(path)), flags));
+  // Others may look up a name in it (no more): the container's root, nobody on the host, binds its files.
   const etcDir = join(stateDir, "etc");
-  mkdirSync(etcDir, { mode: 0o700 });
-  chownSync(etcDir, range.start, range.start);
+  mkdirSync(etcDir);
+  chmodSync(etcDir, 0o711);
   const fds: UsernsFds = {
     all,
     rootfs: "",
