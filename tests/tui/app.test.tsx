@@ -41,7 +41,7 @@ describe("the workshop app", () => {
     await app.shows("The intro page.");
     // The introduction has the focus on its page (↓ reads on): shift-tab goes back to the list.
     await app.press(KEY.shiftTab, ..."jjjjjjjjjjjj", KEY.enter);
-    await app.shows("The page of step image-config.");
+    await app.shows("The page of step userns.");
     app.unmount();
   });
 

@@ -57,7 +57,7 @@ describe("g and G", () => {
     const app = await renderApp({ course, columns: 120, rows: 40 });
     await app.shows("The page of step 1.");
     await app.press("G", KEY.enter);
-    await app.shows("The page of step image-config.");
+    await app.shows("The page of step userns.");
     await app.press("g", KEY.enter);
     await app.shows("The intro page.");
     app.unmount();
