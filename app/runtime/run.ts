@@ -157,7 +157,7 @@ async function runStarted(
   // below, and waits for its spec on fd 3 anyway, so that preparing adds nothing to the start.
   let started: { child: ChildProcess; namespaced: boolean };
   try {
-    started = startInit(ctx, calls, options.network, userns?.holder);
+    started = startInit(ctx, calls, options.network, userns);
   } finally {
     // The container's processes have their own copies now; nothing else of ours may inherit them.
     for (const fd of userns?.fds.all ?? []) closeSync(fd);
@@ -274,16 +274,16 @@ function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState
  * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
  * process (step 1 on its own runs the command like that).
  */
-export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode, holder?: UsernsHolder): { child: ChildProcess; namespaced: boolean } {
+export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode, userns?: PreparedUserns): { child: ChildProcess; namespaced: boolean } {
   const { impl } = ctx;
   const init: InitCommand = { command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() };
   const spawnInit = (command = init) => calls.required("spawnInit", () => impl.spawnInit(command));
-  if (holder) {
+  if (userns) {
     // The namespaces are made inside the user namespace, by the stage (init-userns.ts): made here,
     // the host's user namespace would own them, and root in the container could use none.
     let flags = 0;
     calls.neededFor("--userns", "namespaceFlags", () => (flags = impl.namespaceFlags(network)));
-    return { child: spawnInit(usernsStageCommand(holder, init, flags & ~(CLONE_NEWUSER | CLONE_NEWNS))), namespaced: true };
+    return { child: spawnInit(usernsStageCommand(userns.holder, userns.fds, init, flags & ~(CLONE_NEWUSER | CLONE_NEWNS))), namespaced: true };
   }
   let child: ChildProcess | undefined;
   const namespaced = calls.optional("namespaceFlags", undefined, () => {
@@ -391,7 +391,7 @@ function readStageReport(pipe: Readable): Promise<StageReport> {
       if (rest) pipe.unshift(Buffer.from(rest));
       resolve(JSON.parse(text.slice(0, newline)) as StageReport);
     };
-    const onEnd = () => reject(new UserError("--userns: the init process did not start in the user namespace", "run again with WORKSHOP_TRACE=1 to see the calls it made"));
+    const onEnd = () => reject(new UserError("--userns: the init process did not start in the user namespace", "run again with --trace FILE to see the calls it made"));
     pipe.on("data", onData);
     pipe.once("end", onEnd);
   });

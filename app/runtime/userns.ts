@@ -132,6 +132,8 @@ export interface UsernsFds {
   etcFdDir: string;
   volumes: Volume[];
   events?: number;
+  /** The runtime's trace file (WORKSHOP_TRACE), for the container's processes to append to. */
+  trace?: number;
 }
 
 export function openUsernsFds(holder: UsernsHolder, rootfs: UsernsRootfs, imageRootfs: string, stateDir: string, volumes: Volume[], eventsFile: string | undefined): UsernsFds {
@@ -151,6 +153,7 @@ export function openUsernsFds(holder: UsernsHolder, rootfs: UsernsRootfs, imageR
     etcFdDir: native.fdPath(open(etcDir)),
     volumes: volumes.map((volume) => ({ ...volume, source: native.fdPath(open(volume.source)) })),
     events: eventsFile === undefined ? undefined : open(eventsFile, native.O_WRONLY | native.O_APPEND),
+    trace: process.env[native.TRACE_ENV] ? open(process.env[native.TRACE_ENV]!, native.O_WRONLY | native.O_APPEND) : undefined,
   };
   if ("tree" in rootfs) {
     native.fcntl(rootfs.tree, native.F_SETFD, 0);
@@ -180,6 +183,7 @@ export function usernsSpec(spec: InitSpec, fds: UsernsFds): InitSpec {
  * (unshareOwnedNamespaces: not the user and mount namespaces, made already) and starts the real
  * init process in them.
  */
-export function usernsStageCommand(holder: UsernsHolder, init: InitCommand, flags: number): InitCommand {
-  return { ...init, command: "nsenter", args: [`--user=${holder.namespace}`, `--mount=${holder.mountNamespace}`, "--", init.command, ...init.args, "--userns-stage", String(flags)] };
+export function usernsStageCommand(holder: UsernsHolder, fds: UsernsFds, init: InitCommand, flags: number): InitCommand {
+  const env = fds.trace === undefined ? init.env : { ...init.env, [native.TRACE_ENV]: native.fdPath(fds.trace) };
+  return { env, command: "nsenter", args: [`--user=${holder.namespace}`, `--mount=${holder.mountNamespace}`, "--", init.command, ...init.args, "--userns-stage", String(flags)] };
 }

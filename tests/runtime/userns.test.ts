@@ -111,4 +111,21 @@ describe("container run --userns", () => {
     expect(second.status).toBe(0);
     expect(hostRootOf(first.stdout)).not.toBe(hostRootOf(second.stdout));
   });
+  it("--trace records the calls of the container's processes too, which may not open the file themselves", async () => {
+    const trace = join(work, "trace.jsonl");
+    const result = await ws.run(["--trace", trace, "run", "--net", "none", "--userns", ws.image, "true"]);
+    expect(result.stderr).toBe("");
+    const calls = readFileSync(trace, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { call: string }).call);
+    expect(calls).toEqual(expect.arrayContaining(["open_tree", "mount_setattr", "unshare", "move_mount", "chroot", "execve"]));
+    rmSync(trace);
+  });
+
+  it("a container run killed outright takes its container and holder along; the next prune gives the range back", async () => {
+    const result = await ws.script(`$CONTAINER run --net none --userns ${ws.image} sh -c 'exec sleep 3000.7' & cli=$!
+      until pgrep -x -f 'sleep 3000.7' >/dev/null; do sleep 0.05; done
+      kill -KILL $cli; wait $cli
+      while pgrep -x -f 'sleep 3000.7' >/dev/null; do sleep 0.05; done
+      ls ${join(ws.root, "run", "userns")} | grep -c . ; $CONTAINER prune`);
+    expect(result.stdout.split("\n")[0]).toBe("1");
+  });
 });
