@@ -21,7 +21,11 @@ let events: EventLog = NO_EVENTS;
 function main(): void {
   // --userns: this is the stage that makes the namespaces, in the user namespace (init-userns.ts).
   const stage = process.argv.indexOf("--userns-stage");
-  if (stage >= 0) return runUsernsStage(Number(process.argv[stage + 1]), SYNC_FD, initSteps, stepCalls(NO_EVENTS, warn));
+  if (stage >= 0) {
+    const eventsFd = process.argv[stage + 2];
+    events = eventsFd === undefined ? NO_EVENTS : openEventLog(Number(eventsFd));
+    return runUsernsStage(Number(process.argv[stage + 1]), SYNC_FD, initSteps, stepCalls(events, warn));
+  }
   // Die with the runtime: if `container run` is killed, so is the container (and, as PID 1, all of it).
   native.prctl(native.PR_SET_PDEATHSIG, 9);
   // Our end of the pipe must block (we read it synchronously) and must not survive execve:

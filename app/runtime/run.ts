@@ -389,7 +389,10 @@ function readStageReport(pipe: Readable): Promise<StageReport> {
       pipe.pause();
       const rest = text.slice(newline + 1);
       if (rest) pipe.unshift(Buffer.from(rest));
-      resolve(JSON.parse(text.slice(0, newline)) as StageReport);
+      const line = JSON.parse(text.slice(0, newline)) as StageReport | InitFailure;
+      // The stage failed before it started the init process (unshareOwnedNamespaces, say): its report is a failure.
+      if ("init" in line) resolve(line);
+      else reject(new UserError(line.message, line.hint, line.exitCode));
     };
     const onEnd = () => reject(new UserError("--userns: the init process did not start in the user namespace", "run again with --trace FILE to see the calls it made"));
     pipe.on("data", onData);

@@ -179,11 +179,12 @@ export function usernsSpec(spec: InitSpec, fds: UsernsFds): InitSpec {
 /**
  * The init process's command with --userns: nsenter(1) joins the holder's user namespace as its
  * root (a single-threaded program may, Node may not) and its mount namespace, then
- * `init.mjs --userns-stage FLAGS` makes the other namespaces of `flags` from inside it
+ * `init.mjs --userns-stage FLAGS [EVENTS_FD]` makes the other namespaces of `flags` from inside it
  * (unshareOwnedNamespaces: not the user and mount namespaces, made already) and starts the real
  * init process in them.
  */
 export function usernsStageCommand(holder: UsernsHolder, fds: UsernsFds, init: InitCommand, flags: number): InitCommand {
   const env = fds.trace === undefined ? init.env : { ...init.env, [native.TRACE_ENV]: native.fdPath(fds.trace) };
-  return { env, command: "nsenter", args: [`--user=${holder.namespace}`, `--mount=${holder.mountNamespace}`, "--", init.command, ...init.args, "--userns-stage", String(flags)] };
+  const stage = ["--userns-stage", String(flags), ...(fds.events === undefined ? [] : [String(fds.events)])];
+  return { env, command: "nsenter", args: [`--user=${holder.namespace}`, `--mount=${holder.mountNamespace}`, "--", init.command, ...init.args, ...stage] };
 }

@@ -2,7 +2,7 @@
 // catches it, says what it saw and what it expected, and the others are not fooled.
 import { describe, expect, it } from "vitest";
 import { runStep, type CheckResult } from "../../app/checks/index.js";
-import { inProgress, mutant, mutantsWorkspace } from "./support.js";
+import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
 const { root, impls } = mutantsWorkspace("mutants");
 
@@ -211,6 +211,14 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
       ]);
     });
 
+    it("all but the last function written: every check is not started, naming it", async () => {
+      const failed = await failures("userns", partial(impls, "userns.ts", "unshareOwnedNamespaces"));
+      expect(new Set(Object.values(failed).map((r) => `${r.status}: ${r.message}`))).toEqual(
+        new Set(["not-started: the userns bonus step is not done yet: unshareOwnedNamespaces() is still a TODO"]),
+      );
+      expect(Object.keys(failed)).toHaveLength(7);
+    });
+
     it("root mapped to the host's root: the container's root is root on the host, and every container the same one", async () => {
       const impl = mutant(impls, "userns.ts", [["const line = `0 ${range.start} ${range.size}\\n`;", "const line = `0 0 ${range.size}\\n`;"]]);
       const failed = await failures("userns", impl);
@@ -221,12 +229,12 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
       expect(failed["userns.escape-cannot-write"]!.message).toMatch(/^from inside, the chroot escape (wrote over|made a new file in) a directory of root's on the host/);
     });
 
-    it("the root filesystem not idmapped: the image's files are nobody's inside", async () => {
+    it("the root filesystem not idmapped: the image's files are nobody's inside, and not root's to write", async () => {
       const impl = mutant(impls, "userns.ts", [["  mountSetattr(tree, { set: MOUNT_ATTR_IDMAP, usernsFd }, AT_RECURSIVE);\n", "  void mountSetattr, usernsFd;\n"]]);
       const failed = await failures("userns", impl);
-      expect(Object.keys(failed)).toEqual(["userns.image-owned-by-root"]);
-      expect(failed["userns.image-owned-by-root"]!.message).toBe(
-        "inside, /bin/busybox is owned by 65534:65534; expected 0:0: the root filesystem is not idmapped through the container's user namespace (MOUNT_ATTR_IDMAP, docs/bonus-userns.md, Task 2)",
+      // Seen as nobody's, or, where a mount point is still to make in the shared image, not even writable.
+      expect(failed["userns.image-owned-by-root"]!.message).toMatch(
+        /^inside, \/bin\/busybox is owned by 65534:65534; expected 0:0: the root filesystem is not idmapped through the container's user namespace \(MOUNT_ATTR_IDMAP, docs\/bonus-userns.md, Task 2\)$|^container exited with 125: container: .*EACCES \(Permission denied\)/,
       );
     });
 
