@@ -128,4 +128,19 @@ describe("container run --userns", () => {
       ls ${join(ws.root, "run", "userns")} | grep -c . ; $CONTAINER prune`);
     expect(result.stdout.split("\n")[0]).toBe("1");
   });
+  it("the host side is still the host root's: the cgroup holds --pids, and the veth moved in by the runtime reaches the gateway", async () => {
+    // The shell forks until the kernel refuses, printing (with a builtin) how many it started.
+    const limited = await ws.run(["run", "--net", "none", "--userns", "--pids", "12", ws.image, "sh", "-c", "for i in $(seq 30); do sleep 2 & echo $i; done"]);
+    expect(limited.stderr).toMatch(/can't fork: Resource temporarily unavailable/);
+    expect(Number(limited.stdout.trim().split("\n").at(-1))).toBeLessThan(12);
+    const bridged = await ws.run(["run", "--userns", ws.image, "sh", "-c", "ip -o -4 addr show eth0 | wc -l; ping -c 1 -W 2 10.229.0.1 >/dev/null && echo ping-ok"]);
+    expect(bridged.stderr).toBe("");
+    expect(bridged.stdout).toBe("1\nping-ok\n");
+  });
+
+  it("changes root with pivot_root too: every mount at / is idmapped, and nothing of the host is left reachable", async () => {
+    const result = await ws.run(["run", "--net", "none", "--userns", "--pivot-root", ws.image, "sh", "-c", `id -u; stat -c %u /bin/busybox; [ -e '${ws.root}' ] && echo host-files; awk '$5 == "/"' /proc/self/mountinfo | grep -vc idmapped`]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("0\n0\n0\n");
+  });
 });
