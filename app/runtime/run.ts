@@ -178,7 +178,16 @@ async function runStarted(
     throw new UserError("spawnInit() did not give the init process a pipe as fd 3", "pass stdio: [\"inherit\", \"inherit\", \"inherit\", \"pipe\"] to spawn (docs/01-process.md, Task 1)");
   }
   // With --userns, the stage first says which process is the init process (its child, PID 1 inside).
-  const initPid = userns ? (await readStageReport(pipe)).init : child.pid;
+  let initPid = child.pid;
+  if (userns) {
+    try {
+      initPid = (await readStageReport(pipe)).init;
+    } catch (error) {
+      child.kill("SIGKILL");
+      await exited.catch(() => undefined);
+      throw error;
+    }
+  }
   const failure = readFailure(pipe);
   state.pid = child.pid;
   state.pidStart = processStartTime(child.pid);
@@ -216,7 +225,7 @@ async function prepareHostSide(
   options: RunOptions,
   state: ContainerState,
   stateDir: string,
-  /** Where the container's /etc files go: the state directory, or with --userns a directory of it the container's root owns. */
+  /** Where the container's /etc files go: the state directory, or with --userns a directory of it the container's root may look into. */
   etcDir: string,
   states: StateStore,
   init: Pick<InitSpec, "command" | "env" | "cwd" | "namespaced">,
@@ -410,6 +419,8 @@ function readFailure(pipe: Readable): Promise<InitFailure | undefined> {
     const received = () => (text.trim() ? (JSON.parse(text.trim()) as InitFailure) : undefined);
     pipe.on("error", () => resolve(received()));
     pipe.on("end", () => resolve(received()));
+    // Paused after the --userns stage's report: a listener alone would not start it again.
+    pipe.resume();
   });
 }
 
