@@ -6,7 +6,6 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, lchownSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import * as native from "#native";
-import { SyscallError } from "#native";
 import { UserError } from "../errors.js";
 import type { HostSteps, IdRange, InitCommand, Volume } from "./contract.js";
 import type { InitSpec } from "./spec.js";
@@ -65,7 +64,7 @@ export type UsernsRootfs = { tree: number } | { copy: string };
 export function usernsRootfs(calls: StepCalls, impl: Pick<HostSteps, "idmapRootfs">, holder: UsernsHolder, rootfs: string, copyDir: string, range: IdRange, warn: (line: string) => void): UsernsRootfs {
   const userns = openSync(holder.namespace, "r");
   let tree: number | undefined;
-  let refused: SyscallError | undefined;
+  let refused: native.SyscallError | undefined;
   try {
     calls.neededFor("--userns", "idmapRootfs", () => {
       try {
@@ -85,8 +84,8 @@ export function usernsRootfs(calls: StepCalls, impl: Pick<HostSteps, "idmapRootf
 }
 
 /** The kernel's or the file system's refusal, not a mistake in the call: a copy will do. */
-function cannotIdmap(error: unknown): error is SyscallError {
-  return error instanceof SyscallError && ["open_tree", "mount_setattr"].includes(error.call) && ["EINVAL", "ENOSYS", "EOPNOTSUPP", "EPERM"].includes(error.code);
+function cannotIdmap(error: unknown): error is native.SyscallError {
+  return error instanceof native.SyscallError && ["open_tree", "mount_setattr"].includes(error.call) && ["EINVAL", "ENOSYS", "EOPNOTSUPP", "EPERM"].includes(error.code);
 }
 
 /**
