@@ -59,14 +59,14 @@ describe("container run --userns", () => {
     expect(status).toBe("status=137");
   });
 
-  it("volumes keep working: a host file reads inside, a file written there is the range's, and root's files on the host stay read-only", async () => {
+  it("volumes keep working, single files and :ro too: a host file reads inside, a file written there is the range's, and root's files on the host stay read-only", async () => {
     writeFileSync(join(data, "from-host"), "hello from the host\n");
     const open = mkdtempSync(join(work, "open-"));
     chmodSync(open, 0o777);
-    const script = "cat /proc/self/uid_map; cat /data/from-host; echo written > /open/from-container; echo overwritten > /data/from-host 2>/dev/null; echo status=$?; touch /data/new 2>/dev/null; echo status=$?";
-    const result = await ws.run(["run", "--net", "none", "--userns", "-v", `${data}:/data`, "-v", `${open}:/open`, ws.image, "sh", "-c", script]);
+    const script = "cat /proc/self/uid_map; cat /data/from-host; echo written > /open/from-container; echo overwritten > /data/from-host 2>/dev/null; echo status=$?; touch /data/new 2>/dev/null; echo status=$?; cat /etc/motd; touch /etc/motd 2>/dev/null; echo status=$?";
+    const result = await ws.run(["run", "--net", "none", "--userns", "-v", `${data}:/data`, "-v", `${open}:/open`, "-v", `${join(data, "from-host")}:/etc/motd:ro`, ws.image, "sh", "-c", script]);
     const [uidMap, ...rest] = result.stdout.trim().split("\n");
-    expect(rest).toEqual(["hello from the host", "status=1", "status=1"]);
+    expect(rest).toEqual(["hello from the host", "status=1", "status=1", "hello from the host", "status=1"]);
     expect(readFileSync(join(open, "from-container"), "utf8")).toBe("written\n");
     expect(statSync(join(open, "from-container")).uid).toBe(hostRootOf(uidMap!));
     expect(readFileSync(join(data, "from-host"), "utf8")).toBe("hello from the host\n");

@@ -110,6 +110,8 @@ export const usernsChecks: StepChecks = {
         {
           name: "root-inside",
           title: "With --userns, the command runs as uid 0 and gid 0 inside",
+          // Four containers, each started through unshare(1), nsenter(1) and two Node processes.
+          timeoutMs: 30_000,
           judge: ({ inside }) => {
             const wrong = precondition(inside);
             if (wrong) return wrong;
