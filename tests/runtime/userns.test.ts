@@ -143,4 +143,12 @@ describe("container run --userns", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("0\n0\n0\n");
   });
+  it("SIGTERM to container run reaches the command through the stage, and its exit status comes back", async () => {
+    chmodSync(data, 0o777);
+    // The command says it is up (its trap set) with a file in a volume.
+    const result = await ws.script(`$CONTAINER run --net none --userns -v ${data}:/data ${ws.image} sh -c 'trap "exit 7" TERM; touch /data/up; while :; do sleep 0.05; done' & cli=$!
+      until [ -e ${data}/up ]; do sleep 0.05; done
+      kill -TERM $cli; wait $cli; echo "status=$?"`);
+    expect(result.stdout).toBe("status=7\n");
+  });
 });
