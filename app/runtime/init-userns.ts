@@ -25,7 +25,8 @@ export function runUsernsStage(flags: number, fd: number, impl: Pick<InitSteps, 
   calls.neededFor("--userns", "unshareOwnedNamespaces", () => impl.unshareOwnedNamespaces(flags));
   const args = process.argv.slice(1, process.argv.indexOf("--userns-stage"));
   const init = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ["inherit", "inherit", "inherit", fd], env: process.env });
-  const report: StageReport = { init: init.pid ?? 0 };
+  if (init.pid === undefined) throw new Error(`--userns: the init process could not be started in the new namespaces (${process.execPath})`);
+  const report: StageReport = { init: init.pid };
   writeSync(fd, `${JSON.stringify(report)}\n`);
   // The runtime takes the end of fd 3 for "the command started": only init may hold it now.
   closeSync(fd);
