@@ -143,13 +143,14 @@ export const O = {
   O_NOCTTY: 0o400,
   O_TRUNC: 0o1000,
   O_NONBLOCK: 0o4000,
+  O_APPEND: 0o2000,
   O_DIRECTORY: process.arch === "arm64" ? 0o40000 : 0o200000,
   O_NOFOLLOW: process.arch === "arm64" ? 0o100000 : 0o400000,
   O_CLOEXEC: 0o2000000,
   O_PATH: 0o10000000,
 } as const;
 
-export const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_NONBLOCK, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH } = O;
+export const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_NONBLOCK, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH } = O;
 export const O_RDONLY = 0;
 
 /** The dirfd that means "the current directory" in the *at(2) calls. */
@@ -201,6 +202,22 @@ export const {
   MOUNT_ATTR_IDMAP,
   MOUNT_ATTR_NOSYMFOLLOW,
 } = MOUNT_ATTR;
+
+/** open_tree(2)'s flags: OPEN_TREE_CLONE makes a detached copy of the mount (an idmapped mount starts as one). */
+export const OPEN_TREE = {
+  OPEN_TREE_CLONE: 0x1,
+  OPEN_TREE_CLOEXEC: O.O_CLOEXEC,
+} as const;
+
+export const { OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC } = OPEN_TREE;
+
+/** move_mount(2)'s flags: the source or the target given as an fd alone (empty path). */
+export const MOVE_MOUNT = {
+  MOVE_MOUNT_F_EMPTY_PATH: 0x4,
+  MOVE_MOUNT_T_EMPTY_PATH: 0x40,
+} as const;
+
+export const { MOVE_MOUNT_F_EMPTY_PATH, MOVE_MOUNT_T_EMPTY_PATH } = MOVE_MOUNT;
 
 /** File type bits: of st_mode/stx_mode, and for mknod(2). */
 export const S_IFMT = 0o170000;

@@ -65,6 +65,9 @@ const HINTS: Record<string, string> = {
   "close:EBADF": "the fd is not open (closed twice?)",
   "mount_setattr:EINVAL": "the path is not a mount point (bind-mount it onto itself first), or an attribute or flag this kernel does not know",
   "mount_setattr:ENOSYS": "the kernel is older than 5.12: makeReadOnlyRecursive remounts each mount instead, by itself",
+  "move_mount:EINVAL":
+    "the target is not in this process's mount namespace (a path through /proc/PID/root, or an fd opened in another namespace, names another's mounts), or the source is neither a detached tree nor a mount of this namespace",
+  "open_tree:EINVAL": "a flag this kernel does not know, or OPEN_TREE_CLONE without a path to copy",
   "capset:EPERM":
     "capset can only lower the permitted set (a capability dropped cannot be added back), and the inheritable set cannot grow past the bounding set without CAP_SETPCAP",
   "capset:EINVAL": "bad header (this layer uses _LINUX_CAPABILITY_VERSION_3), or effective not within permitted",

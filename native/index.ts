@@ -17,6 +17,8 @@ export { close, fdPath, fstat, mkdirat, openat, openat2, readlinkat, type FileSt
 export { openInRoot, type OpenInRootOptions } from "./open-in-root.js";
 // Read-only binds that stay read-only all the way down, submounts included.
 export { makeReadOnlyRecursive, mountSetattr, type MountAttributes } from "./mount-attributes.js";
+// Detached mount trees: an idmapped copy of a directory, attached where the container needs it.
+export { moveMount, openTree } from "./mount-trees.js";
 // Root in a container keeps only a few capabilities, and no execve gives privileges back.
 export {
   capabilityMask,

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from "node:fs";
-import { AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MS_BIND, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY, MS_RELATIME, MS_REMOUNT, MS_STRICTATIME } from "./constants.js";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY, MS_BIND, MS_NOATIME, MS_NODEV, MS_NODIRATIME, MS_NOEXEC, MS_NOSUID, MS_NOSYMFOLLOW, MS_RDONLY, MS_RELATIME, MS_REMOUNT, MS_STRICTATIME } from "./constants.js";
 import { SyscallError } from "./errors.js";
 import { shownAt, shownMount, shownMountAttr } from "./flags.js";
 import { invoke } from "./invoke.js";
@@ -17,20 +17,23 @@ export interface MountAttributes {
 }
 
 /**
- * mount_setattr(2), Linux 5.12: changes the attributes of the mount at `target`, and with
+ * mount_setattr(2), Linux 5.12: changes the attributes of the mount at `target` (a path, or the fd
+ * of a detached tree from openTree), and with
  * AT_RECURSIVE of every mount below it in one call. mount(2) can only remount one mount at a time,
  * so a read-only bind with submounts (a volume holding a tmpfs) would keep them writable.
  */
-export function mountSetattr(target: string, attributes: MountAttributes, flags = 0): void {
+export function mountSetattr(target: string | number, attributes: MountAttributes, flags = 0): void {
   const { set = 0, clear = 0, propagation = 0, usernsFd = 0 } = attributes;
+  // An fd (a detached tree from open_tree) is the mount itself: an empty path with AT_EMPTY_PATH.
+  const [dirfd, path, atFlags] = typeof target === "number" ? [target, "", flags | AT_EMPTY_PATH] : [AT_FDCWD, target, flags];
   const attr = Buffer.alloc(32);
   attr.writeBigUInt64LE(BigInt(set), 0);
   attr.writeBigUInt64LE(BigInt(clear), 8);
   attr.writeBigUInt64LE(BigInt(propagation), 16);
   attr.writeBigUInt64LE(BigInt(usernsFd), 24);
-  const shown = () => [target, shownAt(flags), shownMountAttr(set), shownMountAttr(clear), shownMount(propagation)];
+  const shown = () => [target, shownAt(atFlags), shownMountAttr(set), shownMountAttr(clear), shownMount(propagation), ...(usernsFd ? [usernsFd] : [])];
   invoke("mount_setattr", shown, (c) =>
-    c.syscall(SYS.mount_setattr, "int", AT_FDCWD, "const char *", target, "unsigned int", flags, "void *", attr, "size_t", attr.length),
+    c.syscall(SYS.mount_setattr, "int", dirfd, "const char *", path, "unsigned int", atFlags, "void *", attr, "size_t", attr.length),
   );
 }
 

@@ -25,12 +25,22 @@ let tracing = false;
 /**
  * Starts (file) or stops (null) recording every call as one JSON line appended to the file.
  * The file is opened now, with O_APPEND so several processes can share it, and O_CLOEXEC (Node's default)
- * so a container's command never inherits it. Opening now also keeps tracing working after chroot.
+ * so a container's command never inherits it (an inherited one, /proc/self/fd/N, is the opener's to close). Opening now also keeps tracing working after chroot.
  */
 export function setTrace(file: string | null): void {
-  if (fd !== undefined) closeSync(fd);
-  fd = file ? openSync(file, "a", 0o644) : undefined;
+  if (fd !== undefined && fd !== inherited(file)) closeSync(fd);
+  fd = file ? (inherited(file) ?? openSync(file, "a", 0o644)) : undefined;
   tracing = fd !== undefined;
+}
+
+/**
+ * /proc/self/fd/N names an fd this process inherited, opened for appending by whoever started it:
+ * used as it is, not opened again (a process that may not open the file itself, such as root in a
+ * user namespace, can still write to it).
+ */
+function inherited(file: string | null): number | undefined {
+  const match = /^\/proc\/self\/fd\/(\d+)$/.exec(file ?? "");
+  return match ? Number(match[1]) : undefined;
 }
 
 export function isTracing(): boolean {

@@ -43,6 +43,7 @@ Run options:
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
   -t, --tty                give the command a terminal of its own, from the container's /dev/pts (bonus step; exec takes it too)
+  --userns                 root in the container is an unprivileged range of ids on the host (bonus step)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -68,6 +69,7 @@ const RUN: OptionSpec[] = [
   { names: ["--overlay"], value: false },
   { names: ["--privileged"], value: false },
   { names: ["--tty", "-t", "-it", "-ti"], value: false },
+  { names: ["--userns"], value: false },
   // Accepted for Docker users' muscle memory: the container always shares our stdin, and is
   // always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -239,7 +241,9 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
     tty: parsed.options.has("--tty"),
+    userns: parsed.options.has("--userns"),
   };
+  refuseWithUserns(options);
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);
   const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal, buildOffline: warnOffline }));
@@ -304,4 +308,15 @@ function formatSize(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)}GB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)}MB`;
   return `${Math.ceil(bytes / 2 ** 10)}KB`;
+}
+
+/**
+ * What --userns does not combine with. The host's network namespace belongs to the host's user
+ * namespace: root in the container could not use it (Docker refuses it too). An overlay would need
+ * each layer idmapped and the overlay mounted inside the user namespace: not done here.
+ */
+function refuseWithUserns(options: RunOptions): void {
+  if (!options.userns) return;
+  if (options.network === "host") throw new UserError("--userns cannot share the host's network (--net host)", "use --net bridge or --net none with --userns");
+  if (options.overlay) throw new UserError("--userns does not work with --overlay yet", "drop one of them: --userns runs on the image's files, idmapped");
 }

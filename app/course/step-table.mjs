@@ -61,6 +61,7 @@ export const STEP_TABLE = /** @type {const} */ ([
     requires: ["3"],
     bonus: true,
   },
+  { id: "userns", title: "user namespaces", doc: "docs/bonus-userns.md", module: "userns", functions: ["writeIdMaps", "idmapRootfs", "unshareOwnedNamespaces"], requires: ["3"], bonus: true },
 ]);
 
 /** The modules an implementation directory must have, without `.ts`. */

@@ -16,13 +16,14 @@ export interface AttachedTerminal {
   close(): void;
 }
 
-export function attachTerminal(ctx: { impl: Pick<HostSteps, "resizeTerminal"> }, calls: StepCalls, child: ChildProcess, pipe: Duplex): AttachedTerminal {
+/** `holder` is the process that hands the master over: the child, or under --userns the init process the child started. */
+export function attachTerminal(ctx: { impl: Pick<HostSteps, "resizeTerminal"> }, calls: StepCalls, child: ChildProcess, holder: number, pipe: Duplex): AttachedTerminal {
   let relay: TerminalRelay | undefined;
   let failed: unknown;
   return {
     take(fd) {
       try {
-        relay = relayTerminal(child.pid as number, fd, (master, size) => calls.neededFor("-t", "resizeTerminal", () => ctx.impl.resizeTerminal(master, size)));
+        relay = relayTerminal(holder, fd, (master, size) => calls.neededFor("-t", "resizeTerminal", () => ctx.impl.resizeTerminal(master, size)));
         pipe.write("go\n");
       } catch (error) {
         // The process waits for "go": without its terminal it must not start.

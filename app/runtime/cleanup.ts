@@ -7,6 +7,8 @@ import { dirname, join, resolve } from "node:path";
 import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 import { addressPool, parseOwner } from "./host-network.js";
+import { idRangePool, releaseIdRange } from "./id-ranges.js";
+import type { ClaimPool } from "./ipam.js";
 import { sleepSync } from "./lock.js";
 import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
@@ -23,22 +25,22 @@ export function pruneContainers(states: StateStore, root: string): { containers:
     states.remove(state.id);
     containers.push(state.id);
   }
-  releaseOrphanAddresses();
+  releaseOrphans(addressPool());
+  releaseOrphans(idRangePool());
   images.push(...removeReleasedImages(root));
   return { containers, images };
 }
 
 /**
- * Addresses on the bridge whose container has no state left and whose run has ended: the run died
- * between taking the address and saving it, or its store was deleted. Whichever store's prune
- * finds them: the bridge, and so its addresses, belong to all stores.
+ * Addresses on the bridge (or id ranges) whose container has no state left and whose run has
+ * ended: the run died between taking one and saving it, or its store was deleted. Whichever
+ * store's prune finds them: the bridge and the ranges belong to all stores.
  */
-function releaseOrphanAddresses(): void {
-  const pool = addressPool();
-  for (const [address, text] of pool.owners()) {
+function releaseOrphans(pool: ClaimPool): void {
+  for (const [name, text] of pool.owners()) {
     const owner = parseOwner(text);
     if (owner && (existsSync(owner.container) || processStartTime(owner.pid) === owner.start)) continue;
-    pool.release(address);
+    pool.release(name);
   }
 }
 
@@ -57,6 +59,7 @@ export function leftovers(state: ContainerState): string[] {
  */
 export function releaseHostResources(state: ContainerState, root: string): string[] {
   if (state.cgroup) removeCgroupDirs(state.cgroup);
+  if (state.idRange) releaseIdRange(root, state.idRange);
   if (state.bridge) {
     const { hostVeth } = state.bridge;
     if (existsSync(`/sys/class/net/${hostVeth}`)) {

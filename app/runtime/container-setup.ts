@@ -44,7 +44,9 @@ export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls
   const shared = (ns: Namespace, flag: string, consequence: string) => {
     if (!spec.namespaced) return;
     events.emit({ event: "shared-namespace", namespace: ns });
-    host.warn(`the init process shares the host's ${ns === "mnt" ? "mount" : ns.toUpperCase()} namespace (is ${flag} in namespaceFlags?): ${consequence}`);
+    // With --userns the namespaces are made inside the user namespace, by unshareOwnedNamespaces().
+    const made = spec.userns ? "did unshareOwnedNamespaces() make it, inside the user namespace?" : `is ${flag} in namespaceFlags?`;
+    host.warn(`the init process shares the host's ${ns === "mnt" ? "mount" : ns.toUpperCase()} namespace (${made}): ${consequence}`);
   };
 
   if (host.ownNamespace("uts")) calls.optional("setHostname", undefined, () => impl.setHostname(spec.hostname));

@@ -123,6 +123,22 @@ export interface PrivilegesStep {
   installSeccompFilter(): void;
 }
 
+/** A range of user (and group) ids on the host: ids 0 to size - 1 in the container are start to start + size - 1 here. */
+export interface IdRange {
+  start: number;
+  size: number;
+}
+
+/** Bonus step userns: root in the container is an unprivileged range of ids on the host. */
+export interface UsernsStep {
+  /** On the host: maps ids 0 to range.size - 1 of the user namespace of process `pid` to the range, for users and groups. */
+  writeIdMaps(pid: number, range: IdRange): void;
+  /** On the host: a detached copy of the mount at `rootfs` (and below), idmapped like the user namespace `usernsFd`; returns its fd. */
+  idmapRootfs(rootfs: string, usernsFd: number): number;
+  /** In the container's first process, inside the user namespace: makes the namespaces of `flags` (the user and mount namespaces are made already), so that the user namespace owns them. */
+  unshareOwnedNamespaces(flags: number): void;
+}
+
 /** Step 4: cgroups. */
 export interface CgroupsStep {
   /** Creates the container's cgroup under `root` and writes the limits. */
@@ -211,6 +227,7 @@ export interface ImplementationModules {
   "image-config": ImageConfigStep;
   exec: ExecStep;
   terminal: TerminalStep;
+  userns: UsernsStep;
 }
 
 /** A whole implementation: every step's functions (their names are unique across steps). */
@@ -225,7 +242,8 @@ export type Implementation = ProcessStep &
   PrivilegesStep &
   ImageConfigStep &
   ExecStep &
-  TerminalStep;
+  TerminalStep &
+  UsernsStep;
 
 /** What `container run` calls, on the host. */
 export type HostSteps = Pick<
@@ -246,6 +264,8 @@ export type HostSteps = Pick<
   | "workingDir"
   | "spawnInContainer"
   | "resizeTerminal"
+  | "writeIdMaps"
+  | "idmapRootfs"
 >;
 
 /** What the init process calls, inside the container's namespaces. */

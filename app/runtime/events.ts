@@ -25,12 +25,13 @@ export interface EventLog {
 export const NO_EVENTS: EventLog = { emit() {} };
 
 /**
- * Appends events to `file`. Opened once, synchronously and in append mode: the runtime and the
- * init process write lines to it at once, and init may have changed mount namespace by then.
+ * Appends events to `file` (or to an fd opened for us in append mode). Opened once, synchronously
+ * and in append mode: the runtime and the init process write lines to it at once, and init may
+ * have changed mount namespace by then.
  */
-export function openEventLog(file: string | undefined): EventLog & { close(): void } {
-  if (!file) return { ...NO_EVENTS, close() {} };
-  const fd = openSync(file, "a", 0o600);
+export function openEventLog(file: string | number | undefined): EventLog & { close(): void } {
+  if (file === undefined || file === "") return { ...NO_EVENTS, close() {} };
+  const fd = typeof file === "number" ? file : openSync(file, "a", 0o600);
   return {
     emit(event) {
       writeSync(fd, `${JSON.stringify({ ...event, time: new Date().toISOString() })}\n`);

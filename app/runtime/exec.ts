@@ -36,6 +36,12 @@ export interface ExecOptions {
 /** Runs a command in the running container `id` and returns its shell-style exit status. */
 export async function execInContainer(ctx: ExecContext, id: string, options: ExecOptions): Promise<number> {
   const state = await runningContainer(new StateStore(ctx.root), id);
+  if (state.idRange) {
+    throw new UserError(
+      `container ${state.id} runs with --userns, which container exec cannot join`,
+      "joining a user namespace takes a process with one thread, and Node has several: run the command in the container's own shell, or start it without --userns",
+    );
+  }
   const pid = state.pid as number;
   const calls = stepCalls(ctx.events, (line) => ctx.warn(`container: ${line}`));
   const spec: ExecSpec = {
@@ -57,7 +63,7 @@ export async function execInContainer(ctx: ExecContext, id: string, options: Exe
   const child = startInContainer(ctx, calls, pid);
   const exited = calls.required("waitForExit", () => ctx.impl.waitForExit(child));
   const pipe = child.stdio[3] as Duplex;
-  const terminal = options.tty ? attachTerminal(ctx, calls, child, pipe) : undefined;
+  const terminal = options.tty ? attachTerminal(ctx, calls, child, child.pid as number, pipe) : undefined;
   const failure = readInitMessages(pipe, (fd) => terminal?.take(fd));
   const stopForwarding = forwardSignals(child.pid as number);
   try {

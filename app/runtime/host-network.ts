@@ -21,10 +21,21 @@ export const DEFAULT_SUBNET = "10.229.0.0/24";
  * CONTAINER_RUN_DIR moves it, for a sandbox standing in for the host with a bridge of its own.
  */
 function bridgeDir(): string {
-  return join(resolve(process.env.CONTAINER_RUN_DIR ?? "/run/container-workshop"), BRIDGE);
+  return join(hostRunDir(), BRIDGE);
 }
 
-/** Who holds an address: the container's state directory, and the `container run` that took it. */
+/** What containers of every store share on this host (addresses, id ranges): /run/container-workshop unless CONTAINER_RUN_DIR says otherwise. */
+export function hostRunDir(): string {
+  return resolve(process.env.CONTAINER_RUN_DIR ?? "/run/container-workshop");
+}
+
+/** The owner record of what container `id` of the store at `root` takes on the host, run by this process. */
+export function ownerRecord(root: string, id: string): string {
+  const record: AddressOwner = { container: join(containersDir(resolve(root)), id), pid: process.pid, start: processStartTime(process.pid) ?? "" };
+  return JSON.stringify(record);
+}
+
+/** Who holds an address (or an id range): the container's state directory, and the `container run` that took it. */
 export interface AddressOwner {
   container: string;
   pid: number;
@@ -58,8 +69,7 @@ export function planBridgeNetwork(root: string, subnet: string, id: string): Bri
     throw new UserError(`the container subnet ${subnet} is too large or too small`, "use a prefix from /8 to /29, e.g. 10.229.0.0/24");
   }
   refuseConflicts(parsed);
-  const record: AddressOwner = { container: join(containersDir(resolve(root)), id), pid: process.pid, start: processStartTime(process.pid) ?? "" };
-  const address = addressPool().allocate(JSON.stringify(record), parsed);
+  const address = addressPool().allocate(ownerRecord(root, id), parsed);
   return {
     bridge: BRIDGE,
     subnet: parsed.cidr,

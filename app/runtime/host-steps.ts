@@ -7,6 +7,7 @@ import { connectContainer, containerResolvConf, disconnectContainer, setupBridge
 import { commandLine, environment, workingDir } from "#impl/image-config";
 import { spawnInContainer } from "#impl/exec";
 import { resizeTerminal } from "#impl/terminal";
+import { idmapRootfs, writeIdMaps } from "#impl/userns";
 import type { HostSteps } from "./contract.js";
 
 export const hostSteps: HostSteps = {
@@ -26,4 +27,6 @@ export const hostSteps: HostSteps = {
   workingDir,
   spawnInContainer,
   resizeTerminal,
+  writeIdMaps,
+  idmapRootfs,
 };

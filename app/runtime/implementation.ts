@@ -16,6 +16,7 @@ import * as privilegesModule from "#impl/privileges";
 import * as imageConfigModule from "#impl/image-config";
 import * as execModule from "#impl/exec";
 import * as terminalModule from "#impl/terminal";
+import * as usernsModule from "#impl/userns";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
@@ -33,6 +34,7 @@ import type { Implementation, ImplementationModules } from "./contract.js";
   "image-config": imageConfigModule,
   exec: execModule,
   terminal: terminalModule,
+  userns: usernsModule,
 }) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one

@@ -10,6 +10,7 @@ import { mountOverlay } from "#impl/overlay";
 import { dropCapabilities, forbidNewPrivileges, installSeccompFilter } from "#impl/privileges";
 import { enterContainerRoot } from "#impl/exec";
 import { attachTerminal, openPseudoTerminal } from "#impl/terminal";
+import { unshareOwnedNamespaces } from "#impl/userns";
 import type { InitSteps } from "./contract.js";
 
 export const initSteps: InitSteps = {
@@ -30,4 +31,5 @@ export const initSteps: InitSteps = {
   enterContainerRoot,
   openPseudoTerminal,
   attachTerminal,
+  unshareOwnedNamespaces,
 };

@@ -11,6 +11,7 @@ import { setUpContainer, type InitHost } from "./container-setup.js";
 import { joinContainer, type ExecHost } from "./exec-setup.js";
 import { NO_EVENTS, openEventLog, type EventLog } from "./events.js";
 import { initSteps } from "./init-steps.js";
+import { attachUsernsRoot, runUsernsStage } from "./init-userns.js";
 import { isNotImplemented, notStarted } from "./not-implemented.js";
 import type { ExecSpec, InitFailure, InitSpec } from "./spec.js";
 import { stepCalls } from "./step-calls.js";
@@ -20,7 +21,14 @@ import { handOverTerminal } from "./terminal-handover.js";
 const SYNC_FD = 3;
 let events: EventLog = NO_EVENTS;
 
-function main(): never {
+function main(): void {
+  // --userns: this is the stage that makes the namespaces, in the user namespace (init-userns.ts).
+  const stage = process.argv.indexOf("--userns-stage");
+  if (stage >= 0) {
+    const eventsFd = process.argv[stage + 2];
+    events = eventsFd === undefined ? NO_EVENTS : openEventLog(Number(eventsFd));
+    return runUsernsStage(Number(process.argv[stage + 1]), SYNC_FD, initSteps, stepCalls(events, warn));
+  }
   // Die with the runtime: if `container run` is killed, so is the container (and, as PID 1, all of it).
   native.prctl(native.PR_SET_PDEATHSIG, 9);
   // Our end of the pipe must block (we read it synchronously) and must not survive execve:
@@ -32,14 +40,16 @@ function main(): never {
   if (line === undefined) process.exit(125);
   const spec = JSON.parse(line) as InitSpec | ExecSpec;
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
-  events = openEventLog(spec.eventsFile);
   if ("kind" in spec) {
+    events = openEventLog(spec.eventsFile);
     // Until it is the command, this process holds what the container must not reach (our node,
     // the host's view while it joins): not dumpable, the container's processes cannot open its
     // /proc/PID files (exe, root, fd). execve makes the command dumpable again.
     native.prctl(native.PR_SET_DUMPABLE, 0);
     return joinContainer(spec, initSteps, stepCalls(events, warn), execHost(), events);
   }
+  events = openEventLog(spec.userns?.events ?? spec.eventsFile);
+  attachUsernsRoot(spec);
   return setUpContainer(spec, initSteps, stepCalls(events, warn), realHost(spec), events);
 }
 

@@ -41,53 +41,52 @@ export function gatewayOf(subnet: Subnet): string {
 }
 
 /**
- * Hands out container addresses. Each address taken is a file in `dir` naming its owner, created
- * with link(2) from a file already holding the owner: the kernel makes that atomic, so containers
- * started at the same moment never share an address, nobody ever sees an address file without its
- * owner (which prune would take for an orphan), and no lock is left behind if a run is killed.
+ * Hands out names (addresses, id ranges) to owners. Each name taken is a file in `dir` naming its
+ * owner, created with link(2) from a file already holding the owner: the kernel makes that atomic,
+ * so containers started at the same moment never share a name, nobody ever sees a name's file
+ * without its owner (which prune would take for an orphan), and no lock is left behind if a run is killed.
  */
-export class AddressPool {
+export class ClaimPool {
   constructor(private readonly dir: string) {}
 
-  allocate(owner: string, subnet: Subnet): string {
+  /** The first of `names` nobody holds, now held by `owner`; undefined when all are taken. */
+  claim(owner: string, names: Iterable<string>): string | undefined {
     mkdirPrivate(this.dir);
     const claim = join(this.dir, `.claim-${process.pid}-${randomBytes(6).toString("hex")}`);
     writeFileSync(claim, owner);
     try {
-      const hosts = 2 ** (32 - subnet.prefix) - 2;
-      for (let n = 2; n <= hosts; n++) {
-        const address = toAddress(subnet.base + n);
+      for (const name of names) {
         try {
-          linkSync(claim, join(this.dir, address));
-          return address;
+          linkSync(claim, join(this.dir, name));
+          return name;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         }
       }
+      return undefined;
     } finally {
       unlinkSync(claim);
     }
-    throw new UserError(`no free address left in ${subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
   }
 
-  release(address: string): void {
+  release(name: string): void {
     try {
-      unlinkSync(join(this.dir, address));
+      unlinkSync(join(this.dir, name));
     } catch {
       // already released
     }
   }
 
-  /** The owner that took `address`; undefined while it is free. */
-  owner(address: string): string | undefined {
+  /** The owner that took `name`; undefined while it is free. */
+  owner(name: string): string | undefined {
     try {
-      return readFileSync(join(this.dir, address), "utf8");
+      return readFileSync(join(this.dir, name), "utf8");
     } catch {
       return undefined;
     }
   }
 
-  /** Addresses with the owner that took them. */
+  /** Names taken, with the owner that took each. */
   owners(): Map<string, string> {
     const taken = new Map<string, string>();
     let names: string[] = [];
@@ -96,10 +95,24 @@ export class AddressPool {
     } catch {
       return taken;
     }
-    for (const address of names.filter((name) => !name.startsWith("."))) {
-      const owner = this.owner(address);
-      if (owner !== undefined) taken.set(address, owner); // else released meanwhile
+    for (const name of names.filter((entry) => !entry.startsWith("."))) {
+      const owner = this.owner(name);
+      if (owner !== undefined) taken.set(name, owner); // else released meanwhile
     }
     return taken;
   }
+}
+
+/** Container addresses in a subnet, from the first after the gateway's. */
+export class AddressPool extends ClaimPool {
+  allocate(owner: string, subnet: Subnet): string {
+    const address = this.claim(owner, addressesOf(subnet));
+    if (address) return address;
+    throw new UserError(`no free address left in ${subnet.cidr}`, "stop some containers, run `container prune`, or choose a larger subnet");
+  }
+}
+
+function* addressesOf(subnet: Subnet): Generator<string> {
+  const hosts = 2 ** (32 - subnet.prefix) - 2;
+  for (let n = 2; n <= hosts; n++) yield toAddress(subnet.base + n);
 }

@@ -2,27 +2,30 @@
 // prepares the host side while it boots, lets it go, waits, and cleans up.
 import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { closeSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import { CLONE_NEWNS, CLONE_NEWUSER } from "#native";
 import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
-import type { BridgeNetwork, Cgroup, HostSteps, Limits, NetworkMode, Volume } from "./contract.js";
+import type { BridgeNetwork, Cgroup, HostSteps, InitCommand, Limits, NetworkMode, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
 import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
+import { allocateIdRange } from "./id-ranges.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
 import { attachTerminal } from "./attach-terminal.js";
-import { readInitMessages } from "./init-channel.js";
+import { readInitMessages, readStageReport } from "./init-channel.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
+import { openUsernsFds, startUsernsHolder, usernsRootfs, usernsSpec, usernsStageCommand, type UsernsFds, type UsernsHolder } from "./userns.js";
 
 export interface RunOptions {
   args: string[];
@@ -38,6 +41,8 @@ export interface RunOptions {
   privileged: boolean;
   /** -t: the command gets a terminal of its own (the terminal bonus step). */
   tty: boolean;
+  /** Root in the container is a range of unprivileged ids on the host (the userns bonus step). */
+  userns: boolean;
 }
 
 export interface RunContext {
@@ -112,9 +117,56 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   // `container exec` starts its commands with the same environment, in the same directory.
   Object.assign(state, { command, env, cwd });
 
+  // --userns: the user namespace, its maps and the image's root for it come before the init process.
+  const userns = options.userns ? await prepareUserns(ctx, calls, image, options, state, stateDir, states) : undefined;
+  try {
+    return await runStarted(ctx, calls, image, options, state, stateDir, states, { command, env, cwd }, userns);
+  } finally {
+    userns?.holder.process.kill("SIGKILL");
+  }
+}
+
+interface PreparedUserns {
+  holder: UsernsHolder;
+  fds: UsernsFds;
+}
+
+/** The id range, the user namespace with its maps, the image's root for it, and the host's files the container needs, opened. */
+async function prepareUserns(ctx: RunContext, calls: StepCalls, image: ImageRecord, options: RunOptions, state: ContainerState, stateDir: string, states: StateStore): Promise<PreparedUserns> {
+  const range = allocateIdRange(ctx.root, state.id);
+  state.idRange = range;
+  states.save(state);
+  const holder = await startUsernsHolder(calls, ctx.impl, range);
+  try {
+    const rootfs = usernsRootfs(calls, ctx.impl, holder, image.rootfs, join(stateDir, "rootfs"), range, ctx.warn);
+    return { holder, fds: openUsernsFds(holder, rootfs, image.rootfs, stateDir, options.volumes, ctx.eventsFile) };
+  } catch (error) {
+    holder.process.kill("SIGKILL");
+    throw error;
+  }
+}
+
+async function runStarted(
+  ctx: RunContext,
+  calls: StepCalls,
+  image: ImageRecord,
+  options: RunOptions,
+  state: ContainerState,
+  stateDir: string,
+  states: StateStore,
+  { command, env, cwd }: { command: string[]; env: string[]; cwd: string },
+  userns: PreparedUserns | undefined,
+): Promise<number> {
   // The init process starts first: it boots Node (tens of ms) while the host side is prepared
   // below, and waits for its spec on fd 3 anyway, so that preparing adds nothing to the start.
-  const { child, namespaced } = startInit(ctx, calls, options.network);
+  let started: { child: ChildProcess; namespaced: boolean };
+  try {
+    started = startInit(ctx, calls, options.network, userns);
+  } finally {
+    // The container's processes have their own copies now; nothing else of ours may inherit them.
+    for (const fd of userns?.fds.all ?? []) closeSync(fd);
+  }
+  const { child, namespaced } = started;
   let exited: Promise<number>;
   try {
     exited = calls.required("waitForExit", () => ctx.impl.waitForExit(child));
@@ -129,8 +181,19 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
     await exited.catch(() => undefined);
     throw new UserError("spawnInit() did not give the init process a pipe as fd 3", `pass stdio: ["inherit", "inherit", "inherit", "pipe"] to spawn (${readAbout("spawnInit")})`);
   }
+  // With --userns, the stage first says which process is the init process (its child, PID 1 inside).
+  let initPid = child.pid;
+  if (userns) {
+    try {
+      initPid = (await readStageReport(pipe)).init;
+    } catch (error) {
+      child.kill("SIGKILL");
+      await exited.catch(() => undefined);
+      throw error;
+    }
+  }
   const pid = child.pid;
-  const terminal = options.tty ? attachTerminal(ctx, calls, child, pipe) : undefined;
+  const terminal = options.tty ? attachTerminal(ctx, calls, child, initPid, pipe) : undefined;
   const failure = readInitMessages(pipe, (fd) => terminal?.take(fd));
   state.pid = pid;
   state.pidStart = processStartTime(pid);
@@ -144,8 +207,9 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   try {
     let spec: InitSpec;
     try {
-      spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, states, { command, env, cwd, namespaced });
-      finishHostSide(ctx, calls, state, spec, pid);
+      spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, userns?.fds.etcDir ?? stateDir, states, { command, env, cwd, namespaced });
+      if (userns) spec = usernsSpec(spec, userns.fds);
+      finishHostSide(ctx, calls, state, spec, initPid);
     } catch (error) {
       // The init process is waiting for its spec: without one it must not linger.
       child.kill("SIGKILL");
@@ -182,6 +246,8 @@ async function prepareHostSide(
   options: RunOptions,
   state: ContainerState,
   stateDir: string,
+  /** Where the container's /etc files go: the state directory, or with --userns a directory of it the container's root may look into. */
+  etcDir: string,
   states: StateStore,
   init: Pick<InitSpec, "command" | "env" | "cwd" | "namespaced">,
 ): Promise<InitSpec> {
@@ -213,7 +279,7 @@ async function prepareHostSide(
     privileged: options.privileged,
     tty: options.tty,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
-    etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
+    etcFiles: writeEtcFiles(etcDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,
   };
   if (options.overlay) {
@@ -239,10 +305,17 @@ function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState
  * Starts the init process in new namespaces, or, while step 2 is still a TODO, as a plain child
  * process (step 1 on its own runs the command like that).
  */
-export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode): { child: ChildProcess; namespaced: boolean } {
+export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events">, calls: StepCalls, network: NetworkMode, userns?: PreparedUserns): { child: ChildProcess; namespaced: boolean } {
   const { impl } = ctx;
-  const spawnInit = () =>
-    calls.required("spawnInit", () => impl.spawnInit({ command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() }));
+  const init: InitCommand = { command: process.execPath, args: ["--v8-pool-size=1", ctx.initScript], env: initEnvironment() };
+  const spawnInit = (command = init) => calls.required("spawnInit", () => impl.spawnInit(command));
+  if (userns) {
+    // The namespaces are made inside the user namespace, by the stage (init-userns.ts): made here,
+    // the host's user namespace would own them, and root in the container could use none.
+    let flags = 0;
+    calls.neededFor("--userns", "namespaceFlags", () => (flags = impl.namespaceFlags(network)));
+    return { child: spawnInit(usernsStageCommand(userns.holder, userns.fds, init, flags & ~(CLONE_NEWUSER | CLONE_NEWNS))), namespaced: true };
+  }
   let child: ChildProcess | undefined;
   const namespaced = calls.optional("namespaceFlags", undefined, () => {
     const flags = impl.namespaceFlags(network);
@@ -333,6 +406,7 @@ export function initEnvironment(): NodeJS.ProcessEnv {
   if (process.env.WORKSHOP_TRACE) env.WORKSHOP_TRACE = process.env.WORKSHOP_TRACE;
   return env;
 }
+
 
 /**
  * Ctrl-C or a TERM to us stops the container: the signal is passed on, and if the container's

@@ -24,6 +24,12 @@ export interface InitSpec {
   hostNamespaces: { uts: number; mnt: number; net: number };
   /** Host files bind-mounted over the container's /etc/hostname, /etc/hosts and /etc/resolv.conf. */
   etcFiles: { hostname: string; hosts: string; "resolv.conf": string };
+  /**
+   * --userns: the host's files the container needs, as fds the runtime opened and the container's
+   * processes inherited (the paths above name them /proc/self/fd/N); `tree`, the image's root
+   * idmapped, is attached at the directory fd `attachAt` first. `events` stands for `eventsFile`.
+   */
+  userns?: { fds: number[]; tree?: number; attachAt?: number; events?: number };
   /** `container --events FILE`: init appends what it reached and skipped there too. */
   eventsFile?: string;
   /** -t: the command gets a terminal of its own, from the container's devpts. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { keepPrivate, mkdirPrivate } from "../private-dir.js";
-import type { BridgeNetwork, Cgroup } from "./contract.js";
+import type { BridgeNetwork, Cgroup, IdRange } from "./contract.js";
 
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
 export interface ContainerState {
@@ -26,6 +26,8 @@ export interface ContainerState {
   started?: boolean;
   cgroup?: Cgroup;
   bridge?: BridgeNetwork;
+  /** With --userns: the host ids its root and users are. */
+  idRange?: IdRange;
 }
 
 /** Where the store at `root` keeps its containers' states, a directory each. */

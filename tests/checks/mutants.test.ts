@@ -2,7 +2,7 @@
 // catches it, says what it saw and what it expected, and the others are not fooled.
 import { describe, expect, it } from "vitest";
 import { runStep, type CheckResult } from "../../app/checks/index.js";
-import { inProgress, mutant, mutantsWorkspace } from "./support.js";
+import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
 const { root, impls } = mutantsWorkspace("mutants");
 
@@ -193,6 +193,58 @@ describe.concurrent("a mistake is caught by the check meant for it", () => {
       expect(Object.keys(failed)).toEqual(["privileges.seccomp"]);
       expect(failed["privileges.seccomp"]!.message).toBe(
         "unshare -U worked inside: the filter lets a container make a user namespace, where it has every capability again; refuse unshare and clone with CLONE_NEW* flags (docs/bonus-privileges.md, Task 3)",
+      );
+    });
+  });
+  describe("the userns bonus step", () => {
+    it("written whole, passes; back to TODOs, every check is not started and names the first", async () => {
+      expect(await failures("userns", mutant(impls, "userns.ts", []))).toEqual({});
+      const failed = await failures("userns", inProgress(impls, "userns"));
+      expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual([
+        "userns.root-inside: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.unprivileged-on-host: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.image-owned-by-root: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.owned-namespaces: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.volumes: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.escape-cannot-write: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+        "userns.ranges-apart: not-started: the userns bonus step is not done yet: writeIdMaps() is still a TODO",
+      ]);
+    });
+
+    it("all but the last function written: every check is not started, naming it", async () => {
+      const failed = await failures("userns", partial(impls, "userns.ts", "unshareOwnedNamespaces"));
+      expect(new Set(Object.values(failed).map((r) => `${r.status}: ${r.message}`))).toEqual(
+        new Set(["not-started: the userns bonus step is not done yet: unshareOwnedNamespaces() is still a TODO"]),
+      );
+      expect(Object.keys(failed)).toHaveLength(7);
+    });
+
+    it("root mapped to the host's root: the container's root is root on the host, and every container the same one", async () => {
+      const impl = mutant(impls, "userns.ts", [["const line = `0 ${range.start} ${range.size}\\n`;", "const line = `0 0 ${range.size}\\n`;"]]);
+      const failed = await failures("userns", impl);
+      expect(Object.keys(failed).sort()).toEqual(["userns.escape-cannot-write", "userns.ranges-apart", "userns.unprivileged-on-host"]);
+      expect(failed["userns.unprivileged-on-host"]!.message).toBe(
+        'inside, /proc/self/uid_map says "0 0 65536": uid 0 in the container is root on the host; write "0 START SIZE" with the range\'s start and size (docs/bonus-userns.md, Task 1)',
+      );
+      expect(failed["userns.escape-cannot-write"]!.message).toMatch(/^from inside, the chroot escape (wrote over|made a new file in) a directory of root's on the host/);
+    });
+
+    it("the root filesystem not idmapped: the image's files are nobody's inside, and not root's to write", async () => {
+      const impl = mutant(impls, "userns.ts", [["  mountSetattr(tree, { set: MOUNT_ATTR_IDMAP, usernsFd }, AT_RECURSIVE);\n", "  void mountSetattr, usernsFd;\n"]]);
+      const failed = await failures("userns", impl);
+      // Seen as nobody's, or, where a mount point is still to make in the shared image, not even writable.
+      expect(failed["userns.image-owned-by-root"]!.message).toMatch(
+        /^inside, \/bin\/busybox is owned by 65534:65534; expected 0:0: the root filesystem is not idmapped through the container's user namespace \(MOUNT_ATTR_IDMAP, docs\/bonus-userns.md, Task 2\)$|^container exited with 125: container: .*EACCES \(Permission denied\)/,
+      );
+    });
+
+    it("no namespaces made inside the user namespace: the run stops, and says which function makes them", async () => {
+      const impl = mutant(impls, "userns.ts", [["  unshare(flags);", "  void unshare, flags;"]]);
+      const failed = await failures("userns", impl);
+      // Root in the container owns none of them: the run cannot even mount its /proc, and says why first.
+      expect(Object.keys(failed)).toContain("userns.owned-namespaces");
+      expect(failed["userns.owned-namespaces"]!.message).toBe(
+        "container exited with 125: container: the init process shares the host's UTS namespace (did unshareOwnedNamespaces() make it, inside the user namespace?): not setting the hostname (expected 0)",
       );
     });
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -31,6 +31,17 @@ describe("the syscall layer, on the real kernel", () => {
     expect(JSON.parse(result.stdout)).toEqual({ mounted: true, sawFile: true });
     expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(` ${dir} `);
     expect(existsSync(join(dir, "inside"))).toBe(false);
+  });
+
+  it("attaches detached copies of a directory by path and by fd, idmapped through a user namespace, in a mount namespace nobody outside sees", async () => {
+    const [source, byPath, byFd] = ["source", "by-path", "by-fd"].map((name) => join(temp, name)) as [string, string, string];
+    for (const dir of [source, byPath, byFd]) mkdirSync(dir);
+    writeFileSync(join(source, "file"), "");
+    const result = await runScript(script("mount-trees"), [source, byPath, byFd]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ byPath: ["file"], byFd: ["file"], owners: ["0:0", "0:0", "100000:100000"], idmapped: 1 });
+    expect(readdirSync(byPath)).toEqual([]);
+    expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(temp);
   });
 
   it("names the call, its arguments and the errno in a SyscallError, with a hint for learners", async () => {

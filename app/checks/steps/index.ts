@@ -8,6 +8,7 @@ import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
 import { terminalChecks } from "./bonus-terminal.js";
+import { usernsChecks } from "./bonus-userns.js";
 import { step1 } from "./step1-process.js";
 import { step2 } from "./step2-namespaces.js";
 import { step3 } from "./step3-rootfs.js";
@@ -29,6 +30,7 @@ const CHECKS: Record<StepId, StepChecks> = {
   "image-config": imageConfigChecks,
   exec: execChecks,
   terminal: terminalChecks,
+  userns: usernsChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {
