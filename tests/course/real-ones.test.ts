@@ -50,6 +50,7 @@ const SHOWS: Record<string, RegExp[]> = {
   "docs/bonus-privileges.md": [/^process\.noNewPrivileges = true$/m, /^NoNewPrivs:\s+1$/m, /^CapBnd:\s+0000000020000420$/m],
   "docs/bonus-exec.md": [/^\s*1 root\s+sleep 3600\s*$/m, /^\s*\d+ root\s+ps\s*$/m],
   "docs/bonus-terminal.md": [/\/dev\/pts\/0\r?$/m],
+  "docs/bonus-userns.md": [/^\s*0\s+0\s+4294967295\s*$/m],
   "docs/bonus-image-config.md": [/^process\.cwd = "\/"$/m, /^PATH=/m],
 };
 
