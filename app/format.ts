@@ -26,9 +26,13 @@ export const MARK = {
 
 export type Mark = keyof typeof MARK;
 
-/** NO_COLOR (https://no-color.org): any non-empty value turns colour off. */
+/**
+ * NO_COLOR (https://no-color.org): any non-empty value turns colour off; so does TERM=dumb, a
+ * terminal that draws no colour (chalk already leaves it out there: the app must know, to show
+ * focus and the open step without it).
+ */
 export function colorDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.NO_COLOR);
+  return Boolean(env.NO_COLOR) || env.TERM === "dumb";
 }
 
 export function formatDuration(ms: number): string {

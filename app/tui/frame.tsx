@@ -6,9 +6,9 @@ import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
 import { shownPath } from "../format.js";
 import { Spinner } from "./spinner.js";
-import { StateIcon } from "./step-list.js";
+import { gutter, StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
-import { color, MARK } from "../format.js";
+import { color, colorDisabled, MARK } from "../format.js";
 
 interface HeaderProps {
   width: number;
@@ -70,7 +70,8 @@ function StepStrip({ openId, cursor, focused, running, standings }: StripProps &
       {ENTRIES.map((entry, index) => (
         <Text key={entry.id}>
           {entry.id === FIRST_BONUS ? <Text color={color.dim}>{" bonus"}</Text> : null}
-          <Text> </Text>
+          {/* Without colour, inverse and bold are not drawn: the cursor and the open entry are marked in the gap. */}
+          <Text>{` ${colorDisabled() ? gutter(focused && index === cursor, entry.id === openId).trim() : ""}`}</Text>
           <Text inverse={focused && index === cursor} bold={entry.id === openId} underline={entry.id === openId}>
             {isStep(entry) ? (
               <>

@@ -33,7 +33,10 @@ export function Panel({ title, note, width, height, focused = false, children }:
         <Text color={color.dim}>{shownNote}</Text>
         <Text color={borderColor}>{`${line}${right}`}</Text>
       </Text>
+      {/* Keyed by its style: Ink applies a changed borderStyle without the unchanged borderTop,
+          which then draws as a blank row over the content. */}
       <Box
+        key={heavy ? "heavy" : "light"}
         borderStyle={heavy ? "bold" : "round"}
         borderTop={false}
         borderColor={borderColor}

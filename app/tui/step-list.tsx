@@ -4,8 +4,8 @@ import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, unfinished, type StepStanding } from "./step-states.js";
-import { color } from "../format.js";
-import { CURSOR } from "./theme.js";
+import { color, colorDisabled } from "../format.js";
+import { CURSOR, OPEN_MARK } from "./theme.js";
 
 interface StepListProps {
   standings: ReadonlyMap<string, StepStanding>;
@@ -78,7 +78,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
   const label = [stepNumber(step), step.title].filter(Boolean).join(" ");
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
+      <Text color={color.accent}>{gutter(selected, open)}</Text>
       {running ? <Spinner /> : <StateIcon standing={standing} />}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(label, room - 3)}`}
@@ -91,13 +91,22 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
 function ReadingRow({ reading, done, open, selected, focused, room }: { reading: Reading; done: boolean; open: boolean; selected: boolean; focused: boolean; room: number }) {
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
+      <Text color={color.accent}>{gutter(selected, open)}</Text>
       {done ? <MarkIcon mark="pass" /> : <Text> </Text>}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(reading.title, room - 3)}`}
       </Text>
     </Text>
   );
+}
+
+/**
+ * A row's first column: the cursor; else, without colour (where bold and colour are not drawn),
+ * a mark on the open entry, so that it stays visible when the cursor leaves it.
+ */
+export function gutter(selected: boolean, open: boolean): string {
+  if (selected) return CURSOR;
+  return open && colorDisabled() ? OPEN_MARK : " ";
 }
 
 export function StateIcon({ standing }: { standing?: StepStanding }) {

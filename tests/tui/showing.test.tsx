@@ -1,0 +1,85 @@
+// What the app shows: without colour (NO_COLOR, TERM=dumb), a check's whole text, projector mode,
+// the trace of a run.
+import chalk from "chalk";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { colorDisabled } from "../../app/format.js";
+import { applyColorPreference } from "../../app/tui/theme.js";
+import type { CheckInfo } from "../../app/tui/runner.js";
+import { Course, KEY, renderApp, ScriptedRunner } from "./support.js";
+
+let course: Course;
+beforeEach(() => {
+  course = new Course();
+  course.startAt("3");
+});
+afterEach(() => course.remove());
+
+/** A runner whose step 3 has seven checks, as the real one has. */
+function sevenChecks(): ScriptedRunner {
+  const runner = new ScriptedRunner();
+  const base = runner.checksOf;
+  runner.checksOf = (id: string): CheckInfo[] => (id === "3" ? Array.from({ length: 7 }, (_, i) => ({ id: `3.c${i}`, title: `check number ${i} of step 3` })) : base(id));
+  return runner;
+}
+
+/** Runs `body` with NO_COLOR (or TERM=dumb) set, as the app sees it from its start. */
+async function withoutColour(env: Record<string, string>, body: () => Promise<void>): Promise<void> {
+  const level = chalk.level;
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  chalk.level = 3;
+  Object.assign(process.env, env);
+  try {
+    applyColorPreference();
+    await body();
+  } finally {
+    chalk.level = level;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe("without colour", () => {
+  it("TERM=dumb counts as no colour, as NO_COLOR does", () => {
+    expect(colorDisabled({ TERM: "dumb" })).toBe(true);
+    expect(colorDisabled({ NO_COLOR: "1", TERM: "xterm-256color" })).toBe(true);
+    expect(colorDisabled({ TERM: "xterm-256color" })).toBe(false);
+  });
+
+  for (const env of [{ NO_COLOR: "1" }, { TERM: "dumb" }] as Record<string, string>[]) {
+    it(`with ${Object.entries(env)[0]?.join("=")}, the focused checks pane (heavy border) shows every row, none blank`, async () => {
+      await withoutColour(env, async () => {
+        const runner = sevenChecks();
+        const app = await renderApp({ course, runner, columns: 100, rows: 40 });
+        const run = await runner.latest();
+        for (const check of runner.checksOf("3")) run.options.onResult?.({ ...check, step: "3", status: "pass", durationMs: 100 });
+        run.end();
+        await app.shows("Step 3 passes!");
+        await app.press(KEY.tab, KEY.tab);
+        await app.shows("┏━ Checks");
+        const lines = app.screen().split("\n");
+        const top = lines.findIndex((l) => l.includes("┏━ Checks"));
+        // Right under the border: the status, then the seven checks in order.
+        const inside = lines.slice(top + 1, top + 9).map((l) => l.slice(l.lastIndexOf("┃", l.length - 2) + 1, -1).trim());
+        expect(inside[0]).toMatch(/^✓ Step 3 passes!/);
+        expect(inside.slice(1).map((l) => l.replace(/\s+\d+ ms$/, ""))).toEqual(Array.from({ length: 7 }, (_, i) => `✓ check number ${i} of step 3`));
+        expect(app.lastFrame()).not.toMatch(/\u001b\[/);
+        app.unmount();
+      });
+    });
+  }
+
+  it("marks the open step when the cursor leaves it, in the list and in the narrow screen's strip", async () => {
+    await withoutColour({ NO_COLOR: "1" }, async () => {
+      const app = await renderApp({ course, columns: 120, rows: 40 });
+      await app.shows("The page of step 3.");
+      await app.press(KEY.down, KEY.down);
+      await app.shows(/[│┃] •[○⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓✗◐] 3 Mount namespace/);
+      expect(app.screen()).toMatch(/[│┃] ›○ 5 Volumes/);
+      app.resize(80, 24);
+      await app.shows(/^ intro ○1 ○2 •\S3 ○4 ›○5 /m);
+      app.unmount();
+    });
+  });
+});
