@@ -16,10 +16,11 @@ import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { courseActions } from "./course-actions.js";
 import { entryIndex, nextEntry } from "./course-entries.js";
 import { Footer, Header } from "./frame.js";
-import { handleKey, useKeys } from "./key-handler.js";
+import { handleKey, scrollMainTo, useKeys } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
 import { useLoaded } from "./loaded.js";
 import { MainPane, useMainContent } from "./main-pane.js";
+import { handleMouse, type ScreenGeometry } from "./mouse.js";
 import { plainMarkdown, type RenderMarkdown } from "../terminal/markdown.js";
 import { useOpenEntry } from "./open-entry.js";
 import { overview } from "./overview.js";
@@ -27,6 +28,8 @@ import { useProgress, useRecordedPasses } from "./progress.js";
 import { useQuit } from "./quit.js";
 import { useRunTriggers } from "./run-triggers.js";
 import { useStandings } from "./standings.js";
+import { useSuspend } from "./suspend.js";
+import type { TerminalControl } from "./terminal-control.js";
 import { StepList } from "./step-list.js";
 import { unfinished } from "./step-states.js";
 import { useTerminalSize } from "./terminal-size.js";
@@ -42,6 +45,8 @@ export interface AppServices {
   doctor(): Promise<Finding[]>;
   loadMarkdown(): Promise<RenderMarkdown>;
   watch?: Watch;
+  /** The terminal, when the app has one of its own: Ctrl-Z, the editor and the mouse use it. */
+  terminal?: TerminalControl;
 }
 
 export interface AppProps {
@@ -73,6 +78,15 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const standings = useStandings(checks, views, progress, impl);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
   const { open, revealHint } = courseActions({ repo, latestUi, update, latestProgress, updateProgress });
+  const { suspend, edit } = useSuspend({ terminal: services.terminal, checks, rerun, latestUi, update, repo, impl });
+  const toggleMouse = () => {
+    const on = !latestUi.current.mouse;
+    services.terminal?.setMouse(on);
+    update({
+      mouse: on,
+      notice: on ? "Mouse on: wheel scrolls, click opens a step; Shift-drag selects text." : "Mouse off: drag to select text; m turns the mouse back on.",
+    });
+  };
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
@@ -115,23 +129,35 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const maxScroll = Math.max(content.lines.length - mainRows, 0);
   const wanted = ui.scroll[ui.view];
   const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
+  const maxChecksScroll = Math.max(checkRows.length - (checksHeight - 2), 0);
+  // Narrow screens show the list over the page while a step is being chosen.
+  const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
+  // Below the header: the list on the left (or over the page), the page above the checks.
+  const listRect = { left: 1, top: 2, height: mainHeight + checksHeight };
+  const geometry: ScreenGeometry = picking
+    ? { list: { ...listRect, width: rightWidth } }
+    : { list: compact ? undefined : { ...listRect, width: stepsWidth }, right: { left: stepsWidth + 1, top: 2, mainHeight, checksHeight } };
 
-  useKeys((input, key) =>
-    handleKey(input, key, {
+  useKeys((input, key) => {
+    const ctx = {
       ui: latestUi.current,
       update,
       mainRows,
       offset,
       maxScroll,
-      maxChecksScroll: Math.max(checkRows.length - (checksHeight - 2), 0),
+      maxChecksScroll,
       open,
       next: () => next(latestUi.current.openId),
       revealHint,
       rerun,
       runAll,
       quit,
-    }),
-  );
+      suspend,
+      edit,
+      toggleMouse,
+    };
+    handleKey(input, key, { ...ctx, mouse: (event) => handleMouse(event, { ...ctx, geometry, scrollMain: (to) => scrollMainTo(ctx, to) }) });
+  });
 
   if (tooSmall(columns, rows)) {
     return <Text>{`Make the terminal at least ${MIN_COLUMNS}×${MIN_ROWS} (it is ${columns}×${rows}), or press q to quit.`}</Text>;
@@ -149,8 +175,6 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       writes={writes}
     />
   );
-  // Narrow screens show the list over the page while a step is being chosen.
-  const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header

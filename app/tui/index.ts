@@ -13,6 +13,7 @@ import { loadProgress, progressFile } from "../course/progress.js";
 import { shownPath } from "../format.js";
 import { onStopSignals } from "../stop-signals.js";
 import { CheckRuns } from "./check-runs.js";
+import { realTerminal } from "./terminal-control.js";
 import type { Runner } from "./runner.js";
 
 export interface OpenAppOptions {
@@ -25,10 +26,6 @@ export interface OpenAppOptions {
   /** Start in instructor mode: checks run the reference solution, with its trace. */
   instructor?: boolean;
 }
-
-// The alternate screen: the app has the whole terminal, and quitting gives the shell back as it was.
-const ENTER_SCREEN = "\u001b[?1049h";
-const LEAVE_SCREEN = "\u001b[?1049l";
 
 export async function openApp(options: OpenAppOptions): Promise<number> {
   const [checks, prepare] = await Promise.all([import("../checks/index.js"), import("../checks/prepare.js")]);
@@ -76,7 +73,9 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   // TypeScript in a thread of its own: the first check takes seconds, during which the app must
   // keep answering keys.
   const typeChecker = typeCheckThread();
-  process.stdout.write(ENTER_SCREEN);
+  // The alternate screen: the app has the whole terminal, and quitting gives the shell back as it was.
+  const terminal = realTerminal({ alternateScreen: true });
+  terminal.enter({ mouse: true });
   try {
     const app = render(
       appElement({
@@ -92,6 +91,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
           doctor: async () => (await import("../doctor/index.js")).runDoctor(),
           loadMarkdown,
           watch: watchDirectory,
+          terminal,
         },
       }),
       { exitOnCtrlC: false },
@@ -100,7 +100,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   } finally {
     // The shell back first, with where to pick up: closing the type checker's thread can take a
     // moment, which should not be a blank screen.
-    process.stdout.write(LEAVE_SCREEN);
+    terminal.leave();
     process.stdout.write(farewell(options.repo, progress));
     await typeChecker.close();
     removeTraces();

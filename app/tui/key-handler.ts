@@ -4,6 +4,7 @@ import { useCallback } from "react";
 import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
+import { parseMouse, type MouseEvent } from "./mouse.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
 export interface KeyContext {
@@ -22,20 +23,31 @@ export interface KeyContext {
   rerun(): void;
   runAll(): void;
   quit(): void;
+  /** A mouse report: the wheel or a click (mouse.ts). */
+  mouse(event: MouseEvent): void;
+  /** Ctrl-Z: hand the terminal back to the shell until it continues the app. */
+  suspend(): void;
+  /** Open the step's exercise file in the learner's editor. */
+  edit(): void;
+  /** Turn the terminal's mouse reporting off (it selects text) or on. */
+  toggleMouse(): void;
 }
 
 /** The keys that act on a step's checks, hints or solution. */
-const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
+const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i", "e"]);
 
 export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const { ui, update } = ctx;
   if (ui.quitting) return;
+  const mouse = parseMouse(input);
+  if (mouse) return ctx.mouse(mouse);
   if (ui.notice) update({ notice: undefined });
+  if (key.ctrl && input === "z") return ctx.suspend();
   if (ui.confirming) {
     const yes = input === "y" || input === "Y";
     return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
   }
-  const scrollMain = (to: number) => update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, ctx.maxScroll)) } });
+  const scrollMain = (to: number) => scrollMainTo(ctx, to);
   if (input === "q" || (key.ctrl && input === "c")) return ctx.quit();
   if (key.tab) {
     const index = FOCUS_ORDER.indexOf(ui.focus) + (key.shift ? -1 : 1);
@@ -85,7 +97,16 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return ui.view === "solution" ? update({ showDiff: !ui.showDiff }) : undefined;
     case "i":
       return update({ instructor: !ui.instructor, view: ui.instructor ? ui.view : "trace" });
+    case "e":
+      return ctx.edit();
+    case "m":
+      return ctx.toggleMouse();
   }
+}
+
+/** Scrolls the main pane's view to line `to`, kept in range. */
+export function scrollMainTo({ ui, update, maxScroll }: Pick<KeyContext, "ui" | "update" | "maxScroll">, to: number): void {
+  update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, maxScroll)) } });
 }
 
 /**
@@ -134,6 +155,8 @@ const NO_KEY: Key = {
  * together. The app has no Alt bindings, so the latter is Esc, then the key.
  */
 export function splitKeys(input: string, key: Key): [string, Key][] {
+  // A mouse report is one event, whatever its characters.
+  if (parseMouse(input)) return [[input, key]];
   const chars = [...input];
   const typed = (char: string): [string, Key] => [char, { ...NO_KEY, shift: /[A-Z]/.test(char) }];
   if (key.meta && !key.escape && chars.length === 1) return [["", { ...NO_KEY, escape: true, meta: true }], typed(input)];

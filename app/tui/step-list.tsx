@@ -43,9 +43,7 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
     return [row];
   });
   const visible = height - 2;
-  // Too short for the whole course (60×16): the rows scroll so that the cursor stays in view.
-  const cursorRow = rows.findIndex((row) => row.key === ENTRIES[cursor]?.id);
-  const first = Math.max(0, Math.min(cursorRow - visible + 1, rows.length - visible));
+  const first = firstListRow(cursor, height);
   const aside = writes ? ["", "You write, in", writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
   const showAside = aside.length > 0 && rows.length + aside.length <= visible;
   return (
@@ -62,6 +60,20 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
       </Box>
     </Panel>
   );
+}
+
+/** The list's rows, as keys: an entry's id, or "any-order", "bonus", "bonus-title" for the rows between. */
+export const LIST_ROWS: readonly string[] = ENTRIES.flatMap((entry) => {
+  if (entry.id === ANY_ORDER.at(-1)?.id) return [entry.id, "any-order"];
+  if (entry.id === FIRST_BONUS) return ["bonus", "bonus-title", entry.id];
+  return [entry.id];
+});
+
+/** The first row shown in a list `height` rows tall: too short for the whole course (60×16), the rows scroll so that the cursor stays in view. */
+export function firstListRow(cursor: number, height: number): number {
+  const visible = height - 2;
+  const cursorRow = LIST_ROWS.indexOf(ENTRIES[cursor]?.id ?? "");
+  return Math.max(0, Math.min(cursorRow - visible + 1, LIST_ROWS.length - visible));
 }
 
 interface StepRowProps {

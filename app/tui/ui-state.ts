@@ -34,6 +34,8 @@ export interface Ui {
   overview: boolean;
   /** A word about the last key, shown in the footer until the next one. */
   notice?: string;
+  /** The terminal reports the mouse to the app (m turns it off, for the terminal to select text). */
+  mouse: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ function initialUi(currentStep: string, instructor: boolean): Ui {
     instructor,
     quitting: false,
     overview: false,
+    mouse: true,
   };
 }
 
