@@ -95,10 +95,14 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const reference = run !== undefined && run.impl !== impl;
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
+  const stepChecks = step ? checks.checksOf(step.id) : [];
+  const checkCursor = stepChecks[Math.min(ui.checkCursor, stepChecks.length - 1)]?.id;
   const checkRows = checkPaneRows(
     {
       entry,
-      checks: step ? checks.checksOf(step.id) : [],
+      checks: stepChecks,
+      cursor: ui.focus === "checks" ? checkCursor : undefined,
+      opened: new Set(ui.openedChecks),
       run,
       reference,
       // The learner's code's: not beside the reference's checks.
@@ -130,6 +134,9 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const wanted = ui.scroll[ui.view];
   const offset = Math.min(typeof wanted === "number" ? wanted : (content.hintStarts?.[wanted.hint] ?? 0), maxScroll);
   const maxChecksScroll = Math.max(checkRows.length - (checksHeight - 2), 0);
+  const rowOf = (id: string) => checkRows.findIndex((row) => row.key === id);
+  // The checks the pane lists (none while something blocks them): the ones its cursor moves over.
+  const checkIds = stepChecks.map((c) => c.id).filter((id) => rowOf(id) >= 0);
   // Narrow screens show the list over the page while a step is being chosen.
   const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
   // Below the header: the list on the left (or over the page), the page above the checks.
@@ -146,6 +153,9 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       offset,
       maxScroll,
       maxChecksScroll,
+      checkIds,
+      rowOf,
+      checksRows: checksHeight - 2,
       open,
       next: () => next(latestUi.current.openId),
       revealHint,

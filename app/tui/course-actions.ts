@@ -21,7 +21,7 @@ export function courseActions({ repo, latestUi, update, latestProgress, updatePr
   const open = (target: Entry) => {
     // A page without checks has nothing but its text: focus it, so that ↓ reads on; a step, the list.
     const focus = { focus: isStep(target) ? ("steps" as const) : ("main" as const) };
-    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false, ...focus });
+    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc: 0, trace: 0, solution: 0, help: 0 }, showDiff: false, checkCursor: 0, openedChecks: [], ...focus });
     updateProgress((p) => ({ ...p, currentStep: target.id }));
   };
   const revealHint = () => {

@@ -4,10 +4,11 @@ import { useCallback } from "react";
 import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
+import { moveCheckCursor, toggleCheck, type CheckCursorContext } from "./check-cursor.js";
 import { parseMouse, type MouseEvent } from "./mouse.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
-export interface KeyContext {
+export interface KeyContext extends CheckCursorContext {
   /** The state as the previous key left it. */
   ui: Ui;
   update(change: Partial<Ui>): void;
@@ -59,6 +60,7 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
     const delta = up ? -1 : 1;
     if (ui.focus === "steps") return update({ cursor: Math.max(0, Math.min(ui.cursor + delta, ENTRIES.length - 1)) });
     if (ui.focus === "main") return scrollMain(ctx.offset + delta);
+    if (ctx.checkIds.length > 0) return moveCheckCursor(ctx, ui.checkCursor + delta);
     return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
   }
   if (key.pageDown || input === " ") return scrollMain(ctx.offset + ctx.mainRows - 1);
@@ -67,10 +69,12 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
   const top = key.home || input === "g";
   if (top || key.end || input === "G") {
     if (ui.focus === "steps") return update({ cursor: top ? 0 : ENTRIES.length - 1 });
+    if (ui.focus === "checks" && ctx.checkIds.length > 0) return moveCheckCursor(ctx, top ? 0 : ctx.checkIds.length - 1);
     if (ui.focus === "checks") return update({ checksScroll: top ? 0 : ctx.maxChecksScroll });
     return scrollMain(top ? 0 : ctx.maxScroll);
   }
-  // Enter opens the step under the cursor from any pane: nothing to remember about focus.
+  // Enter opens the step under the cursor from any pane but the checks, where it opens the check under theirs.
+  if (key.return && ui.focus === "checks" && ctx.checkIds.length > 0) return toggleCheck(ctx);
   if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
   if (key.escape) return update({ view: "doc", cursor: entryIndex(ui.openId) });
   // The introduction and the outro have no hints, checks, trace or solution: say so, do nothing.

@@ -9,8 +9,8 @@ export interface KeyHelp {
 }
 
 export const KEYS: KeyHelp[] = [
-  { keys: "↑ ↓  j k", does: "move in the focused pane (steps, page, checks)", footer: "↑↓ move" },
-  { keys: "enter", does: "open the step under the cursor", footer: "⏎ open" },
+  { keys: "↑ ↓  j k", does: "move in the focused pane (steps, page, checks: from check to check)", footer: "↑↓ move" },
+  { keys: "enter", does: "open the step under the cursor; in the checks pane, open the check under its cursor (its whole title, what it said) or close it", footer: "⏎ open" },
   { keys: "tab  shift-tab", does: "focus the next / previous pane", footer: "tab pane" },
   { keys: "space  b", does: "page down / up in the page, trace or solution" },
   { keys: "PgDn  PgUp", does: "page down / up in the page, trace or solution" },

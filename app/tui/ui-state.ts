@@ -23,6 +23,9 @@ export interface Ui {
   view: MainView;
   scroll: Record<MainView, Scroll>;
   checksScroll: number;
+  /** The check under the checks pane's cursor (an index in the open step's checks), and the checks opened with Enter. */
+  checkCursor: number;
+  openedChecks: string[];
   /** Asking "show the solution?" */
   confirming: boolean;
   showDiff: boolean;
@@ -51,6 +54,8 @@ function initialUi(currentStep: string, instructor: boolean): Ui {
     view: "doc",
     scroll: { doc: 0, trace: 0, solution: 0, help: 0 },
     checksScroll: 0,
+    checkCursor: 0,
+    openedChecks: [],
     confirming: false,
     showDiff: false,
     instructor,

@@ -63,7 +63,8 @@ describe("without colour", () => {
         // Right under the border: the status, then the seven checks in order.
         const inside = lines.slice(top + 1, top + 9).map((l) => l.slice(l.lastIndexOf("┃", l.length - 2) + 1, -1).trim());
         expect(inside[0]).toMatch(/^✓ Step 3 passes!/);
-        expect(inside.slice(1).map((l) => l.replace(/\s+\d+ ms$/, ""))).toEqual(Array.from({ length: 7 }, (_, i) => `✓ check number ${i} of step 3`));
+        // The pane's cursor on the first check: without inverse drawn, a mark says where it is.
+        expect(inside.slice(1).map((l) => l.replace(/\s+\d+ ms$/, ""))).toEqual(Array.from({ length: 7 }, (_, i) => `✓${i === 0 ? "›" : " "}check number ${i} of step 3`));
         expect(app.lastFrame()).not.toMatch(/\u001b\[/);
         app.unmount();
       });
@@ -81,5 +82,37 @@ describe("without colour", () => {
       await app.shows(/^ intro ○1 ○2 •\S3 ○4 ›○5 /m);
       app.unmount();
     });
+  });
+});
+
+describe("a check's whole text", () => {
+  const long = "Root in the container keeps only Docker's default capabilities (and not CAP_SYS_CHROOT under chroot), whatever the image asks for";
+
+  it("Enter on a check in the checks pane shows its whole title and what it said, even when it passed; Enter again closes it", async () => {
+    const runner = new ScriptedRunner();
+    runner.checksOf = (id: string): CheckInfo[] => [
+      { id: `${id}.short`, title: "a short one" },
+      { id: `${id}.long`, title: long },
+    ];
+    const app = await renderApp({ course, runner, columns: 80, rows: 30 });
+    const run = await runner.latest();
+    run.options.onResult?.({ id: "3.short", title: "a short one", step: "3", status: "pass", durationMs: 100 });
+    run.options.onResult?.({ id: "3.long", title: long, step: "3", status: "pass", message: "CapBnd was 00000000a80425fb, as Docker's", durationMs: 100 });
+    run.end();
+    await app.checksShow("Step 3 passes!");
+    expect(app.checksPane()).toMatch(/Root in the container keeps only Docker's default capabilities[^…]*…/);
+    expect(app.checksPane()).not.toContain("whatever the image asks for");
+    // Focus the checks: the cursor is on the first one; ↓ to the long one, Enter.
+    await app.press(KEY.tab, KEY.tab, KEY.down, KEY.enter);
+    await app.checksShow("whatever the image asks for");
+    // Wrapped over rows (joined here by spaces, its time at the right of the first), none of it cut.
+    expect(app.checksPane().replace(/ +\d+ ms /g, " ")).toContain(long);
+    expect(app.checksPane()).toContain("CapBnd was 00000000a80425fb, as Docker's");
+    // Still step 3: Enter opened the check, not the step under the list's cursor.
+    expect(app.screen()).toContain("The page of step 3.");
+    await app.press(KEY.enter);
+    await app.checksShow(/^(?![\s\S]*whatever the image asks for)/);
+    expect(app.checksPane()).not.toContain("CapBnd");
+    app.unmount();
   });
 });
