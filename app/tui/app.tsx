@@ -7,7 +7,7 @@
  */
 import { Box, Text } from "ink";
 import { join } from "node:path";
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { moduleFile } from "../course/steps.js";
 import type { Finding } from "../doctor/index.js";
 import { shownPath } from "../format.js";
@@ -93,6 +93,10 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   const running = [...views.values()].find((v) => v.outcome === "preparing" || v.outcome === "running")?.stepId;
   const next = (from: string) => nextEntry(from, (s) => standings.get(s.id)?.state === "done");
   const reference = run !== undefined && run.impl !== impl;
+  // A new run's trace opens at its top.
+  useEffect(() => {
+    if (run) update({ scroll: { ...latestUi.current.scroll, trace: 0 } });
+  }, [run?.traceFile]);
 
   const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
   const stepChecks = step ? checks.checksOf(step.id) : [];

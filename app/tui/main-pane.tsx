@@ -54,7 +54,7 @@ export function useMainContent(input: ContentInput): MainContent {
     () => (view === "solution" && !showDiff && step ? solutionLines(input.solutions, repo, step, render, width) : []),
     [view, showDiff, step, render, width],
   );
-  const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);
+  const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width, run) : []), [view, run, width]);
 
   if (view === "help") return { title: "Keys", lines: helpLines(width) };
   if (view === "doc" || !step) {

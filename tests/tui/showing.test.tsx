@@ -1,6 +1,7 @@
 // What the app shows: without colour (NO_COLOR, TERM=dumb), a check's whole text, projector mode,
 // the trace of a run.
 import chalk from "chalk";
+import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { colorDisabled } from "../../app/format.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
@@ -113,6 +114,81 @@ describe("a check's whole text", () => {
     await app.press(KEY.enter);
     await app.checksShow(/^(?![\s\S]*whatever the image asks for)/);
     expect(app.checksPane()).not.toContain("CapBnd");
+    app.unmount();
+  });
+});
+
+describe("the trace", () => {
+  const record = (pid: number, call: string, args: unknown[], outcome: { result?: number; error?: string }, time: number) => JSON.stringify({ time, pid, call, args, ...outcome, ms: 0.1 });
+
+  it("shows the failures the 126 and 127 checks cause on purpose as expected, not as failures; the others in red", async () => {
+    course.startAt("1");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 220, rows: 40 });
+    const run = await runner.latest();
+    writeFileSync(
+      run.options.traceFile as string,
+      [
+        record(1, "execve", ["no-such-command", ["no-such-command"]], { error: "ENOENT" }, 1000),
+        record(1, "execve", ["/etc/passwd", ["/etc/passwd"]], { error: "EACCES" }, 1010),
+        record(1, "prctl", ["PR_CAPBSET_READ", "41"], { error: "EINVAL" }, 1020),
+      ].join("\n") + "\n",
+    );
+    run.pass();
+    await app.shows("Step 1 passes!");
+    await app.press("t");
+    await app.shows("3 system calls, in the order they returned; none failed unexpectedly. (3 failed as expected, marked ~)");
+    expect(app.screen()).toMatch(/execve\("no-such-command", \["no-such-command"\]\) = -1 ENOENT {2}~ expected: the 127 check runs it to be refused/);
+    expect(app.screen()).toMatch(/execve\("\/etc\/passwd", \["\/etc\/passwd"\]\) = -1 EACCES {2}~ expected: the 126 check runs it to be refused/);
+    expect(app.screen()).not.toContain("✗");
+    // The same call failing otherwise is news.
+    await app.press(KEY.escape, "r");
+    const second = await runner.latest(2);
+    writeFileSync(second.options.traceFile as string, record(1, "execve", ["/bin/sh", ["/bin/sh"]], { error: "ENOENT" }, 1000) + "\n");
+    second.report(0, "fail", "no shell");
+    second.end();
+    await app.checksShow("1 of 2 checks fails");
+    await app.press("t");
+    await app.shows("1 system calls, in the order they returned; 1 failed:");
+    expect(app.screen()).toContain('✗ execve("/bin/sh", ["/bin/sh"]) = -1 ENOENT');
+    app.unmount();
+  });
+
+  it("opens at the top of a new run", async () => {
+    course.startAt("1");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 100, rows: 24 });
+    const many = (traceFile: string, what: string) =>
+      writeFileSync(traceFile, Array.from({ length: 60 }, (_, i) => record(4000, "getpid", [what], { result: i }, 1000 + i)).join("\n") + "\n");
+    const first = await runner.latest();
+    many(first.options.traceFile as string, "first");
+    first.pass();
+    await app.shows("Step 1 passes!");
+    await app.press("t", KEY.tab, "G");
+    await app.shows(/^(?![\s\S]*60 system calls)/);
+    await app.press("r");
+    const second = await runner.latest(2);
+    many(second.options.traceFile as string, "second");
+    second.pass();
+    await app.checksShow("Step 1 passes!");
+    await app.press(KEY.escape, "t");
+    await app.shows("60 system calls, in the order they returned; none failed.");
+    app.unmount();
+  });
+
+  it("after a run that stopped at a TODO, says so instead of asking to run the checks", async () => {
+    course.startAt("1");
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+    const run = await runner.latest();
+    run.report(0, "not-started", "spawnInit() in exercises/process.ts is a TODO (docs/01-process.md, Task 1)");
+    run.report(1, "not-started", "spawnInit() in exercises/process.ts is a TODO (docs/01-process.md, Task 1)");
+    run.end();
+    await app.checksShow("Not started yet");
+    app.resize(220, 40);
+    await app.press("t");
+    await app.shows("No system calls traced: the run stopped at a TODO before making one. spawnInit() in exercises/process.ts is a TODO");
+    expect(app.screen()).not.toContain("press r");
     app.unmount();
   });
 });
