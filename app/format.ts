@@ -5,13 +5,26 @@
  */
 import { relative } from "node:path";
 
+let highContrast = false;
+
+/**
+ * High contrast (the app's projector mode): secondary text in the normal colour instead of grey,
+ * which a projector washes out.
+ */
+export function setHighContrast(on: boolean): void {
+  highContrast = on;
+}
+
 /** Colour names, as chalk and Ink both take them. */
 export const color = {
   accent: "cyan",
   pass: "green",
   fail: "red",
   warn: "yellow",
-  dim: "gray",
+  /** Secondary text: grey, or the normal colour in high contrast. */
+  get dim(): "gray" | undefined {
+    return highContrast ? undefined : "gray";
+  },
 } as const;
 
 /** How each state is drawn, a check's or a step's: a symbol, and a colour that only repeats it. */
@@ -20,8 +33,8 @@ export const MARK = {
   fail: { symbol: "✗", color: color.fail },
   error: { symbol: "!", color: color.warn },
   partial: { symbol: "◐", color: color.warn },
-  "not-started": { symbol: "○", color: color.dim },
-  pending: { symbol: "·", color: color.dim },
+  "not-started": { symbol: "○", color: "gray" },
+  pending: { symbol: "·", color: "gray" },
 } as const;
 
 export type Mark = keyof typeof MARK;

@@ -17,6 +17,8 @@ export interface Progress {
   hintsSeen: Record<string, number>;
   /** The ids of the checks that passed in each step's last run. */
   passed: Record<string, string[]>;
+  /** The app opens in projector mode (its p key, or --projector). */
+  projector?: boolean;
 }
 
 /** WORKSHOP_PROGRESS moves it elsewhere: for tests, or several learners sharing one checkout. */
@@ -33,6 +35,7 @@ export function loadProgress(file: string): Progress {
       currentStep: typeof saved.currentStep === "string" ? saved.currentStep : fresh.currentStep,
       hintsSeen: saved.hintsSeen && typeof saved.hintsSeen === "object" ? saved.hintsSeen : {},
       passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
+      ...(saved.projector === true ? { projector: true } : {}),
     };
   } catch {
     return fresh;

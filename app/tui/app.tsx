@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { useEffect, useSyncExternalStore } from "react";
 import { moduleFile } from "../course/steps.js";
 import type { Finding } from "../doctor/index.js";
-import { shownPath } from "../format.js";
+import { setHighContrast, shownPath } from "../format.js";
 import type { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { courseActions } from "./course-actions.js";
@@ -56,17 +56,21 @@ export interface AppProps {
   /** The reference implementation directory. */
   solutions: string;
   instructor?: boolean;
+  /** Open in projector mode, whatever the progress file says. */
+  projector?: boolean;
   progressFile: string;
   services: AppServices;
   /** Aborted when the app must quit from outside (a signal): it then quits as if q were pressed. */
   quitSignal?: AbortSignal;
 }
 
-export function App({ repo, impl, solutions, instructor, progressFile, services, quitSignal }: AppProps) {
+export function App({ repo, impl, solutions, instructor, projector, progressFile, services, quitSignal }: AppProps) {
   const { checks, types } = services;
   const { columns, rows } = useTerminalSize();
   const { progress, update: updateProgress, latest: latestProgress, saveError } = useProgress(progressFile);
-  const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor));
+  const [ui, update, latestUi] = useUi(progress.currentStep, Boolean(instructor), Boolean(projector || progress.projector));
+  // Before anything is drawn: every pane's secondary text follows it.
+  setHighContrast(ui.projector);
   // First paint first: the doctor and the page renderer come after.
   const findings = useLoaded(services.doctor);
   const render = useLoaded(services.loadMarkdown, plainMarkdown);
@@ -75,10 +79,15 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   useRecordedPasses(checks, impl, updateProgress);
   const { rerun, runAll } = useRunTriggers({ checks, types, ui, latestUi, update, impl, solutions, findings, watch: services.watch });
   const quit = useQuit(checks, update, quitSignal);
-  const standings = useStandings(checks, views, progress, impl);
+  const standings = useStandings(checks, views, progress, impl, ui.instructor ? solutions : undefined);
   const { entry, step, page } = useOpenEntry(repo, ui.openId);
   const { open, revealHint } = courseActions({ repo, latestUi, update, latestProgress, updateProgress });
   const { suspend, edit } = useSuspend({ terminal: services.terminal, checks, rerun, latestUi, update, repo, impl });
+  const toggleProjector = () => {
+    const on = !latestUi.current.projector;
+    update({ projector: on, notice: on ? "Projector mode: high contrast, roomier, the page the whole width. p again to leave it." : "Projector mode off." });
+    updateProgress((p) => ({ ...p, projector: on }));
+  };
   const toggleMouse = () => {
     const on = !latestUi.current.mouse;
     services.terminal?.setMouse(on);
@@ -98,7 +107,10 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
     if (run) update({ scroll: { ...latestUi.current.scroll, trace: 0 } });
   }, [run?.traceFile]);
 
-  const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0);
+  const { stepsWidth, rightWidth, height, compact } = layout(columns, rows, 0, { projector: ui.projector });
+  // Inside a pane: its borders and its padding on each side.
+  const padding = ui.projector ? 2 : 1;
+  const inner = rightWidth - 2 - 2 * padding;
   const stepChecks = step ? checks.checksOf(step.id) : [];
   const checkCursor = stepChecks[Math.min(ui.checkCursor, stepChecks.length - 1)]?.id;
   const checkRows = checkPaneRows(
@@ -117,9 +129,9 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       trigger: ui.trigger,
       overview: ui.overview ? overview(ui.openId, views) : undefined,
     },
-    rightWidth - 4,
+    inner,
   );
-  const { mainHeight, checksHeight } = layout(columns, rows, checkRows.length);
+  const { mainHeight, checksHeight } = layout(columns, rows, checkRows.length, { projector: ui.projector });
   const mainRows = mainHeight - 2;
   const content = useMainContent({
     view: ui.view,
@@ -127,7 +139,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
     page,
     hintsSeen: step ? (progress.hintsSeen[step.id] ?? 0) : 0,
     render,
-    width: rightWidth - 4,
+    width: inner,
     run,
     showDiff: ui.showDiff,
     repo,
@@ -169,6 +181,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
       suspend,
       edit,
       toggleMouse,
+      toggleProjector,
     };
     handleKey(input, key, { ...ctx, mouse: (event) => handleMouse(event, { ...ctx, geometry, scrollMain: (to) => scrollMainTo(ctx, to) }) });
   });
@@ -176,7 +189,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
   if (tooSmall(columns, rows)) {
     return <Text>{`Make the terminal at least ${MIN_COLUMNS}×${MIN_ROWS} (it is ${columns}×${rows}), or press q to quit.`}</Text>;
   }
-  const writes = step && { file: shownPath(repo, join(activeImpl, moduleFile(step))), functions: step.functions };
+  const writes = step && { label: ui.instructor ? "The reference, in" : "You write, in", file: shownPath(repo, join(activeImpl, moduleFile(step))), functions: step.functions };
   const stepList = (width: number) => (
     <StepList
       standings={standings}
@@ -205,7 +218,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
           stepList(rightWidth)
         ) : (
           <Box flexDirection="column">
-            <MainPane content={content} offset={offset} width={rightWidth} height={mainHeight} focused={ui.focus === "main"} />
+            <MainPane content={content} offset={offset} width={rightWidth} height={mainHeight} focused={ui.focus === "main"} padding={padding} highContrast={ui.projector} />
             <CheckPane
               title={reference ? "Checks · reference solution" : "Checks"}
               rows={checkRows}
@@ -213,6 +226,7 @@ export function App({ repo, impl, solutions, instructor, progressFile, services,
               width={rightWidth}
               height={checksHeight}
               focused={ui.focus === "checks"}
+              padding={padding}
             />
           </Box>
         )}

@@ -224,11 +224,11 @@ function listSteps(steps: readonly Step[]): string {
 }
 
 /** The checks pane: `rows` from checkPaneRows, scrolled by `offset`. */
-export function CheckPane({ rows, offset, width, height, focused, title }: { rows: Row[]; offset: number; width: number; height: number; focused: boolean; title: string }) {
+export function CheckPane({ rows, offset, width, height, focused, title, padding }: { rows: Row[]; offset: number; width: number; height: number; focused: boolean; title: string; padding?: number }) {
   const visible = height - 2;
   const note = rows.length > visible ? `${Math.min(offset + visible, rows.length)}/${rows.length}` : undefined;
   return (
-    <Panel title={title} note={note} width={width} height={height} focused={focused}>
+    <Panel title={title} note={note} width={width} height={height} focused={focused} padding={padding}>
       <Box flexDirection="column">{rows.slice(offset, offset + visible)}</Box>
     </Panel>
   );

@@ -25,6 +25,8 @@ export interface OpenAppOptions {
   root?: string;
   /** Start in instructor mode: checks run the reference solution, with its trace. */
   instructor?: boolean;
+  /** Start in projector mode (else as the progress file left it). */
+  projector?: boolean;
 }
 
 export async function openApp(options: OpenAppOptions): Promise<number> {
@@ -83,6 +85,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
         impl,
         solutions: join(options.repo, "solutions"),
         instructor: options.instructor,
+        projector: options.projector,
         progressFile: progress,
         quitSignal: quit.signal,
         services: {

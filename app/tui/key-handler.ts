@@ -32,6 +32,8 @@ export interface KeyContext extends CheckCursorContext {
   edit(): void;
   /** Turn the terminal's mouse reporting off (it selects text) or on. */
   toggleMouse(): void;
+  /** Projector mode on or off (kept in the progress file). */
+  toggleProjector(): void;
 }
 
 /** The keys that act on a step's checks, hints or solution. */
@@ -105,6 +107,8 @@ export function handleKey(input: string, key: Key, ctx: KeyContext): void {
       return ctx.edit();
     case "m":
       return ctx.toggleMouse();
+    case "p":
+      return ctx.toggleProjector();
   }
 }
 

@@ -23,6 +23,7 @@ export const KEYS: KeyHelp[] = [
   { keys: "s", does: "the reference solution for this step (asks first); d: diff with yours", footer: "s solution", stepOnly: true },
   { keys: "i", does: "instructor mode: run the reference solution, with its trace", stepOnly: true },
   { keys: "e", does: "open this step's file in your editor ($VISUAL or $EDITOR); the app comes back when it closes", stepOnly: true },
+  { keys: "p", does: "projector mode: high contrast (no grey text), roomier, the page the whole width; kept for next time (or: workshop --projector)" },
   { keys: "m", does: "mouse on / off: on, the wheel scrolls the pane under it and a click opens a step (Shift-drag selects text in most terminals); off, the terminal selects text" },
   { keys: "ctrl-z", does: "put the app in the background (the shell's fg brings it back)" },
   { keys: "esc", does: "back to the page" },

@@ -20,11 +20,14 @@ export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 const WIDE = 100;
 
-/** `checksRows`: how many rows the checks pane's content would like. */
-export function layout(columns: number, rows: number, checksRows: number): Layout {
+/**
+ * `checksRows`: how many rows the checks pane's content would like. In projector mode the steps
+ * are a strip at any width: the page gets the whole width for its big font.
+ */
+export function layout(columns: number, rows: number, checksRows: number, { projector = false } = {}): Layout {
   const height = rows - 1;
   const body = height - 2;
-  const compact = columns < WIDE;
+  const compact = columns < WIDE || projector;
   const stepsWidth = compact ? 0 : columns >= 120 ? 36 : 30;
   const checksHeight = Math.min(Math.max(checksRows + 2, 5), Math.floor(body * 0.45));
   return { columns, height, compact, stepsWidth, rightWidth: columns - stepsWidth, mainHeight: body - checksHeight, checksHeight };

@@ -124,15 +124,21 @@ interface MainPaneProps {
   width: number;
   height: number;
   focused: boolean;
+  padding?: number;
+  /** Projector mode: no faint or grey text, which a projector washes out. */
+  highContrast?: boolean;
 }
 
-export function MainPane({ content, offset, width, height, focused }: MainPaneProps) {
+// Faint (SGR 2) and grey (SGR 90) turned on: what chalk.dim and chalk.gray write. Their ends stay, harmless.
+const FAINT_OR_GREY = /\u001b\[(?:2|90)m/g;
+
+export function MainPane({ content, offset, width, height, focused, padding, highContrast = false }: MainPaneProps) {
   const rows = height - 2;
   const scrolled = content.lines.length > rows ? `${Math.round((100 * Math.min(offset + rows, content.lines.length)) / content.lines.length)}%` : undefined;
   const note = [content.note, scrolled].filter(Boolean).join(" · ");
   return (
-    <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused}>
-      <Text>{content.lines.slice(offset, offset + rows).join("\n")}</Text>
+    <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused} padding={padding}>
+      <Text>{content.lines.slice(offset, offset + rows).map((line) => (highContrast ? line.replace(FAINT_OR_GREY, "") : line)).join("\n")}</Text>
     </Panel>
   );
 }

@@ -9,6 +9,8 @@ interface PanelProps {
   width: number;
   height: number;
   focused?: boolean;
+  /** Columns between the border and the text on each side (projector mode: 2). */
+  padding?: number;
   children: ReactNode;
 }
 
@@ -16,7 +18,7 @@ interface PanelProps {
  * A bordered pane with its title in the top border. The focused pane's border is coloured, or
  * drawn heavy when colour is off.
  */
-export function Panel({ title, note, width, height, focused = false, children }: PanelProps) {
+export function Panel({ title, note, width, height, focused = false, padding = 1, children }: PanelProps) {
   const heavy = focused && colorDisabled();
   const [left, line, right] = heavy ? ["┏", "━", "┓"] : ["╭", "─", "╮"];
   const room = width - 4;
@@ -41,7 +43,7 @@ export function Panel({ title, note, width, height, focused = false, children }:
         borderTop={false}
         borderColor={borderColor}
         flexDirection="column"
-        paddingX={1}
+        paddingX={padding}
         height={height - 1}
         overflow="hidden"
       >

@@ -24,7 +24,8 @@ export function Elapsed({ since }: { since: number }) {
   return <Text color={color.dim}>{formatDuration(Date.now() - since)}</Text>;
 }
 
-/** A state's symbol in its colour. */
+/** A state's symbol in its colour (the grey ones as secondary text: not grey in high contrast). */
 export function MarkIcon({ mark }: { mark: Mark }) {
-  return <Text color={MARK[mark].color}>{MARK[mark].symbol}</Text>;
+  const { symbol, color: its } = MARK[mark];
+  return <Text color={its === "gray" ? color.dim : its}>{symbol}</Text>;
 }

@@ -15,8 +15,8 @@ interface StepListProps {
   focused: boolean;
   width: number;
   height: number;
-  /** What the open step has the learner write, shown under the list when there is room. */
-  writes?: { file: string; functions: readonly string[] };
+  /** What the open step has the learner write (or, in instructor mode, where the reference's is), shown under the list when there is room. */
+  writes?: { label: string; file: string; functions: readonly string[] };
 }
 
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
@@ -44,7 +44,7 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
   });
   const visible = height - 2;
   const first = firstListRow(cursor, height);
-  const aside = writes ? ["", "You write, in", writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
+  const aside = writes ? ["", writes.label, writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
   const showAside = aside.length > 0 && rows.length + aside.length <= visible;
   return (
     <Panel title="Steps" width={width} height={height} focused={focused}>
@@ -122,5 +122,5 @@ export function gutter(selected: boolean, open: boolean): string {
 }
 
 export function StateIcon({ standing }: { standing?: StepStanding }) {
-  return <MarkIcon mark={STATE_MARK[standing?.state ?? "not-started"]} />;
+  return <MarkIcon mark={standing?.unrun ? "pending" : STATE_MARK[standing?.state ?? "not-started"]} />;
 }

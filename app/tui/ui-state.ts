@@ -39,13 +39,15 @@ export interface Ui {
   notice?: string;
   /** The terminal reports the mouse to the app (m turns it off, for the terminal to select text). */
   mouse: boolean;
+  /** Projector mode: high contrast, roomier, the page the whole width. */
+  projector: boolean;
 }
 
 /**
  * On opening: the entry the progress left open (a fresh one: the introduction), the list focused;
  * on a page without checks, the page, so that ↓ reads on.
  */
-function initialUi(currentStep: string, instructor: boolean): Ui {
+function initialUi(currentStep: string, instructor: boolean, projector: boolean): Ui {
   const entry = findEntry(currentStep) ?? INTRODUCTION_PAGE;
   return {
     openId: entry.id,
@@ -62,12 +64,13 @@ function initialUi(currentStep: string, instructor: boolean): Ui {
     quitting: false,
     overview: false,
     mouse: true,
+    projector,
   };
 }
 
 /** The state, a function to change it, and a ref to the latest state (ahead of React's). */
-export function useUi(currentStep: string, instructor: boolean): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
-  const [ui, setUi] = useState(() => initialUi(currentStep, instructor));
+export function useUi(currentStep: string, instructor: boolean, projector: boolean): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
+  const [ui, setUi] = useState(() => initialUi(currentStep, instructor, projector));
   const latest = useRef(ui);
   const update = (change: Partial<Ui>) => {
     latest.current = { ...latest.current, ...change };

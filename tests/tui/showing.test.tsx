@@ -1,7 +1,7 @@
 // What the app shows: without colour (NO_COLOR, TERM=dumb), a check's whole text, projector mode,
 // the trace of a run.
 import chalk from "chalk";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { colorDisabled } from "../../app/format.js";
 import { applyColorPreference } from "../../app/tui/theme.js";
@@ -189,6 +189,77 @@ describe("the trace", () => {
     await app.press("t");
     await app.shows("No system calls traced: the run stopped at a TODO before making one. spawnInit() in exercises/process.ts is a TODO");
     expect(app.screen()).not.toContain("press r");
+    app.unmount();
+  });
+});
+
+describe("projector mode", () => {
+  /** Runs `body` with chalk drawing full colour, as a real terminal does. */
+  async function inColour(body: () => Promise<void>): Promise<void> {
+    const level = chalk.level;
+    chalk.level = 3;
+    try {
+      await body();
+    } finally {
+      chalk.level = level;
+    }
+  }
+  // Grey (SGR 90) or faint (SGR 2) text, which a projector washes out.
+  const GREY = /\u001b\[(?:90|2)m/;
+
+  it("p: no grey text anywhere, the page the whole width, and the setting kept in the progress file for next time", async () => {
+    await inColour(async () => {
+      const runner = new ScriptedRunner();
+      const app = await renderApp({ course, runner, columns: 120, rows: 40 });
+      await app.shows("The page of step 3.");
+      expect(app.lastFrame()).toMatch(GREY);
+      expect(app.screen()).toContain("╭─ Steps");
+      await app.press("p");
+      await app.shows("Projector mode: high contrast");
+      // The steps are a strip in the header: the page starts at the left edge.
+      expect(app.screen()).not.toContain("╭─ Steps");
+      expect(app.screen().split("\n")[1]).toMatch(/^[╭┏][─━] Step 3 · Mount namespace/);
+      await app.press(KEY.down);
+      await app.shows(/^(?![\s\S]*Projector mode: high)/);
+      expect(app.lastFrame()).not.toMatch(GREY);
+      expect(JSON.parse(readFileSync(course.progressFile, "utf8"))).toMatchObject({ projector: true });
+      app.unmount();
+
+      // Next time it opens in projector mode, until p again.
+      const again = await renderApp({ course, runner: new ScriptedRunner(), columns: 120, rows: 40 });
+      await again.shows("The page of step 3.");
+      expect(again.screen()).not.toContain("╭─ Steps");
+      expect(again.lastFrame()).not.toMatch(GREY);
+      await again.press("p");
+      await again.shows("╭─ Steps");
+      expect(JSON.parse(readFileSync(course.progressFile, "utf8"))).toMatchObject({ projector: false });
+      again.unmount();
+    });
+  });
+
+  it("--projector opens in projector mode without saving it", async () => {
+    const app = await renderApp({ course, columns: 120, rows: 40, projector: true });
+    await app.shows("The page of step 3.");
+    expect(app.screen()).not.toContain("╭─ Steps");
+    expect(JSON.parse(readFileSync(course.progressFile, "utf8")).projector).toBeUndefined();
+    app.unmount();
+  });
+
+  it("in instructor mode the list shows the reference's state, not the learner's, and where the reference is", async () => {
+    course.startAt("3", ["1", "2"]);
+    const runner = new ScriptedRunner();
+    const app = await renderApp({ course, runner, columns: 120, rows: 40, instructor: true });
+    await app.shows("INSTRUCTOR");
+    const run = await runner.latest();
+    run.pass();
+    await app.checksShow("The reference solution passes step 3.");
+    const screen = app.screen();
+    // Steps 1 and 2 are the learner's done, not the reference's: not run yet, so not known.
+    expect(screen).toMatch(/│ {2}· 1 Process creation/);
+    expect(screen).toMatch(/│ {2}· 2 PID and UTS/);
+    expect(screen).toMatch(/│ ›✓ 3 Mount namespace/);
+    expect(screen).toContain("The reference, in");
+    expect(screen).not.toContain("You write, in");
     app.unmount();
   });
 });
