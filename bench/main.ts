@@ -24,7 +24,7 @@ instead, prints each figure with its ratio, and rewrites the results in docs/per
 const PARTS = ["start", "feedback", "pull", "app"] as const;
 type Part = (typeof PARTS)[number];
 
-/** The bundled programs bin/bench hands over; `feedback` and `openApp` only once the checks and the app exist. */
+/** The bundled programs bin/bench hands over; `feedback` only once the checks exist. */
 export type Programs = BenchContext["programs"] & { feedback?: string };
 
 // Debian packages of the programs the benchmark runs (.ci/run installs them).

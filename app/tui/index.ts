@@ -115,5 +115,5 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
 
 /** The line left in the terminal on quitting: where the progress is, and how to come back. */
 function farewell(repo: string, progressFile: string): string {
-  return `Progress saved in ${shownPath(repo, progressFile)}. Come back with: npx workshop\n`;
+  return `Progress saved in ${shownPath(repo, progressFile)}. Come back with: ./bin/workshop\n`;
 }
