@@ -97,7 +97,9 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
           terminal,
         },
       }),
-      { exitOnCtrlC: false },
+      // 60 frames a second at most (Ink's default is 30): a key arriving just after a frame waits
+      // for the next one, and one frame should be the most a key ever waits.
+      { exitOnCtrlC: false, maxFps: 60 },
     );
     await app.waitUntilExit();
   } finally {
