@@ -171,6 +171,7 @@ export function App({ repo, impl, solutions, instructor, projector, progressFile
       maxChecksScroll,
       checkIds,
       rowOf,
+      rowCount: checkRows.length,
       checksRows: checksHeight - 2,
       open,
       next: () => next(latestUi.current.openId),

@@ -263,3 +263,26 @@ describe("projector mode", () => {
     app.unmount();
   });
 });
+
+describe("the checks pane's cursor", () => {
+  it("brings a check into view with what it said: G shows the last check's message, however far down", async () => {
+    const runner = new ScriptedRunner();
+    runner.checksOf = (id: string): CheckInfo[] => Array.from({ length: 8 }, (_, i) => ({ id: `${id}.c${i}`, title: `check ${i}` }));
+    const app = await renderApp({ course, runner, columns: 80, rows: 24 });
+    const run = await runner.latest();
+    for (const [i, check] of runner.checksOf("3").entries()) {
+      const last = i === 7;
+      run.options.onResult?.({ ...check, step: "3", status: last ? "fail" : "pass", message: last ? `expected the end of the message ${"and more words ".repeat(8)}at its very end` : undefined, durationMs: 100 });
+    }
+    run.end();
+    await app.checksShow("1 of 8 checks fails");
+    expect(app.checksPane()).not.toContain("at its very end");
+    await app.press(KEY.tab, KEY.tab, "G");
+    await app.checksShow("at its very end");
+    expect(app.checksPane()).toContain("✗ check 7");
+    // Back to the first: the status line above it comes back too.
+    await app.press("g");
+    await app.checksShow("1 of 8 checks fails");
+    app.unmount();
+  });
+});
