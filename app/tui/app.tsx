@@ -15,7 +15,7 @@ import type { CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { courseActions } from "./course-actions.js";
 import { entryIndex, nextEntry } from "./course-entries.js";
-import { Footer, Header } from "./frame.js";
+import { Footer, Header, stripSpans } from "./frame.js";
 import { handleKey, scrollMainTo, useKeys } from "./key-handler.js";
 import { layout, MIN_COLUMNS, MIN_ROWS, tooSmall } from "./layout.js";
 import { useLoaded } from "./loaded.js";
@@ -157,9 +157,10 @@ export function App({ repo, impl, solutions, instructor, projector, progressFile
   const picking = compact && ui.focus === "steps" && ui.cursor !== entryIndex(ui.openId);
   // Below the header: the list on the left (or over the page), the page above the checks.
   const listRect = { left: 1, top: 2, height: mainHeight + checksHeight };
+  const strip = compact ? { row: 1, spans: stripSpans({ openId: ui.openId, cursor: ui.cursor, focused: ui.focus === "steps" }) } : undefined;
   const geometry: ScreenGeometry = picking
-    ? { list: { ...listRect, width: rightWidth } }
-    : { list: compact ? undefined : { ...listRect, width: stepsWidth }, right: { left: stepsWidth + 1, top: 2, mainHeight, checksHeight } };
+    ? { strip, list: { ...listRect, width: rightWidth } }
+    : { strip, list: compact ? undefined : { ...listRect, width: stepsWidth }, right: { left: stepsWidth + 1, top: 2, mainHeight, checksHeight } };
 
   useKeys((input, key) => {
     const ctx = {

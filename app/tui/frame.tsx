@@ -63,6 +63,22 @@ interface StripProps {
   running?: string;
 }
 
+/**
+ * Where each entry of the strip is on the header's row (columns from 1, `to` included), as
+ * StepStrip draws it: before it a gap (" bonus" ahead of the first bonus step), the mark of the
+ * cursor or the open entry without colour, then its state and number, or its word.
+ */
+export function stripSpans({ openId, cursor, focused }: Omit<StripProps, "running">): { id: string; from: number; to: number }[] {
+  let column = 1;
+  return ENTRIES.map((entry, index) => {
+    const gap = (entry.id === FIRST_BONUS ? " bonus".length : 0) + 1 + (colorDisabled() ? gutter(focused && index === cursor, entry.id === openId).trim().length : 0);
+    const width = isStep(entry) ? 1 + (stepNumber(entry) ?? "").length : entry.id.length;
+    const span = { id: entry.id, from: column + gap, to: column + gap + width - 1 };
+    column += gap + width;
+    return span;
+  });
+}
+
 /** The course in one line: each step's state and number, the open one bold and coloured, the cursor inverted when focused. */
 function StepStrip({ openId, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
   return (

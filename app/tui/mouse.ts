@@ -32,13 +32,19 @@ export interface ScreenGeometry {
   list?: { left: number; width: number; top: number; height: number };
   /** The page and the checks: the columns from `left`, the page's rows from `top`, the checks' after them. */
   right?: { left: number; top: number; mainHeight: number; checksHeight: number };
+  /** Narrow screens: the steps as a strip in the header's row, each entry's columns. */
+  strip?: { row: number; spans: readonly { id: string; from: number; to: number }[] };
 }
 
 export type Pane = { pane: "steps"; entry?: Entry } | { pane: "main" } | { pane: "checks" };
 
 /** The pane at (x, y), and in the list the entry on that row. */
 export function paneAt(x: number, y: number, geometry: ScreenGeometry, cursor: number): Pane | undefined {
-  const { list, right } = geometry;
+  const { list, right, strip } = geometry;
+  if (strip && y === strip.row) {
+    const span = strip.spans.find((s) => x >= s.from && x <= s.to);
+    return span ? { pane: "steps", entry: findEntry(span.id) } : undefined;
+  }
   if (list && x >= list.left && x < list.left + list.width && y >= list.top && y < list.top + list.height) {
     // The list's rows start under its top border.
     const row = y - list.top - 1;

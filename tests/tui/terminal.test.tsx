@@ -155,6 +155,26 @@ describe("the mouse", () => {
     app.unmount();
   });
 
+  it("on a narrow screen, opens the step clicked in the header's strip", async () => {
+    for (const env of [{}, { NO_COLOR: "1" }]) {
+      const restore = withEnv(env);
+      course.startAt("1");
+      try {
+        const app = await renderApp({ course, columns: 80, rows: 24 });
+        await app.shows(/^ intro [\s\S]*The page of step 1\./);
+        // Where the strip shows 3 and 5, counted from 1 as the terminal does.
+        const strip = app.screen().split("\n")[0] as string;
+        app.stdin.write(mouse(0, strip.indexOf("3") + 1, 1));
+        await app.shows("The page of step 3.");
+        app.stdin.write(mouse(0, (app.screen().split("\n")[0] as string).indexOf("5") + 1, 1));
+        await app.shows("The page of step 5.");
+        app.unmount();
+      } finally {
+        restore();
+      }
+    }
+  });
+
   it("focuses the pane clicked: the checks, then the page (drawn heavy without colour)", async () => {
     const restore = withEnv({ NO_COLOR: "1" });
     try {
