@@ -6,9 +6,11 @@ import { SPINNER } from "./theme.js";
 /**
  * One clock for every spinner and elapsed time on the screen, ticking while one is shown: they all
  * change in one frame. Each with a timer of its own, every one of them cost a frame of the whole
- * screen (20 a second while checks ran), and a key waited behind them.
+ * screen (20 a second while checks ran), and a key waited behind them. Four ticks a second: a
+ * frame costs Ink a pass over the whole screen (~10 – 20 ms on a loaded machine), and a key that
+ * arrives during one waits for it.
  */
-const TICK_MS = 125;
+const TICK_MS = 250;
 let tick = 0;
 let timer: NodeJS.Timeout | undefined;
 const listeners = new Set<() => void>();
