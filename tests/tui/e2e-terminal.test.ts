@@ -44,6 +44,8 @@ describe("the app in a terminal, stepping away and back", () => {
     } catch {
       // no server left
     }
+    // The server leaves its socket behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
     course.remove();
     rmSync(root, { recursive: true, force: true });
   });
