@@ -10,7 +10,7 @@ export interface BenchContext {
   /** A temporary directory for this run, removed at the end. */
   work: string;
   /** The benchmark's bundled helper programs (see bin/bench). */
-  programs: { startRunner: string; floor: string; inkFloor: string; openApp?: string; roomHost?: string };
+  programs: { startRunner: string; floor: string; inkFloor: string; roomHost?: string };
   /** Progress for the person waiting. */
   log(line: string): void;
 }

@@ -26,7 +26,7 @@ results in docs/performance.md.
 const PARTS = ["start", "feedback", "pull", "app", "room"] as const;
 type Part = (typeof PARTS)[number];
 
-/** The bundled programs bin/bench hands over; `feedback` and `openApp` only once the checks and the app exist. */
+/** The bundled programs bin/bench hands over; `feedback` only once the checks exist. */
 export type Programs = BenchContext["programs"] & { feedback?: string };
 
 // Debian packages of the programs the benchmark runs (.ci/run installs them).

@@ -14,9 +14,11 @@ import { solutionCommand } from "./workshop-solution.js";
 
 export const USAGE = `Usage: workshop [--debug] [COMMAND]
 
-  (no command) [--impl exercises|solutions|DIR] [--root DIR] [--instructor]
+  (no command) [--impl exercises|solutions|DIR] [--root DIR] [--instructor] [--projector]
                         open the workshop app: the steps, the course, your checks re-run as you
-                        save (without a terminal: where you stand, and how to check your work)
+                        save (without a terminal: where you stand, and how to check your work);
+                        --projector: high contrast, roomier, the page the whole width (p in the
+                        app; kept for next time)
 
 Commands:
   doctor [--fix [--yes]]
@@ -53,7 +55,7 @@ Exit status: 0 success (check: every check passed); 1 a check did not pass; 2 wr
 125 the workshop could not do it (for example, check without root); 130 interrupted.`;
 
 /** Opens the app (app/tui's openApp) and resolves with its exit status once it is quit. */
-export type OpenApp = (options: { repo: string; impl: string; root?: string; instructor?: boolean }) => Promise<number>;
+export type OpenApp = (options: { repo: string; impl: string; root?: string; instructor?: boolean; projector?: boolean }) => Promise<number>;
 
 /**
  * Runs the command line; returns the exit status. Errors are one line (a stack with --debug).
@@ -105,7 +107,7 @@ async function dispatch(args: string[], workspace: Workspace, openApp: OpenApp, 
   }
 }
 
-/** `workshop [--impl X] [--root DIR] [--instructor]`: the app. */
+/** `workshop [--impl X] [--root DIR] [--instructor] [--projector]`: the app. */
 function openTheApp(args: string[], workspace: Workspace, openApp: OpenApp): Promise<number> {
   const parsed = parseArgs(
     args,
@@ -113,6 +115,7 @@ function openTheApp(args: string[], workspace: Workspace, openApp: OpenApp): Pro
       { names: ["--impl"], value: true },
       { names: ["--root"], value: true },
       { names: ["--instructor"], value: false },
+      { names: ["--projector"], value: false },
     ],
     "",
   );
@@ -122,5 +125,6 @@ function openTheApp(args: string[], workspace: Workspace, openApp: OpenApp): Pro
     impl: parsed.options.get("--impl")?.at(-1) ?? process.env.WORKSHOP_IMPL ?? "exercises",
     root: parsed.options.get("--root")?.at(-1),
     instructor: parsed.options.has("--instructor"),
+    projector: parsed.options.has("--projector"),
   });
 }

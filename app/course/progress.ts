@@ -20,6 +20,8 @@ export interface Progress {
   passed: Record<string, string[]>;
   /** Where each page was left in the app: its top row, of how many (the width it was laid out at may change). */
   scroll?: Record<string, PagePlace>;
+  /** The app opens in projector mode (its p key, or --projector). */
+  projector?: boolean;
   /** The room the learner joined (`workshop join`), which their app and checks report to. */
   room?: RoomMembership;
 }
@@ -53,6 +55,7 @@ export function loadProgress(file: string): Progress {
       passed: saved.passed && typeof saved.passed === "object" ? saved.passed : {},
       ...(saved.scroll && typeof saved.scroll === "object" ? { scroll: saved.scroll } : {}),
       ...(isMembership(saved.room) ? { room: saved.room } : {}),
+      ...(saved.projector === true ? { projector: true } : {}),
     };
   } catch {
     return fresh;

@@ -10,7 +10,8 @@ import { entryName, isStep, type Entry } from "./course-entries.js";
 import { capitalize, ellipsis, Panel } from "./panel.js";
 import type { CheckInfo, CheckResult } from "./runner.js";
 import { Elapsed, MarkIcon, Spinner } from "./spinner.js";
-import { color, formatDuration, MARK } from "../format.js";
+import { color, colorDisabled, formatDuration, MARK } from "../format.js";
+import { CURSOR } from "./theme.js";
 import { wrapLines } from "../terminal/wrap.js";
 
 export interface CheckPaneModel {
@@ -31,6 +32,10 @@ export interface CheckPaneModel {
   overview?: Overview;
   /** The type check of the code the checks ran, when it is the learner's. */
   types?: TypeCheckView;
+  /** The check under the pane's cursor, while the pane has the focus. */
+  cursor?: string;
+  /** The checks opened with Enter: their whole title and what they said, passed or not. */
+  opened?: ReadonlySet<string>;
 }
 
 type Row = ReactElement;
@@ -80,7 +85,17 @@ export function checkPaneRows(model: CheckPaneModel, width: number): Row[] {
     for (const check of model.checks) {
       const result = run?.results.find((r) => r.id === check.id);
       const current = !result && run?.outcome === "running" && run.running.includes(check.id);
-      rows.push(<CheckRow key={check.id} check={check} result={result} current={current} width={width} />);
+      const opened = model.opened?.has(check.id) ?? false;
+      rows.push(<CheckRow key={check.id} check={check} result={result} current={current} width={width} selected={model.cursor === check.id} whole={opened} />);
+      if (opened) {
+        // The rest of the title, then what the check said, whatever its verdict.
+        const rest = wrapLines(check.title, titleRoom(result, width)).slice(1);
+        rest.forEach((line, i) => text(`${check.id}-title-${i}`, `  ${line}`));
+        const said = result?.message ?? (result ? "" : "Not run yet.");
+        if (said) wrapped(`${check.id}-message`, said, 4, { color: result?.status === "fail" ? color.fail : result?.status === "error" ? color.warn : undefined });
+        else text(`${check.id}-message`, "    Nothing more to say: it passed.", { color: color.dim });
+        continue;
+      }
       if (result?.message && (result.status === "fail" || result.status === "error")) {
         wrapped(`${check.id}-message`, result.message, 4, { color: result.status === "fail" ? color.fail : color.warn });
       } else if (result?.message && result === firstTodo) {
@@ -154,17 +169,41 @@ function Finished({ model, run, name, width }: { model: CheckPaneModel; run: Run
   return <Text color={color.warn} wrap="truncate">{`${MARK.partial.symbol} ${passed} of ${total} pass; the rest are not started · ${took}`}</Text>;
 }
 
-function CheckRow({ check, result, current, width }: { check: CheckInfo; result?: CheckResult; current: boolean; width: number }) {
-  // A check that did not start took no time worth showing.
-  const time = result && result.status !== "not-started" ? formatDuration(result.durationMs) : "";
-  const title = ellipsis(check.title, width - 3 - (time ? time.length + 1 : 0));
+interface CheckRowProps {
+  check: CheckInfo;
+  result?: CheckResult;
+  current: boolean;
+  width: number;
+  /** Under the pane's cursor. */
+  selected: boolean;
+  /** Opened: the title goes on over the next rows instead of being cut. */
+  whole: boolean;
+}
+
+/** A check's time, at the right of its row: none for one that did not start (it took no time worth showing). */
+function checkTime(result?: CheckResult): string {
+  return result && result.status !== "not-started" ? formatDuration(result.durationMs) : "";
+}
+
+/** The columns a check's title has on its row: the pane's, less its mark and its time. */
+function titleRoom(result: CheckResult | undefined, width: number): number {
+  const time = checkTime(result);
+  return width - 3 - (time ? time.length + 1 : 0);
+}
+
+function CheckRow({ check, result, current, width, selected, whole }: CheckRowProps) {
+  const time = checkTime(result);
+  const room = titleRoom(result, width);
+  const title = whole ? (wrapLines(check.title, room)[0] ?? "") : ellipsis(check.title, room);
   const quiet = !result || result.status === "not-started";
   return (
     <Box width={width}>
       <Box flexGrow={1}>
         <Text wrap="truncate">
           {current ? <Spinner /> : <MarkIcon mark={result?.status ?? "pending"} />}
-          <Text color={quiet ? color.dim : undefined}>{` ${title}`}</Text>
+          {/* The cursor: inverse, and without colour (no inverse drawn) a mark before the title. */}
+          <Text>{selected && colorDisabled() ? CURSOR : " "}</Text>
+          <Text color={quiet ? color.dim : undefined} inverse={selected}>{title}</Text>
         </Text>
       </Box>
       <Text color={color.dim}>{time}</Text>
@@ -185,11 +224,11 @@ function listSteps(steps: readonly Step[]): string {
 }
 
 /** The checks pane: `rows` from checkPaneRows, scrolled by `offset`. */
-export function CheckPane({ rows, offset, width, height, focused, title }: { rows: Row[]; offset: number; width: number; height: number; focused: boolean; title: string }) {
+export function CheckPane({ rows, offset, width, height, focused, title, padding }: { rows: Row[]; offset: number; width: number; height: number; focused: boolean; title: string; padding?: number }) {
   const visible = height - 2;
   const note = rows.length > visible ? `${Math.min(offset + visible, rows.length)}/${rows.length}` : undefined;
   return (
-    <Panel title={title} note={note} width={width} height={height} focused={focused}>
+    <Panel title={title} note={note} width={width} height={height} focused={focused} padding={padding}>
       <Box flexDirection="column">{rows.slice(offset, offset + visible)}</Box>
     </Panel>
   );

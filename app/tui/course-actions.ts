@@ -27,7 +27,7 @@ export function courseActions({ repo, latestUi, update, latestProgress, updatePr
     // Another page opens where it was left; the open one, opened again, at its top.
     const leaving = latestUi.current.openId;
     const doc = target.id === leaving ? 0 : savedScroll(latestProgress.current, target.id);
-    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc, trace: 0, solution: 0, help: 0 }, hscroll: 0, search: undefined, showDiff: false, ...focus });
+    update({ openId: target.id, cursor: entryIndex(target.id), view: "doc", scroll: { doc, trace: 0, solution: 0, help: 0 }, hscroll: 0, search: undefined, showDiff: false, checkCursor: 0, openedChecks: [], ...focus });
     updateProgress((p) => ({ ...withScroll(p, leaving, place()), currentStep: target.id }));
   };
   /** Saves where the open page is: on quitting. */

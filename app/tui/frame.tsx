@@ -6,9 +6,9 @@ import { footerHints } from "./keys.js";
 import type { MainView } from "./main-pane.js";
 import { shownPath } from "../format.js";
 import { Spinner } from "./spinner.js";
-import { StateIcon } from "./step-list.js";
+import { gutter, StateIcon } from "./step-list.js";
 import type { StepStanding } from "./step-states.js";
-import { color, MARK } from "../format.js";
+import { color, colorDisabled, MARK } from "../format.js";
 
 interface HeaderProps {
   width: number;
@@ -70,6 +70,22 @@ interface StripProps {
   running?: string;
 }
 
+/**
+ * Where each entry of the strip is on the header's row (columns from 1, `to` included), as
+ * StepStrip draws it: before it a gap (" bonus" ahead of the first bonus step), the mark of the
+ * cursor or the open entry without colour, then its state and number, or its word.
+ */
+export function stripSpans({ openId, cursor, focused }: Omit<StripProps, "running">): { id: string; from: number; to: number }[] {
+  let column = 1;
+  return ENTRIES.map((entry, index) => {
+    const gap = (entry.id === FIRST_BONUS ? " bonus".length : 0) + 1 + (colorDisabled() ? gutter(focused && index === cursor, entry.id === openId).trim().length : 0);
+    const width = isStep(entry) ? 1 + (stepNumber(entry) ?? "").length : entry.id.length;
+    const span = { id: entry.id, from: column + gap, to: column + gap + width - 1 };
+    column += gap + width;
+    return span;
+  });
+}
+
 /** The course in one line: each step's state and number, the open one bold and coloured, the cursor inverted when focused. */
 function StepStrip({ openId, cursor, focused, running, standings }: StripProps & { standings: ReadonlyMap<string, StepStanding> }) {
   return (
@@ -77,7 +93,8 @@ function StepStrip({ openId, cursor, focused, running, standings }: StripProps &
       {ENTRIES.map((entry, index) => (
         <Text key={entry.id}>
           {entry.id === FIRST_BONUS ? <Text color={color.dim}>{" bonus"}</Text> : null}
-          <Text> </Text>
+          {/* Without colour, inverse and bold are not drawn: the cursor and the open entry are marked in the gap. */}
+          <Text>{` ${colorDisabled() ? gutter(focused && index === cursor, entry.id === openId).trim() : ""}`}</Text>
           <Text inverse={focused && index === cursor} bold={entry.id === openId} underline={entry.id === openId}>
             {isStep(entry) ? (
               <>

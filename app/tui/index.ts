@@ -13,6 +13,7 @@ import { loadProgress, progressFile } from "../course/progress.js";
 import { shownPath } from "../format.js";
 import { onStopSignals } from "../stop-signals.js";
 import { CheckRuns } from "./check-runs.js";
+import { realTerminal } from "./terminal-control.js";
 import type { Runner } from "./runner.js";
 
 export interface OpenAppOptions {
@@ -24,11 +25,9 @@ export interface OpenAppOptions {
   root?: string;
   /** Start in instructor mode: checks run the reference solution, with its trace. */
   instructor?: boolean;
+  /** Start in projector mode (else as the progress file left it). */
+  projector?: boolean;
 }
-
-// The alternate screen: the app has the whole terminal, and quitting gives the shell back as it was.
-const ENTER_SCREEN = "\u001b[?1049h";
-const LEAVE_SCREEN = "\u001b[?1049l";
 
 export async function openApp(options: OpenAppOptions): Promise<number> {
   const [checks, prepare] = await Promise.all([import("../checks/index.js"), import("../checks/prepare.js")]);
@@ -77,7 +76,9 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
   // TypeScript in a thread of its own: the first check takes seconds, during which the app must
   // keep answering keys.
   const typeChecker = typeCheckThread();
-  process.stdout.write(ENTER_SCREEN);
+  // The alternate screen: the app has the whole terminal, and quitting gives the shell back as it was.
+  const terminal = realTerminal({ alternateScreen: true });
+  terminal.enter({ mouse: true });
   try {
     const app = render(
       appElement({
@@ -85,6 +86,7 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
         impl,
         solutions: join(options.repo, "solutions"),
         instructor: options.instructor,
+        projector: options.projector,
         progressFile: progress,
         quitSignal: quit.signal,
         services: {
@@ -94,15 +96,18 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
           loadMarkdown,
           watch: watchDirectory,
           clipboard: terminalClipboard(),
+          terminal,
         },
       }),
-      { exitOnCtrlC: false },
+      // 60 frames a second at most (Ink's default is 30): a key arriving just after a frame waits
+      // for the next one, and one frame should be the most a key ever waits.
+      { exitOnCtrlC: false, maxFps: 60 },
     );
     await app.waitUntilExit();
   } finally {
     // The shell back first, with where to pick up: closing the type checker's thread can take a
     // moment, which should not be a blank screen.
-    process.stdout.write(LEAVE_SCREEN);
+    terminal.leave();
     process.stdout.write(farewell(options.repo, progress));
     await typeChecker.close();
     removeTraces();
@@ -114,5 +119,5 @@ export async function openApp(options: OpenAppOptions): Promise<number> {
 
 /** The line left in the terminal on quitting: where the progress is, and how to come back. */
 function farewell(repo: string, progressFile: string): string {
-  return `Progress saved in ${shownPath(repo, progressFile)}. Come back with: npx workshop\n`;
+  return `Progress saved in ${shownPath(repo, progressFile)}. Come back with: ./bin/workshop\n`;
 }

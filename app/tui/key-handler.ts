@@ -5,9 +5,11 @@ import { findReading } from "../course/steps.js";
 import { ENTRIES, entryIndex, type Entry } from "./course-entries.js";
 import { useLatest } from "./latest.js";
 import { searchKey } from "./search.js";
+import { moveCheckCursor, toggleCheck, type CheckCursorContext } from "./check-cursor.js";
+import { parseMouse, type MouseEvent } from "./mouse.js";
 import { FOCUS_ORDER, type Focus, type Ui } from "./ui-state.js";
 
-export interface KeyContext {
+export interface KeyContext extends CheckCursorContext {
   /** The state as the previous key left it. */
   ui: Ui;
   update(change: Partial<Ui>): void;
@@ -30,13 +32,23 @@ export interface KeyContext {
   quit(): void;
   /** Copies the code block in view. */
   copy(): void;
+  /** A mouse report: the wheel or a click (mouse.ts). */
+  mouse(event: MouseEvent): void;
+  /** Ctrl-Z: hand the terminal back to the shell until it continues the app. */
+  suspend(): void;
+  /** Open the step's exercise file in the learner's editor. */
+  edit(): void;
+  /** Turn the terminal's mouse reporting off (it selects text) or on. */
+  toggleMouse(): void;
+  /** Projector mode on or off (kept in the progress file). */
+  toggleProjector(): void;
 }
 
 /** Columns per ← or →. */
 const SIDEWAYS_STEP = 8;
 
 /** The keys that act on a step's checks, hints or solution. */
-const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i"]);
+const STEP_KEYS = new Set(["h", "r", "t", "s", "d", "i", "e"]);
 
 export function handleKey(input: string, key: Key, drawn: KeyContext): void {
   const { ui, update } = drawn;
@@ -49,12 +61,15 @@ export function handleKey(input: string, key: Key, drawn: KeyContext): void {
     hscroll: Math.min(ui.hscroll, drawn.maxHscroll),
   };
   if (ui.quitting) return;
+  const mouse = parseMouse(input);
+  if (mouse) return ctx.mouse(mouse);
   if (ui.notice) update({ notice: undefined });
+  if (key.ctrl && input === "z") return ctx.suspend();
   if (ui.confirming) {
     const yes = input === "y" || input === "Y";
     return update({ confirming: false, ...(yes ? { view: "solution", scroll: { ...ui.scroll, solution: 0 } } : {}) });
   }
-  const scrollMain = (to: number) => update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, ctx.maxScroll)) } });
+  const scrollMain = (to: number) => scrollMainTo(ctx, to);
   if (key.ctrl && input === "c") return ctx.quit();
   // While a search is typed, keys are its text; once kept, n and N are its (and Esc ends it).
   if (searchKey(input, key, ctx)) return;
@@ -69,6 +84,7 @@ export function handleKey(input: string, key: Key, drawn: KeyContext): void {
     const delta = up ? -1 : 1;
     if (ui.focus === "steps") return update({ cursor: Math.max(0, Math.min(ui.cursor + delta, ENTRIES.length - 1)) });
     if (ui.focus === "main") return scrollMain(ctx.offset + delta);
+    if (ctx.checkIds.length > 0) return moveCheckCursor(ctx, ui.checkCursor + delta);
     return update({ checksScroll: Math.max(0, Math.min(ui.checksScroll + delta, ctx.maxChecksScroll)) });
   }
   if (key.leftArrow || key.rightArrow) {
@@ -81,10 +97,12 @@ export function handleKey(input: string, key: Key, drawn: KeyContext): void {
   const top = key.home || input === "g";
   if (top || key.end || input === "G") {
     if (ui.focus === "steps") return update({ cursor: top ? 0 : ENTRIES.length - 1 });
+    if (ui.focus === "checks" && ctx.checkIds.length > 0) return moveCheckCursor(ctx, top ? 0 : ctx.checkIds.length - 1);
     if (ui.focus === "checks") return update({ checksScroll: top ? 0 : ctx.maxChecksScroll });
     return scrollMain(top ? 0 : ctx.maxScroll);
   }
-  // Enter opens the step under the cursor from any pane: nothing to remember about focus.
+  // Enter opens the step under the cursor from any pane but the checks, where it opens the check under theirs.
+  if (key.return && ui.focus === "checks" && ctx.checkIds.length > 0) return toggleCheck(ctx);
   if (key.return) return ctx.open(ENTRIES[ui.cursor] as Entry);
   // Esc goes back one thing at a time: out of the zoom, then to the page.
   if (key.escape) return update(ui.zoomed ? { zoomed: false } : { view: "doc", cursor: entryIndex(ui.openId) });
@@ -116,7 +134,18 @@ export function handleKey(input: string, key: Key, drawn: KeyContext): void {
       return ui.view === "solution" ? update({ showDiff: !ui.showDiff }) : undefined;
     case "i":
       return update({ instructor: !ui.instructor, view: ui.instructor ? ui.view : "trace" });
+    case "e":
+      return ctx.edit();
+    case "m":
+      return ctx.toggleMouse();
+    case "p":
+      return ctx.toggleProjector();
   }
+}
+
+/** Scrolls the main pane's view to line `to`, kept in range. */
+export function scrollMainTo({ ui, update, maxScroll }: Pick<KeyContext, "ui" | "update" | "maxScroll">, to: number): void {
+  update({ scroll: { ...ui.scroll, [ui.view]: Math.max(0, Math.min(to, maxScroll)) } });
 }
 
 /**
@@ -167,6 +196,8 @@ const CONTROL_KEYS: Record<string, keyof Key> = { "\r": "return", "\t": "tab", "
  * together. The app has no Alt bindings, so the latter is Esc, then the key.
  */
 export function splitKeys(input: string, key: Key): [string, Key][] {
+  // A mouse report is one event, whatever its characters.
+  if (parseMouse(input)) return [[input, key]];
   const chars = [...input];
   const typed = (char: string): [string, Key] => {
     // Enter, Tab and Backspace typed ahead with other keys (a search's text and its Enter) are keys, not text.

@@ -9,8 +9,8 @@ export interface KeyHelp {
 }
 
 export const KEYS: KeyHelp[] = [
-  { keys: "↑ ↓  j k", does: "move in the focused pane (steps, page, checks)", footer: "↑↓ move" },
-  { keys: "enter", does: "open the step under the cursor", footer: "⏎ open" },
+  { keys: "↑ ↓  j k", does: "move in the focused pane (steps, page, checks: from check to check)", footer: "↑↓ move" },
+  { keys: "enter", does: "open the step under the cursor; in the checks pane, open the check under its cursor (its whole title, what it said) or close it", footer: "⏎ open" },
   { keys: "tab  shift-tab", does: "focus the next / previous pane", footer: "tab pane" },
   { keys: "space  b", does: "page down / up in the page, trace or solution" },
   { keys: "PgDn  PgUp", does: "page down / up in the page, trace or solution" },
@@ -27,6 +27,10 @@ export const KEYS: KeyHelp[] = [
   { keys: "/", does: "search the page (trace, solution); then n N next / previous match, esc to end", footer: "/ search" },
   { keys: "c", does: "copy the first code block on screen (or the one the search is at) to the clipboard (OSC 52: the terminal must allow it)" },
   { keys: "J", does: "join a room (the instructor's URL, then your name): your step and check results, never your code, are shared; J again leaves" },
+  { keys: "e", does: "open this step's file in your editor ($VISUAL or $EDITOR); the app comes back when it closes", stepOnly: true },
+  { keys: "p", does: "projector mode: high contrast (no grey text), roomier, the page the whole width; kept for next time (or: workshop --projector)" },
+  { keys: "m", does: "mouse on / off: on, the wheel scrolls the pane under it and a click opens a step (Shift-drag selects text in most terminals); off, the terminal selects text" },
+  { keys: "ctrl-z", does: "put the app in the background (the shell's fg brings it back)" },
   { keys: "esc", does: "back: end the search, leave the zoom, back to the page" },
   { keys: "?", does: "this help", footer: "? keys" },
   { keys: "q  ctrl-c", does: "quit (running checks are stopped and cleaned up first)", footer: "q quit" },

@@ -27,12 +27,13 @@ export const PAGE_COLUMNS = 100;
 /**
  * `checksRows`: how many rows the checks pane's content would like. `checks`: "line" while a
  * step's page is read (its status only), "fit" while a page without checks is (its sentence or
- * two, no blank rows under them).
+ * two, no blank rows under them). In projector mode the steps are a strip at any width: the page
+ * gets the whole width for its big font.
  */
-export function layout(columns: number, rows: number, checksRows: number, checks: "full" | "fit" | "line" = "full"): Layout {
+export function layout(columns: number, rows: number, checksRows: number, { checks = "full", projector = false }: { checks?: "full" | "fit" | "line"; projector?: boolean } = {}): Layout {
   const height = rows - 1;
   const body = height - 2;
-  const compact = columns < WIDE;
+  const compact = columns < WIDE || projector;
   const stepsWidth = compact ? 0 : columns >= 120 ? 36 : 30;
   const fitted = Math.min(Math.max(checksRows + 2, checks === "fit" ? 3 : 5), Math.floor(body * 0.45));
   const checksHeight = checks === "line" ? 1 : fitted;

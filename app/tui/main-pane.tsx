@@ -61,7 +61,7 @@ export function useMainContent(input: ContentInput): MainContent {
     () => (view === "solution" && !showDiff && step ? solutionLines(input.solutions, repo, step, render, width) : { lines: [] }),
     [view, showDiff, step, render, width],
   );
-  const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width) : []), [view, run, width]);
+  const trace = useMemo(() => (view === "trace" && run ? traceLines(readTrace(run.traceFile), width, run) : []), [view, run, width]);
   const docState = { docRows: doc.lines.length, loading: doc.loading };
 
   if (view === "help") return { title: "Keys", lines: helpLines(width), ...docState };
@@ -138,17 +138,23 @@ interface MainPaneProps {
   width: number;
   height: number;
   focused: boolean;
+  padding?: number;
+  /** Projector mode: no faint or grey text, which a projector washes out. */
+  highContrast?: boolean;
 }
 
-export function MainPane({ content, view, width, height, focused }: MainPaneProps) {
+// Faint (SGR 2) and grey (SGR 90) turned on: what chalk.dim and chalk.gray write. Their ends stay, harmless.
+const FAINT_OR_GREY = /\u001b\[(?:2|90)m/g;
+
+export function MainPane({ content, view, width, height, focused, padding = 1, highContrast = false }: MainPaneProps) {
   const rows = height - 2;
   const { offset } = view;
-  const shown = visibleRows(content, { ...view, rows, width: width - 4 });
+  const shown = visibleRows(content, { ...view, rows, width: width - 2 - 2 * padding });
   const scrolled = content.lines.length > rows ? `${Math.round((100 * Math.min(offset + rows, content.lines.length)) / content.lines.length)}%` : undefined;
   const note = [content.note, shown.cut ? "← →" : undefined, scrolled].filter(Boolean).join(" · ");
   return (
-    <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused}>
-      <Text>{shown.rows.join("\n")}</Text>
+    <Panel title={content.title} note={note || undefined} width={width} height={height} focused={focused} padding={padding}>
+      <Text>{shown.rows.map((line) => (highContrast ? line.replace(FAINT_OR_GREY, "") : line)).join("\n")}</Text>
     </Panel>
   );
 }

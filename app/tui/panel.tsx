@@ -9,6 +9,8 @@ interface PanelProps {
   width: number;
   height: number;
   focused?: boolean;
+  /** Columns between the border and the text on each side (projector mode: 2). */
+  padding?: number;
   children: ReactNode;
 }
 
@@ -16,7 +18,7 @@ interface PanelProps {
  * A bordered pane with its title in the top border. The focused pane's border is coloured, or
  * drawn heavy when colour is off.
  */
-export function Panel({ title, note, width, height, focused = false, children }: PanelProps) {
+export function Panel({ title, note, width, height, focused = false, padding = 1, children }: PanelProps) {
   const heavy = focused && colorDisabled();
   const [left, line, right] = heavy ? ["┏", "━", "┓"] : ["╭", "─", "╮"];
   const room = width - 4;
@@ -33,14 +35,19 @@ export function Panel({ title, note, width, height, focused = false, children }:
         <Text color={color.dim}>{shownNote}</Text>
         <Text color={borderColor}>{`${line}${right}`}</Text>
       </Text>
+      {/* Keyed by its style: Ink applies a changed borderStyle without the unchanged borderTop,
+          which then draws as a blank row over the content. Clipped below only: Ink's text never
+          runs wider than its box (it wraps or truncates), and cutting every line of every pane
+          to the box's width on every frame was a fifth of each frame's time. */}
       <Box
+        key={heavy ? "heavy" : "light"}
         borderStyle={heavy ? "bold" : "round"}
         borderTop={false}
         borderColor={borderColor}
         flexDirection="column"
-        paddingX={1}
+        paddingX={padding}
         height={height - 1}
-        overflow="hidden"
+        overflowY="hidden"
       >
         {children}
       </Box>

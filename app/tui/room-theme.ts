@@ -1,7 +1,7 @@
 /**
  * The room dashboard's colours. The projector's are high contrast: no grey (it vanishes on a
- * projector), bright colours, bold text. Kept to the dashboard's own needs; once the app has a
- * projector mode of its own, this is where the two meet.
+ * projector), bright colours, bold text: the app's projector mode (format.ts's high contrast) and
+ * more, since a dashboard is read from across the room.
  */
 import { color } from "../format.js";
 
@@ -15,7 +15,7 @@ export interface RoomTheme {
   bold: boolean;
 }
 
-export const SCREEN_THEME: RoomTheme = { dim: color.dim, accent: color.accent, pass: color.pass, fail: color.fail, warn: color.warn, bold: false };
+export const SCREEN_THEME: RoomTheme = { dim: "gray", accent: color.accent, pass: color.pass, fail: color.fail, warn: color.warn, bold: false };
 
 export const PROJECTOR_THEME: RoomTheme = { text: "whiteBright", dim: "white", accent: "cyanBright", pass: "greenBright", fail: "redBright", warn: "yellowBright", bold: true };
 

@@ -4,8 +4,8 @@ import { ENTRIES, FIRST_BONUS, isStep } from "./course-entries.js";
 import { ellipsis, Panel } from "./panel.js";
 import { MarkIcon, Spinner } from "./spinner.js";
 import { STATE_MARK, unfinished, type StepStanding } from "./step-states.js";
-import { color } from "../format.js";
-import { CURSOR } from "./theme.js";
+import { color, colorDisabled } from "../format.js";
+import { CURSOR, OPEN_MARK } from "./theme.js";
 
 interface StepListProps {
   standings: ReadonlyMap<string, StepStanding>;
@@ -15,8 +15,8 @@ interface StepListProps {
   focused: boolean;
   width: number;
   height: number;
-  /** What the open step has the learner write, shown under the list when there is room. */
-  writes?: { file: string; functions: readonly string[] };
+  /** What the open step has the learner write (or, in instructor mode, where the reference's is), shown under the list when there is room. */
+  writes?: { label: string; file: string; functions: readonly string[] };
 }
 
 /** The course at a glance: each step with its state (the introduction and the outro around them), the open one marked, 4-6 noted as any-order. */
@@ -43,10 +43,8 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
     return [row];
   });
   const visible = height - 2;
-  // Too short for the whole course (60×16): the rows scroll so that the cursor stays in view.
-  const cursorRow = rows.findIndex((row) => row.key === ENTRIES[cursor]?.id);
-  const first = Math.max(0, Math.min(cursorRow - visible + 1, rows.length - visible));
-  const aside = writes ? ["", "You write, in", writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
+  const first = firstListRow(cursor, height);
+  const aside = writes ? ["", writes.label, writes.file, ...writes.functions.map((f) => ` · ${f}`)] : [];
   const showAside = aside.length > 0 && rows.length + aside.length <= visible;
   return (
     <Panel title="Steps" width={width} height={height} focused={focused}>
@@ -64,6 +62,20 @@ export function StepList({ standings, openId, cursor, running, focused, width, h
   );
 }
 
+/** The list's rows, as keys: an entry's id, or "any-order", "bonus", "bonus-title" for the rows between. */
+export const LIST_ROWS: readonly string[] = ENTRIES.flatMap((entry) => {
+  if (entry.id === ANY_ORDER.at(-1)?.id) return [entry.id, "any-order"];
+  if (entry.id === FIRST_BONUS) return ["bonus", "bonus-title", entry.id];
+  return [entry.id];
+});
+
+/** The first row shown in a list `height` rows tall: too short for the whole course (60×16), the rows scroll so that the cursor stays in view. */
+export function firstListRow(cursor: number, height: number): number {
+  const visible = height - 2;
+  const cursorRow = LIST_ROWS.indexOf(ENTRIES[cursor]?.id ?? "");
+  return Math.max(0, Math.min(cursorRow - visible + 1, LIST_ROWS.length - visible));
+}
+
 interface StepRowProps {
   step: Step;
   standing?: StepStanding;
@@ -78,7 +90,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
   const label = [stepNumber(step), step.title].filter(Boolean).join(" ");
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
+      <Text color={color.accent}>{gutter(selected, open)}</Text>
       {running ? <Spinner /> : <StateIcon standing={standing} />}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(label, room - 3)}`}
@@ -91,7 +103,7 @@ function StepRow({ step, standing, open, selected, focused, running, room }: Ste
 function ReadingRow({ reading, done, open, selected, focused, room }: { reading: Reading; done: boolean; open: boolean; selected: boolean; focused: boolean; room: number }) {
   return (
     <Text wrap="truncate" inverse={selected && focused}>
-      <Text color={color.accent}>{selected ? CURSOR : " "}</Text>
+      <Text color={color.accent}>{gutter(selected, open)}</Text>
       {done ? <MarkIcon mark="pass" /> : <Text> </Text>}
       <Text bold={open} color={open ? color.accent : undefined}>
         {` ${ellipsis(reading.title, room - 3)}`}
@@ -100,6 +112,15 @@ function ReadingRow({ reading, done, open, selected, focused, room }: { reading:
   );
 }
 
+/**
+ * A row's first column: the cursor; else, without colour (where bold and colour are not drawn),
+ * a mark on the open entry, so that it stays visible when the cursor leaves it.
+ */
+export function gutter(selected: boolean, open: boolean): string {
+  if (selected) return CURSOR;
+  return open && colorDisabled() ? OPEN_MARK : " ";
+}
+
 export function StateIcon({ standing }: { standing?: StepStanding }) {
-  return <MarkIcon mark={STATE_MARK[standing?.state ?? "not-started"]} />;
+  return <MarkIcon mark={standing?.unrun ? "pending" : STATE_MARK[standing?.state ?? "not-started"]} />;
 }

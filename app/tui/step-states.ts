@@ -16,6 +16,8 @@ export interface StepStanding {
   state: StepState;
   passed: number;
   total: number;
+  /** Instructor mode: the reference has not run this step's checks yet, so its state is not known. */
+  unrun?: boolean;
 }
 
 export function stepStanding(step: Step, total: number, progress: Progress, run?: RunView): StepStanding {

@@ -4,6 +4,8 @@ import { colorDisabled } from "../format.js";
 
 /** The step list's cursor. */
 export const CURSOR = "›";
+/** The open entry, where colour cannot mark it (NO_COLOR, TERM=dumb). */
+export const OPEN_MARK = "•";
 
 export const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
 

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { TraceRecord } from "../../native/trace.js";
+import { REFUSALS } from "../checks/refusals.js";
 
 export interface TraceBlock {
   pid: number;
@@ -16,6 +17,7 @@ export interface TraceBlock {
 export interface Trace {
   blocks: TraceBlock[];
   calls: number;
+  /** The calls that failed, but not those meant to (see expectedFailure). */
   failed: number;
   /** When the first call returned, for relative times. */
   start: number;
@@ -58,7 +60,7 @@ export function groupTrace(records: TraceRecord[]): Trace {
   return {
     blocks,
     calls: records.length,
-    failed: records.filter((r) => r.error !== undefined).length,
+    failed: records.filter((r) => r.error !== undefined && !expectedFailure(r)).length,
     start: records[0]?.time ?? 0,
   };
 }
@@ -79,4 +81,23 @@ function formatArg(arg: unknown): string {
   }
   if (arg === null || arg === undefined) return "NULL";
   return JSON.stringify(arg);
+}
+
+/**
+ * Why a failed call was meant to fail, if it was: the checks' own refusals (step 1 runs a command
+ * that is not there, and one that is not executable, for 127 and 126) and the runtime's questions
+ * to the kernel whose "no" is an answer. Undefined for a failure that is news.
+ */
+export function expectedFailure(record: TraceRecord): string | undefined {
+  if (record.error === undefined) return undefined;
+  const [first, second] = record.args;
+  if (record.call === "execve") {
+    const refusal = REFUSALS.find((r) => r.command === first && r.error === record.error);
+    return refusal && `the ${refusal.status} check runs it to be refused: ${refusal.why}`;
+  }
+  if (record.call === "prctl" && first === "PR_CAPBSET_READ" && record.error === "EINVAL") return "the runtime asks whether the kernel knows this capability";
+  if (record.call === "openat2" && record.error === "ENOENT" && typeof second === "string" && /^etc\/(hostname|hosts|resolv\.conf)$/.test(second)) {
+    return "the runtime looks whether the image has this file before putting its own over it";
+  }
+  return undefined;
 }

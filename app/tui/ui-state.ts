@@ -33,6 +33,9 @@ export interface Ui {
   zoomed: boolean;
   /** `/` and what follows: the search of the big pane. */
   search?: Search;
+  /** The check under the checks pane's cursor (an index in the open step's checks), and the checks opened with Enter. */
+  checkCursor: number;
+  openedChecks: string[];
   /** Asking "show the solution?" */
   confirming: boolean;
   showDiff: boolean;
@@ -44,13 +47,17 @@ export interface Ui {
   overview: boolean;
   /** A word about the last key, shown in the footer until the next one. */
   notice?: string;
+  /** The terminal reports the mouse to the app (m turns it off, for the terminal to select text). */
+  mouse: boolean;
+  /** Projector mode: high contrast, roomier, the page the whole width. */
+  projector: boolean;
 }
 
 /**
  * On opening: the entry the progress left open (a fresh one: the introduction), the list focused;
  * on a page without checks, the page, so that ↓ reads on.
  */
-function initialUi(currentStep: string, instructor: boolean, docScroll: Scroll): Ui {
+function initialUi(currentStep: string, instructor: boolean, projector: boolean, docScroll: Scroll): Ui {
   const entry = findEntry(currentStep) ?? INTRODUCTION_PAGE;
   return {
     openId: entry.id,
@@ -61,17 +68,21 @@ function initialUi(currentStep: string, instructor: boolean, docScroll: Scroll):
     checksScroll: 0,
     hscroll: 0,
     zoomed: false,
+    checkCursor: 0,
+    openedChecks: [],
     confirming: false,
     showDiff: false,
     instructor,
     quitting: false,
     overview: false,
+    mouse: true,
+    projector,
   };
 }
 
 /** The state, a function to change it, and a ref to the latest state (ahead of React's). `docScroll`: where the open page was left. */
-export function useUi(currentStep: string, instructor: boolean, docScroll: Scroll = 0): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
-  const [ui, setUi] = useState(() => initialUi(currentStep, instructor, docScroll));
+export function useUi(currentStep: string, instructor: boolean, projector: boolean, docScroll: Scroll = 0): [Ui, (change: Partial<Ui>) => void, { readonly current: Ui }] {
+  const [ui, setUi] = useState(() => initialUi(currentStep, instructor, projector, docScroll));
   const latest = useRef(ui);
   const update = (change: Partial<Ui>) => {
     latest.current = { ...latest.current, ...change };

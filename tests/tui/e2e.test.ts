@@ -130,7 +130,7 @@ describe("the app in a terminal", () => {
     await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
     // The shell's screen is back, with one line on where the progress is and how to come back.
     // (With its scrollback: the shell's screen is back, with the line where its cursor was.)
-    await vi.waitFor(() => expect(tmux("capture-pane", "-p", "-S", "-", "-t", "app")).toContain("Progress saved in .workshop/progress.json. Come back with: npx workshop"), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(() => expect(tmux("capture-pane", "-p", "-S", "-", "-t", "app")).toContain("Progress saved in .workshop/progress.json. Come back with: ./bin/workshop"), { timeout: 15_000, interval: 50 });
     expect(started.filter(alive)).toEqual([]);
     expect(processesMentioning(course.repo)).toEqual([]);
     expect(processesMentioning(root)).toEqual([]);

@@ -173,6 +173,7 @@ export interface AppOptions {
   /** The container store root the checks use. */
   root?: string;
   instructor?: boolean;
+  projector?: boolean;
   columns?: number;
   rows?: number;
 }
@@ -181,7 +182,7 @@ export interface AppOptions {
  * Renders the app in a terminal of the given size; `screen()` is the last frame without colours,
  * `checks` the app's runs of checks.
  */
-export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, typeCheck = async () => [], findings = [], impl, root, instructor, columns = 80, rows = 24 }: AppOptions) {
+export async function renderApp({ course, runner = new ScriptedRunner(), prepare, services, typeCheck = async () => [], findings = [], impl, root, instructor, projector, columns = 80, rows = 24 }: AppOptions) {
   const checks = new CheckRuns({ runner, traceDir: course.traceDir, root, prepare });
   const types = new TypeChecks(typeCheck);
   const app = render(
@@ -191,6 +192,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
       solutions={join(REPO, "solutions")}
       progressFile={course.progressFile}
       instructor={instructor}
+      projector={projector}
       services={{ checks, types, doctor: async () => findings, loadMarkdown, ...services }}
     />,
   );

@@ -1,6 +1,9 @@
 // Step 1, process creation: the command runs, shares our stdio, and its end becomes ours.
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
+import { REFUSALS } from "../refusals.js";
 import { describeRun } from "./common.js";
+
+const [NOT_FOUND, NOT_EXECUTABLE] = REFUSALS;
 
 const INPUT = "typed into stdin";
 const spawnInit = docFor("1", "spawnInit");
@@ -60,8 +63,8 @@ export const step1: StepChecks = {
         },
       ],
     }),
-    refused("not-found", "A command that is not in the image gives 127, with container's message", "no-such-command", 127, "no such file in the container"),
-    refused("not-executable", "A file that is not executable gives 126, with container's message", "/etc/passwd", 126, "it is not executable"),
+    refused(NOT_FOUND.name, "A command that is not in the image gives 127, with container's message", NOT_FOUND.command, NOT_FOUND.status, NOT_FOUND.why),
+    refused(NOT_EXECUTABLE.name, "A file that is not executable gives 126, with container's message", NOT_EXECUTABLE.command, NOT_EXECUTABLE.status, NOT_EXECUTABLE.why),
     probe({
       // The command is killed from outside with SIGKILL: container must report 128 + 9.
       run: async (c) => {
