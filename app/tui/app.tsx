@@ -152,7 +152,8 @@ export function App({ repo, impl, solutions, instructor, projector, progressFile
     page,
     hintsSeen: step ? (progress.hintsSeen[step.id] ?? 0) : 0,
     render,
-    width: Math.min(viewWidth, PAGE_COLUMNS),
+    // Prose reads best at most PAGE_COLUMNS wide; the trace's rows are records, the wider the better.
+    width: ui.view === "trace" ? viewWidth : Math.min(viewWidth, PAGE_COLUMNS),
     run,
     showDiff: ui.showDiff,
     repo,

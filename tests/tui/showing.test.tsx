@@ -170,6 +170,8 @@ describe("the trace", () => {
     const second = await runner.latest(2);
     many(second.options.traceFile as string, "second");
     second.pass();
+    // The checks pane, shrunk to a line while the trace is read, whole once it has the focus.
+    await app.press(KEY.tab);
     await app.checksShow("Step 1 passes!");
     await app.press(KEY.escape, "t");
     await app.shows("60 system calls, in the order they returned; none failed.");
