@@ -39,6 +39,7 @@ Run options:
   --pivot-root             change root with pivot_root instead of chroot (bonus step)
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
+  --init                   keep an init process as PID 1 that runs the command, passes signals on and reaps orphans (bonus step)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -63,6 +64,7 @@ const RUN: OptionSpec[] = [
   { names: ["--pivot-root"], value: false },
   { names: ["--overlay"], value: false },
   { names: ["--privileged"], value: false },
+  { names: ["--init"], value: false },
   // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
   // and is always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -215,6 +217,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
+    init: parsed.options.has("--init"),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);

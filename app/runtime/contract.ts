@@ -172,6 +172,19 @@ export interface ImageConfigStep {
   workingDir(config: ImageConfig): string;
 }
 
+/**
+ * Bonus step init (`container run --init`): the init process stays PID 1 and runs the command as
+ * its child, like Docker's --init (tini). In the init process, after the privileges step.
+ */
+export interface InitStep {
+  /** Starts the command as a child of this process: `argv[0]` found on PATH in `env`, stdin, stdout and stderr shared. */
+  startCommand(argv: string[], env: string[]): ChildProcess;
+  /** Passes each of `signals` that this process receives on to `child`. */
+  forwardSignals(child: ChildProcess, signals: readonly NodeJS.Signals[]): void;
+  /** Reaps every child that ends, orphans included, until `child` has: resolves with its shell-style status (128 + N for signal N). */
+  reapChildren(child: ChildProcess): Promise<number>;
+}
+
 /** Each module of an implementation directory (named as in app/course/step-table.mjs) and what it must export. */
 export interface ImplementationModules {
   process: ProcessStep;
@@ -184,6 +197,7 @@ export interface ImplementationModules {
   overlay: OverlayStep;
   privileges: PrivilegesStep;
   "image-config": ImageConfigStep;
+  init: InitStep;
 }
 
 /** A whole implementation: every step's functions (their names are unique across steps). */
@@ -196,7 +210,8 @@ export type Implementation = ProcessStep &
   PivotRootStep &
   OverlayStep &
   PrivilegesStep &
-  ImageConfigStep;
+  ImageConfigStep &
+  InitStep;
 
 /** What `container run` calls, on the host. */
 export type HostSteps = Pick<

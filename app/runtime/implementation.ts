@@ -14,6 +14,7 @@ import * as pivotRootModule from "#impl/pivot-root";
 import * as overlayModule from "#impl/overlay";
 import * as privilegesModule from "#impl/privileges";
 import * as imageConfigModule from "#impl/image-config";
+import * as initModule from "#impl/init";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
@@ -29,6 +30,7 @@ import type { Implementation, ImplementationModules } from "./contract.js";
   overlay: overlayModule,
   privileges: privilegesModule,
   "image-config": imageConfigModule,
+  init: initModule,
 }) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one

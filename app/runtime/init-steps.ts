@@ -8,6 +8,7 @@ import { configureContainerNetwork } from "#impl/network";
 import { pivotRoot } from "#impl/pivot-root";
 import { mountOverlay } from "#impl/overlay";
 import { dropCapabilities, forbidNewPrivileges, installSeccompFilter } from "#impl/privileges";
+import { forwardSignals, reapChildren, startCommand } from "#impl/init";
 import type { InitSteps } from "./contract.js";
 
 export const initSteps: InitSteps = {
@@ -25,4 +26,7 @@ export const initSteps: InitSteps = {
   dropCapabilities,
   forbidNewPrivileges,
   installSeccompFilter,
+  startCommand,
+  forwardSignals,
+  reapChildren,
 };

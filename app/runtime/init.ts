@@ -1,7 +1,7 @@
 // The container's init process: this program re-executed by `container run`, born in the new
 // namespaces. It waits for the runtime to finish the host side (cgroup, network), sets up the
 // container from the inside (container-setup.ts), then replaces itself with the container's command.
-import { existsSync, mkdirSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import * as native from "#native";
 import { inRoot } from "#given";
 import { stepIdOf } from "../course/steps.js";
@@ -17,7 +17,7 @@ import { SyncPipeReader } from "./sync-pipe.js";
 const SYNC_FD = 3;
 let events: EventLog = NO_EVENTS;
 
-function main(): never {
+function main(): Promise<number> {
   // Die with the runtime: if `container run` is killed, so is the container (and, as PID 1, all of it).
   native.prctl(native.PR_SET_PDEATHSIG, 9);
   // Our end of the pipe must block (we read it synchronously) and must not survive execve:
@@ -56,6 +56,26 @@ function realHost(spec: InitSpec): InitHost {
       native.resetSignalDisposition("SIGPIPE");
       native.resetSignalDisposition("SIGXFSZ");
     },
+    holdSignals(signals) {
+      const held: NodeJS.Signals[] = [];
+      const hold = (signal: NodeJS.Signals) => held.push(signal);
+      for (const signal of signals) process.on(signal, hold);
+      return () => {
+        for (const signal of signals) process.off(signal, hold);
+        // Sent to ourselves, they reach the handlers forwardSignals() installed (or nothing, as without them).
+        for (const signal of held) process.kill(process.pid, signal);
+      };
+    },
+    commandStarted(child) {
+      return new Promise((resolve, reject) => {
+        child.once("error", reject);
+        child.once("spawn", () => {
+          // The runtime takes the end of the pipe as "the command started", as after an execve.
+          closeSync(SYNC_FD);
+          resolve();
+        });
+      });
+    },
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
       native.chdir(cwd);
@@ -86,12 +106,13 @@ function toFailure(error: unknown): InitFailure {
     const e = notStarted(error.func);
     return { message: e.message, hint: e.hint, exitCode: 125, stack };
   }
-  if (error instanceof native.SyscallError && error.call === "execve") {
-    const command = String(error.args[0]);
-    if (error.code === "ENOENT") {
+  const notRun = commandNotRun(error);
+  if (notRun) {
+    const { command, code } = notRun;
+    if (code === "ENOENT") {
       return { message: `cannot run "${command}": no such file in the container`, hint: "check the command's name and the image's PATH", exitCode: 127, stack };
     }
-    if (error.code === "EACCES") {
+    if (code === "EACCES") {
       return { message: `cannot run "${command}": it is not executable`, hint: "make it executable in the image, or run it through its interpreter", exitCode: 126, stack };
     }
   }
@@ -99,9 +120,15 @@ function toFailure(error: unknown): InitFailure {
   return { message: error instanceof Error ? error.message : String(error), exitCode: 125, stack };
 }
 
-try {
-  main();
-} catch (error) {
+/** The command that execve (or, with --init, spawn) could not run, and why. */
+function commandNotRun(error: unknown): { command: string; code: string } | undefined {
+  if (error instanceof native.SyscallError && error.call === "execve") return { command: String(error.args[0]), code: error.code };
+  const spawnError = error as NodeJS.ErrnoException | undefined;
+  if (spawnError instanceof Error && spawnError.syscall?.startsWith("spawn") && spawnError.code) return { command: spawnError.path ?? "", code: spawnError.code };
+  return undefined;
+}
+
+function fail(error: unknown): never {
   const failure = toFailure(error);
   try {
     writeSync(SYNC_FD, `${JSON.stringify(failure)}\n`);
@@ -109,4 +136,12 @@ try {
     process.stderr.write(`container: ${failure.message}\n`);
   }
   process.exit(failure.exitCode);
+}
+
+try {
+  // Without --init, main() never returns: the process became the command. With it, the init
+  // process lives on as PID 1 and ends with the command's status.
+  main().then((status) => process.exit(status), fail);
+} catch (error) {
+  fail(error);
 }

@@ -34,6 +34,8 @@ export interface RunOptions {
   overlay: boolean;
   /** Like Docker's --privileged: the container is not confined (the privileges bonus step). */
   privileged: boolean;
+  /** Like Docker's --init: the init process stays PID 1, with the command as its child (the init bonus step). */
+  init: boolean;
 }
 
 export interface RunContext {
@@ -189,6 +191,7 @@ async function prepareHostSide(
     bridge: state.bridge,
     pivotRoot: options.pivotRoot,
     privileged: options.privileged,
+    init: options.init,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
     etcFiles: writeEtcFiles(stateDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,

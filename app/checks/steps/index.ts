@@ -3,6 +3,7 @@ import { UserError } from "../../errors.js";
 import { STEPS, type StepId } from "../../course/steps.js";
 import type { StepChecks } from "../define.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
+import { initChecks } from "./bonus-init.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
@@ -25,6 +26,7 @@ const CHECKS: Record<StepId, StepChecks> = {
   overlay: overlayChecks,
   privileges: privilegesChecks,
   "image-config": imageConfigChecks,
+  init: initChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {
