@@ -32,8 +32,10 @@ export interface InitHost {
    * signal it has no handler for), and returns what sends the ones that came meanwhile again.
    */
   holdSignals(signals: readonly NodeJS.Signals[]): () => void;
-  /** With --init: resolves once the command has started (rejects with spawn's error), and tells the runtime it has. */
-  commandStarted(child: ChildProcess): Promise<void>;
+  /** With --init: resolves once the command has started, or rejects with spawn's error (ENOENT, EACCES). */
+  spawned(child: ChildProcess): Promise<void>;
+  /** With --init, once the init is in place: tells the runtime that the command started. */
+  commandStarted(): void;
   warn(line: string): void;
 }
 
@@ -100,6 +102,9 @@ async function superviseCommand(spec: InitSpec, impl: InitSteps, calls: StepCall
   let child: ChildProcess | undefined;
   calls.neededFor("--init", "startCommand", () => (child = impl.startCommand(spec.command, spec.env)));
   const command = child as ChildProcess;
+  // Only a command that started gets signals: Node's kill() on a child that never started
+  // signals the caller's whole process group (pid 0), the runtime's `container run` included.
+  await host.spawned(command);
   let status: Promise<number> | undefined;
   try {
     calls.neededFor("--init", "forwardSignals", () => impl.forwardSignals(command, FORWARDED_SIGNALS));
@@ -110,7 +115,7 @@ async function superviseCommand(spec: InitSpec, impl: InitSteps, calls: StepCall
     throw error;
   }
   release();
-  await host.commandStarted(command);
+  host.commandStarted();
   return status as Promise<number>;
 }
 

@@ -66,15 +66,15 @@ function realHost(spec: InitSpec): InitHost {
         for (const signal of held) process.kill(process.pid, signal);
       };
     },
-    commandStarted(child) {
+    spawned(child) {
       return new Promise((resolve, reject) => {
         child.once("error", reject);
-        child.once("spawn", () => {
-          // The runtime takes the end of the pipe as "the command started", as after an execve.
-          closeSync(SYNC_FD);
-          resolve();
-        });
+        child.once("spawn", resolve);
       });
+    },
+    commandStarted() {
+      // The runtime takes the end of the pipe as "the command started", as after an execve.
+      closeSync(SYNC_FD);
     },
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });

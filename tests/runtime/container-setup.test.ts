@@ -58,7 +58,8 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
       host.push("holdSignals");
       return () => void host.push("releaseSignals");
     },
-    commandStarted: async () => void host.push("commandStarted"),
+    spawned: async () => void host.push("spawned"),
+    commandStarted: () => void host.push("commandStarted"),
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
     warn: (line) => void warnings.push(line),
   };
@@ -167,7 +168,7 @@ describe("the init process, with a recording implementation", () => {
     const chroot = fakeImplementation();
     const pivot = fakeImplementation();
     const log = recordedEvents();
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, holdSignals: () => () => {}, commandStarted: async () => {}, warn() {} };
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: async () => {}, commandStarted() {}, warn() {} };
     expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
@@ -177,8 +178,9 @@ describe("the init process, with a recording implementation", () => {
 
   it("with --init, stays PID 1: confines itself (the command inherits it), starts the command as its child, forwards signals, reaps, and ends with the command's status", async () => {
     const child = { kill: () => true };
-    const { outcome, called, host, fake } = setUp({ spec: { init: true }, answers: { startCommand: () => child, reapChildren: async () => 143 } });
+    const { outcome, host, fake } = setUp({ spec: { init: true }, answers: { startCommand: () => child, reapChildren: async () => 143 } });
     await expect(outcome).resolves.toBe(143);
+    const called = fake.calls.map((c) => c.func);
     expect(called.slice(-6)).toEqual(["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "startCommand", "forwardSignals", "reapChildren"]);
     expect(called).not.toContain("execCommand");
     expect(fake.calls.find((c) => c.func === "startCommand")?.args).toEqual([SPEC.command, SPEC.env]);
@@ -186,7 +188,7 @@ describe("the init process, with a recording implementation", () => {
     // Node's child starts with default dispositions: the init process keeps its own.
     expect(host).not.toContain("resetSignals");
     // Signals that come before forwardSignals() are held for it, and then sent again.
-    expect(host.slice(-3)).toEqual(["holdSignals", "releaseSignals", "commandStarted"]);
+    expect(host.slice(-4)).toEqual(["holdSignals", "spawned", "releaseSignals", "commandStarted"]);
   });
 
   it("with --init and the init step still a TODO, the run stops naming --init; a TODO after the command started kills it first", async () => {
@@ -197,6 +199,15 @@ describe("the init process, with a recording implementation", () => {
     await expect(later.outcome).rejects.toThrow("reapChildren() is still a TODO, so --init cannot work");
     expect(killed).toEqual(["SIGKILL"]);
     expect(later.host).not.toContain("commandStarted");
+  });
+
+  it("with --init and a command that cannot start, reports spawn's error and signals nothing (Node's kill() would signal our own process group)", async () => {
+    const fake = fakeImplementation([], { startCommand: () => ({ kill: () => expect.unreachable("a command that never started is signalled") }) });
+    const log = recordedEvents();
+    const enoent = Object.assign(new Error("spawn no-such ENOENT"), { code: "ENOENT" });
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: () => Promise.reject(enoent), commandStarted: () => expect.unreachable(), warn() {} };
+    await expect(setUpContainer({ ...SPEC, init: true }, fake.impl, stepCalls(log, host.warn), host, log)).rejects.toBe(enoent);
+    expect(fake.calls.map((c) => c.func).at(-1)).toBe("startCommand");
   });
 
   it("with --privileged, leaves the container unconfined, as Docker does", () => {
