@@ -9,6 +9,7 @@ import { REPO } from "../../app/build/repo.mjs";
 import { sha256Digest } from "../../app/image/digest.js";
 import { MediaType } from "../../app/image/manifest.js";
 import { collect, CONTAINER, Workspace, type Result } from "../helpers/container.js";
+import { inProgress } from "../helpers/implementations.js";
 import { tarLayer, writeOciLayout } from "../helpers/oci.js";
 import { pushLayout } from "../helpers/registry.js";
 import { requireRoot } from "../helpers/requirements.js";
@@ -98,6 +99,7 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   "on a machine without a network, whose /bin/busybox is not static": (argv) => runOn(ws, { busybox: "dynamic" }, argv),
   "on a machine whose DNS server says there is no such host": (argv) => runOn(ws, { network: true, dns: "nxdomain" }, argv),
   "on a machine whose DNS server does not answer": (argv) => runOn(ws, { network: true, dns: "none" }, argv),
+  "while the init bonus step is still a TODO": (argv) => ws.run(argv, { impl: inProgress(scratchDir("impl"), "init") }),
   "after a container ran on the default subnet": (argv) => afterARun(argv),
   "after a container ran, once the host has another route to 10.229.0.0/16": (argv) =>
     afterARun(argv, "ip link add other0 type veth peer name other1 && ip addr add 10.229.200.1/16 dev other0 && ip link set other0 up"),
