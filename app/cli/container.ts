@@ -13,7 +13,7 @@ import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
 import { interruptible } from "./interrupt.js";
 import { all, last, parseOptions, type OptionSpec } from "./options.js";
-import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parseVolume } from "./parse-values.js";
+import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parsePorts, parseVolume } from "./parse-values.js";
 import { table } from "./table.js";
 
 export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root DIR] [--trace FILE] [--events FILE] [--debug] COMMAND
@@ -39,6 +39,7 @@ Run options:
   --pivot-root             change root with pivot_root instead of chroot (bonus step)
   --overlay                run on an overlay of the image's layers, leaving the image untouched (bonus step)
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
+  -p, --publish HOST_PORT:CTR_PORT[/tcp|udp]   publish a container's port on the host's addresses (repeatable; bonus step)
   --init                   keep an init process as PID 1 that runs the command, passes signals on and reaps orphans (bonus step)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
@@ -65,6 +66,7 @@ const RUN: OptionSpec[] = [
   { names: ["--overlay"], value: false },
   { names: ["--privileged"], value: false },
   { names: ["--init"], value: false },
+  { names: ["--publish", "-p"], value: true },
   // Accepted for Docker users' muscle memory: the container always shares our stdin and terminal,
   // and is always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -202,6 +204,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
   const cpus = last(parsed, "--cpus");
   const pids = last(parsed, "--pids");
   const hostname = last(parsed, "--hostname");
+  const network = parseNetwork(last(parsed, "--net") ?? "bridge");
   const options: RunOptions = {
     args: command,
     hostname: hostname === undefined ? undefined : parseHostname(hostname),
@@ -212,12 +215,13 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     },
     volumes: all(parsed, "--volume").map(parseVolume),
     env: all(parsed, "--env").map(parseEnv),
-    network: parseNetwork(last(parsed, "--net") ?? "bridge"),
+    network,
     subnet: last(parsed, "--subnet") ?? defaultSubnet,
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
     init: parsed.options.has("--init"),
+    ports: parsePorts(all(parsed, "--publish"), network),
   };
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
   pruneContainers(states, root);

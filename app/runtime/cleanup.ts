@@ -8,6 +8,7 @@ import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
 import { addressPool, parseOwner } from "./host-network.js";
 import { sleepSync } from "./lock.js";
+import { portRules, releaseOrphanPorts, releasePorts, removePortRules } from "./published-ports.js";
 import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
 /**
@@ -24,6 +25,7 @@ export function pruneContainers(states: StateStore, root: string): { containers:
     containers.push(state.id);
   }
   releaseOrphanAddresses();
+  releaseOrphanPorts();
   images.push(...removeReleasedImages(root));
   return { containers, images };
 }
@@ -42,11 +44,12 @@ function releaseOrphanAddresses(): void {
   }
 }
 
-/** What of a finished container is still on the host: cgroup directories and its veth. */
+/** What of a finished container is still on the host: cgroup directories, its veth, its nat rules. */
 export function leftovers(state: ContainerState): string[] {
   const left: string[] = [];
   if (state.cgroup) left.push(...[...new Set(Object.values(state.cgroup.dirs))].filter((dir) => existsSync(dir)));
   if (state.bridge && existsSync(`/sys/class/net/${state.bridge.hostVeth}`)) left.push(`network interface ${state.bridge.hostVeth}`);
+  if (state.ports?.length) left.push(...portRules(state.id).map((rule) => `nat rule "${rule}"`));
   return left;
 }
 
@@ -67,6 +70,10 @@ export function releaseHostResources(state: ContainerState, root: string): strin
       }
     }
     releaseAddress(root, state.bridge);
+  }
+  if (state.ports?.length) {
+    removePortRules(state.id);
+    releasePorts(root, state.id, state.ports);
   }
   return removeReleasedImages(root, state.id);
 }

@@ -185,6 +185,28 @@ export interface InitStep {
   reapChildren(child: ChildProcess): Promise<number>;
 }
 
+/** A port published with `-p HOST_PORT:CONTAINER_PORT[/tcp|udp]`. */
+export interface PublishedPort {
+  protocol: "tcp" | "udp";
+  /** The port on the host's addresses. */
+  hostPort: number;
+  /** The port in the container it leads to. */
+  containerPort: number;
+}
+
+/** Bonus step ports (`container run -p`): on the host, after the container is on the bridge. */
+export interface PortsStep {
+  /**
+   * Adds the nat rules that send `port.hostPort` on any of the host's addresses (127.0.0.0/8
+   * aside) to `port.containerPort` at the container's address: from other machines, from the host
+   * itself, from other containers and from the container itself. Every rule carries the comment
+   * `owner` (`-m comment --comment`), by which the runtime finds what a container left.
+   */
+  publishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void;
+  /** After the container exited: removes the rules publishPort() added. */
+  unpublishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void;
+}
+
 /** Each module of an implementation directory (named as in app/course/step-table.mjs) and what it must export. */
 export interface ImplementationModules {
   process: ProcessStep;
@@ -198,6 +220,7 @@ export interface ImplementationModules {
   privileges: PrivilegesStep;
   "image-config": ImageConfigStep;
   init: InitStep;
+  ports: PortsStep;
 }
 
 /** A whole implementation: every step's functions (their names are unique across steps). */
@@ -211,7 +234,8 @@ export type Implementation = ProcessStep &
   OverlayStep &
   PrivilegesStep &
   ImageConfigStep &
-  InitStep;
+  InitStep &
+  PortsStep;
 
 /** What `container run` calls, on the host. */
 export type HostSteps = Pick<
@@ -230,6 +254,8 @@ export type HostSteps = Pick<
   | "commandLine"
   | "environment"
   | "workingDir"
+  | "publishPort"
+  | "unpublishPort"
 >;
 
 /** What the init process calls, inside the container's namespaces. */

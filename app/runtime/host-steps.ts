@@ -5,6 +5,7 @@ import { namespaceFlags, spawnInNamespaces } from "#impl/namespaces";
 import { addProcess, createCgroup, removeCgroup } from "#impl/cgroups";
 import { connectContainer, containerResolvConf, disconnectContainer, setupBridge } from "#impl/network";
 import { commandLine, environment, workingDir } from "#impl/image-config";
+import { publishPort, unpublishPort } from "#impl/ports";
 import type { HostSteps } from "./contract.js";
 
 export const hostSteps: HostSteps = {
@@ -22,4 +23,6 @@ export const hostSteps: HostSteps = {
   commandLine,
   environment,
   workingDir,
+  publishPort,
+  unpublishPort,
 };

@@ -15,6 +15,7 @@ import * as overlayModule from "#impl/overlay";
 import * as privilegesModule from "#impl/privileges";
 import * as imageConfigModule from "#impl/image-config";
 import * as initModule from "#impl/init";
+import * as portsModule from "#impl/ports";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
@@ -31,6 +32,7 @@ import type { Implementation, ImplementationModules } from "./contract.js";
   privileges: privilegesModule,
   "image-config": imageConfigModule,
   init: initModule,
+  ports: portsModule,
 }) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one

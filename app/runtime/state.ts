@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { keepPrivate, mkdirPrivate } from "../private-dir.js";
-import type { BridgeNetwork, Cgroup } from "./contract.js";
+import type { BridgeNetwork, Cgroup, PublishedPort } from "./contract.js";
 
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
 export interface ContainerState {
@@ -21,6 +21,8 @@ export interface ContainerState {
   pidStart?: string;
   cgroup?: Cgroup;
   bridge?: BridgeNetwork;
+  /** The host ports it claimed (-p); its nat rules carry portOwner(id). */
+  ports?: PublishedPort[];
 }
 
 /** Where the store at `root` keeps its containers' states, a directory each. */

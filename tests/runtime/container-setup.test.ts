@@ -267,7 +267,7 @@ describe("container run's side, with a recording implementation", () => {
   });
 
   const image = { ref: "busybox:latest", config: { Cmd: ["sh"], Env: ["PATH=/bin", "A=1"], WorkingDir: "/app" } } as unknown as ImageRecord;
-  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, init: false });
+  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, init: false, ports: [] });
   const configTodos: StepFunction[] = ["commandLine", "environment", "workingDir"];
 
   it("without the image-config bonus step, runs the command given in /, with Docker's default PATH", () => {

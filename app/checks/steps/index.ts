@@ -4,6 +4,7 @@ import { STEPS, type StepId } from "../../course/steps.js";
 import type { StepChecks } from "../define.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
 import { initChecks } from "./bonus-init.js";
+import { portsChecks } from "./bonus-ports.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
@@ -27,6 +28,7 @@ const CHECKS: Record<StepId, StepChecks> = {
   privileges: privilegesChecks,
   "image-config": imageConfigChecks,
   init: initChecks,
+  ports: portsChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {
