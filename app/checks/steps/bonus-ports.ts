@@ -97,14 +97,16 @@ export const portsChecks: StepChecks = {
         {
           name: "udp",
           needs: ["publishPort"],
-          title: "-p 5353:53/udp publishes a UDP port: the host's nat table sends UDP 5353 to the container's 53",
+          title: "-p 5353:53/udp publishes a UDP port: the host's nat table sends UDP 5353 to the container's 53 as it sends TCP 8080 to 80",
           judge: (seen) => {
             const wrong = precondition(seen);
             if (wrong) return wrong;
-            const udp = seen.natWhileRunning.split("\n").filter((rule) => / -p udp /.test(rule) && /--dport 5353 /.test(rule) && /--to-destination [\d.]+:53$/.test(rule));
-            return udp.length >= 2
+            const dnat = (protocol: string, from: number, to: number) =>
+              seen.natWhileRunning.split("\n").filter((rule) => rule.includes(` -p ${protocol} `) && rule.includes(`--dport ${from} `) && rule.endsWith(`:${to}`) && rule.includes(" -j DNAT ")).length;
+            const [tcp, udp] = [dnat("tcp", 8080, 80), dnat("udp", 5353, 53)];
+            return udp > 0 && udp === tcp
               ? pass()
-              : fail(`while the container ran, the nat table had ${udp.length ? "only one rule" : "no rule"} sending UDP port 5353 to the container's port 53; expected one in PREROUTING and one in OUTPUT: use the port's protocol, not always tcp (${task("publishPort")})`);
+              : fail(`while the container ran, the nat table had ${udp} DNAT rule(s) sending UDP port 5353 to the container's port 53, and ${tcp} sending TCP port 8080 to 80; expected as many for each: use the port's protocol, not always tcp (${task("publishPort")})`);
           },
         },
         {
