@@ -97,7 +97,7 @@ export function parsePorts(texts: string[], network: NetworkMode): PublishedPort
 }
 
 function parsePort(text: string): PublishedPort {
-  const usage = "the form is -p HOST_PORT:CONTAINER_PORT[/tcp|/udp], e.g. -p 8080:80";
+  const usage = "the form is -p HOST_PORT:CONTAINER_PORT[/udp], e.g. -p 8080:80 or -p 5353:53/udp";
   const match = /^([^:/]+):([^:/]+)(?:\/(.*))?$/.exec(text);
   if (!match) throw new UserError(`invalid -p "${text}"`, usage);
   const [, host = "", container = "", protocol = "tcp"] = match;
