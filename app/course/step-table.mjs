@@ -52,7 +52,7 @@ export const STEP_TABLE = /** @type {const} */ ([
   },
   { id: "image-config", title: "the image's config", doc: "docs/bonus-image-config.md", module: "image-config", functions: ["commandLine", "environment", "workingDir"], requires: ["3"], bonus: true },
   { id: "init", title: "an init for PID 1", doc: "docs/bonus-init.md", module: "init", functions: ["startCommand", "forwardSignals", "reapChildren"], requires: ["3"], bonus: true },
-  { id: "ports", title: "published ports", doc: "docs/bonus-ports.md", module: "ports", functions: ["publishPort", "unpublishPort"], requires: ["6"], bonus: true },
+  { id: "ports", title: "publishing ports", doc: "docs/bonus-ports.md", module: "ports", functions: ["publishPort", "unpublishPort"], requires: ["3"], bonus: true },
 ]);
 
 /** The modules an implementation directory must have, without `.ts`. */

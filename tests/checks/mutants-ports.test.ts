@@ -29,6 +29,14 @@ describe.concurrent("the ports bonus step", () => {
     );
   });
 
+  it("the network step still to do: every check is not started, and says step 6 comes first", async () => {
+    const failed = await failures(inProgress(impls, "network"));
+    expect(Object.keys(failed)).toHaveLength(5);
+    for (const result of Object.values(failed)) {
+      expect(result).toMatchObject({ status: "not-started", message: "the container got no address on the bridge, so -p cannot work: step 6 comes first (docs/06-network.md)" });
+    }
+  });
+
   it("unpublishPort still a TODO: only the check of what is left is not started", async () => {
     const failed = await failures(partial(impls, "ports.ts", "unpublishPort"));
     expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual([

@@ -26,7 +26,7 @@ describe("checksOf", () => {
   });
 
   it("refuses a step that does not exist, saying which do", () => {
-    expect(() => checksOf("7")).toThrow(new UserError('there is no step "7"', "the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, privileges, image-config"));
+    expect(() => checksOf("7")).toThrow(new UserError('there is no step "7"', "the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, privileges, image-config, init, ports"));
   });
 });
 

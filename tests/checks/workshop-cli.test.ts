@@ -78,7 +78,7 @@ describe("workshop check", () => {
   });
 
   it.each([
-    [["check", "9"], 'workshop: there is no step "9"\n  the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, privileges, image-config\n'],
+    [["check", "9"], 'workshop: there is no step "9"\n  the steps are 1, 2, 3, 4, 5, 6, pivot-root, overlay, privileges, image-config, init, ports\n'],
     [["check", "1", "--frob"], "workshop: unknown option --frob for `workshop check`\n  see `workshop check --help`\n"],
     [["frob"], 'workshop: unknown command "frob"\n  see `workshop --help`\n'],
   ])("says what is wrong with `workshop %j` in one line, and exits 2", async (args, stderr) => {

@@ -1,6 +1,7 @@
 // Every key counts, however they arrive: several in one read (key repeat, a mouse wheel, keys
 // typed while the app starts), or Esc followed at once by another key.
 import { afterEach, beforeEach, describe, it } from "vitest";
+import { STEPS } from "../../app/course/steps.js";
 import { Course, KEY, renderApp } from "./support.js";
 
 let course: Course;
@@ -57,7 +58,7 @@ describe("g and G", () => {
     const app = await renderApp({ course, columns: 120, rows: 40 });
     await app.shows("The page of step 1.");
     await app.press("G", KEY.enter);
-    await app.shows("The page of step image-config.");
+    await app.shows(`The page of step ${STEPS.at(-1)!.id}.`);
     await app.press("g", KEY.enter);
     await app.shows("The intro page.");
     app.unmount();

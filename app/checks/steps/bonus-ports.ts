@@ -4,7 +4,7 @@
 // network namespace plays the host's; the server is busybox's nc, answering with its hostname.
 import { DEFAULT_SUBNET } from "../../runtime/host-network.js";
 import { gatewayOf, parseSubnet } from "../../runtime/ipam.js";
-import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
+import { docFor, fail, notStarted, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
 import type { ProbeContext } from "../probe-context.js";
 import { describeRun, keyValues } from "./common.js";
@@ -45,6 +45,10 @@ function answered(read: string | undefined, where: string, hint: string): Verdic
 }
 
 function precondition({ server, ready }: Seen): Verdict | undefined {
+  // Ports lead to an address on the bridge: without step 6 there is none.
+  if (server.events?.some((e) => (e.event === "todo" || e.event === "skipped") && e.step === "6")) {
+    return notStarted(`the container got no address on the bridge, so -p cannot work: step 6 comes first (${docFor("6")})`);
+  }
   if (!ready) return fail(`the server container never started listening: ${describeRun(server)}`);
   return undefined;
 }
