@@ -107,6 +107,8 @@ export const initChecks: StepChecks = {
         {
           name: "reaps-orphans",
           title: "An orphan that ended is reaped: no zombie stays in ps",
+          // Four containers at once, one of which waits up to 5 s for the orphan to go.
+          timeoutMs: 20_000,
           judge: ({ inside }) => {
             const wrong = precondition(inside);
             if (wrong) return wrong;

@@ -74,6 +74,8 @@ export const portsChecks: StepChecks = {
         {
           name: "from-host",
           needs: ["publishPort"],
+          // Two containers, one after the other, and connections that may each wait 5 s.
+          timeoutMs: 20_000,
           title: "The published port answers on a host address, from the host itself",
           judge: (seen) =>
             precondition(seen) ?? answered(keyValues(seen.fromHost.stdout).get("host"), "the host itself", `the host's own connections go through the nat table's OUTPUT chain, not PREROUTING: ${task("publishPort")}`),
