@@ -175,7 +175,7 @@ function whileAPortIsPublished(argv: string[]): Promise<Result> {
   const fifo = join(scratchDir("fifo"), "hold");
   const script = [
     'image=$1 node=$2 cli=$3 fifo=$4; shift 4',
-    'mkfifo "$fifo" && exec 3<>"$fifo"',
+    'mkfifo "$fifo" && exec 3<>"$fifo" && : >"$fifo.out"',
     '"$node" "$cli" run -p 8080:80 "$image" sh -c "echo ready; read -r _" <"$fifo" >"$fifo.out" 3>&- &',
     'until grep -q ready "$fifo.out"; do sleep 0.05; done',
     'first=$("$node" "$cli" ps | awk \'NR > 1 { print $1 }\')',

@@ -19,8 +19,8 @@ afterAll(() => ws.cleanUp());
  * closes its fd 3 (the only writer of the FIFO that is the server's stdin). $server is the pid of
  * its `container run`.
  */
-/** The FIFO the servers read, held open for writing on fd 3. */
-const HOLD = 'mkfifo "$OUT.fifo" && exec 3<>"$OUT.fifo"';
+/** The FIFO the servers read, held open for writing on fd 3; and $OUT, there before the server writes to it. */
+const HOLD = 'mkfifo "$OUT.fifo" && exec 3<>"$OUT.fifo" && : >"$OUT"';
 
 const server = (hostname: string, publish: string, then = "") =>
   [
@@ -76,7 +76,7 @@ describe("container run -p", () => {
     );
   }, 120_000);
 
-  it("removes the rules when the container exits; after a killed run, the next run removes what it left", async () => {
+  it("removes the rules when the container exits; after a killed run, prune removes what it left, and the port is free again", async () => {
     const rules = "iptables -t nat -S | grep -c container-workshop";
     const script = [
       HOLD,
@@ -85,10 +85,13 @@ describe("container run -p", () => {
       // The CLI killed outright: its container goes with it, its rules and claims stay behind.
       "kill -KILL $server; wait",
       `echo "after-kill=$(${rules})"`,
-      "$CONTAINER run -p 8080:80 $IMAGE true",
-      `echo "after-next-run=$(${rules})"`,
+      "$CONTAINER prune >/dev/null",
+      `echo "after-prune=$(${rules})"`,
+      // The port is free again.
+      "$CONTAINER run -p 8080:80 $IMAGE true && echo ran",
+      `echo "after-exit=$(${rules})"`,
     ].join("\n");
     const result = await ws.script(script, { env: { IMAGE: ws.image, OUT: out() }, timeout: 90_000 });
-    expect(result.stdout).toBe("while-running=6\nafter-kill=6\nafter-next-run=0\n");
+    expect(result.stdout).toBe("while-running=6\nafter-kill=6\nafter-prune=0\nran\nafter-exit=0\n");
   }, 120_000);
 });
