@@ -249,6 +249,11 @@ export class RunningContainer {
     return parseEvents(readOptional(this.eventsFile) ?? "");
   }
 
+  /** Sends `signal` to the `container` process, as a user's Ctrl-C or `kill` would. */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** Writes `input` to the container's stdin and closes it. */
   end(input = ""): void {
     this.child.stdin?.end(input);

@@ -15,7 +15,7 @@ import { imagesInUse, isRunning, StateStore } from "../runtime/state.js";
 import { setTrace } from "#native";
 import { interruptible } from "./interrupt.js";
 import { all, last, parseOptions, type OptionSpec } from "./options.js";
-import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parseVolume } from "./parse-values.js";
+import { parseCpus, parseEnv, parseHostname, parseMemory, parseNetwork, parsePids, parsePorts, parseVolume } from "./parse-values.js";
 import { table } from "./table.js";
 
 export const USAGE = `Usage: container [--impl exercises|solutions|DIR] [--root DIR] [--trace FILE] [--events FILE] [--debug] COMMAND
@@ -44,6 +44,8 @@ Run options:
   --privileged             keep all of root's capabilities and no seccomp filter (the privileges bonus step confines containers otherwise)
   -t, --tty                give the command a terminal of its own, from the container's /dev/pts (bonus step; exec takes it too)
   --userns                 root in the container is an unprivileged range of ids on the host (bonus step)
+  -p, --publish HOST_PORT:CTR_PORT[/tcp|udp]   publish a container's port on the host's addresses (repeatable; bonus step)
+  --init                   keep an init process as PID 1 that runs the command, passes signals on and reaps orphans (bonus step)
 
 Exit status: the command's own; 125 runtime error, 126 not executable, 127 not found, 128+N killed by signal N.`;
 
@@ -70,6 +72,8 @@ const RUN: OptionSpec[] = [
   { names: ["--privileged"], value: false },
   { names: ["--tty", "-t", "-it", "-ti"], value: false },
   { names: ["--userns"], value: false },
+  { names: ["--init"], value: false },
+  { names: ["--publish", "-p"], value: true },
   // Accepted for Docker users' muscle memory: the container always shares our stdin, and is
   // always removed when it exits.
   { names: ["--interactive", "-i"], value: false },
@@ -225,6 +229,7 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
   const cpus = last(parsed, "--cpus");
   const pids = last(parsed, "--pids");
   const hostname = last(parsed, "--hostname");
+  const network = parseNetwork(last(parsed, "--net") ?? "bridge");
   const options: RunOptions = {
     args: command,
     hostname: hostname === undefined ? undefined : parseHostname(hostname),
@@ -235,13 +240,15 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     },
     volumes: all(parsed, "--volume").map(parseVolume),
     env: all(parsed, "--env").map(parseEnv),
-    network: parseNetwork(last(parsed, "--net") ?? "bridge"),
+    network,
     subnet: last(parsed, "--subnet") ?? defaultSubnet,
     pivotRoot: parsed.options.has("--pivot-root"),
     overlay: parsed.options.has("--overlay"),
     privileged: parsed.options.has("--privileged"),
     tty: parsed.options.has("--tty"),
     userns: parsed.options.has("--userns"),
+    init: parsed.options.has("--init"),
+    ports: parsePorts(all(parsed, "--publish"), network),
   };
   refuseWithUserns(options);
   // What an earlier run could not clean up (it was killed) goes first, like `container prune`.

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism, totalmem } from "node:os";
 import { isAbsolute, normalize } from "node:path";
 import { UserError } from "../errors.js";
-import type { NetworkMode, Volume } from "../runtime/contract.js";
+import type { NetworkMode, PublishedPort, Volume } from "../runtime/contract.js";
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 
@@ -79,4 +79,34 @@ export function parseEnv(text: string): string {
     return `${text}=${value}`;
   }
   return text;
+}
+
+/** HOST_PORT:CONTAINER_PORT[/tcp|/udp], each given once; only on the bridge network. */
+export function parsePorts(texts: string[], network: NetworkMode): PublishedPort[] {
+  const ports = texts.map(parsePort);
+  if (ports.length && network !== "bridge") {
+    throw new UserError(`-p needs the bridge network, not --net ${network}`, network === "host" ? "with --net host the container's ports are the host's already: drop -p" : "drop --net none (bridge is the default)");
+  }
+  const seen = new Set<string>();
+  for (const port of ports) {
+    const name = `${port.hostPort}/${port.protocol}`;
+    if (seen.has(name)) throw new UserError(`host port ${name} is published twice`, "give each host port once");
+    seen.add(name);
+  }
+  return ports;
+}
+
+function parsePort(text: string): PublishedPort {
+  const usage = "the form is -p HOST_PORT:CONTAINER_PORT[/udp], e.g. -p 8080:80 or -p 5353:53/udp";
+  const match = /^([^:/]+):([^:/]+)(?:\/(.*))?$/.exec(text);
+  if (!match) throw new UserError(`invalid -p "${text}"`, usage);
+  const [, host = "", container = "", protocol = "tcp"] = match;
+  if (protocol !== "tcp" && protocol !== "udp") throw new UserError(`invalid protocol "${protocol}" in -p "${text}"`, "the protocol is tcp (the default) or udp");
+  const number = (port: string) => {
+    if (!/^\d+$/.test(port)) throw new UserError(`invalid port "${port}" in -p "${text}"`, usage);
+    const value = Number(port);
+    if (value < 1 || value > 65535) throw new UserError(`port ${port} in -p "${text}" is not between 1 and 65535`, usage);
+    return value;
+  };
+  return { protocol, hostPort: number(host), containerPort: number(container) };
 }

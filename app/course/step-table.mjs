@@ -62,6 +62,8 @@ export const STEP_TABLE = /** @type {const} */ ([
     bonus: true,
   },
   { id: "userns", title: "user namespaces", doc: "docs/bonus-userns.md", module: "userns", functions: ["writeIdMaps", "idmapRootfs", "unshareOwnedNamespaces"], requires: ["3"], bonus: true },
+  { id: "init", title: "an init for PID 1", doc: "docs/bonus-init.md", module: "init", functions: ["startCommand", "forwardSignals", "reapChildren"], requires: ["3"], bonus: true },
+  { id: "ports", title: "publishing ports", doc: "docs/bonus-ports.md", module: "ports", functions: ["publishPort", "unpublishPort"], requires: ["3"], bonus: true },
 ]);
 
 /** The modules an implementation directory must have, without `.ts`. */

@@ -10,6 +10,7 @@ import { addressPool, parseOwner } from "./host-network.js";
 import { idRangePool, releaseIdRange } from "./id-ranges.js";
 import type { ClaimPool } from "./ipam.js";
 import { sleepSync } from "./lock.js";
+import { portRules, releaseOrphanPorts, releasePorts, removePortRules } from "./published-ports.js";
 import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
 /**
@@ -27,6 +28,7 @@ export function pruneContainers(states: StateStore, root: string): { containers:
   }
   releaseOrphans(addressPool());
   releaseOrphans(idRangePool());
+  releaseOrphanPorts();
   images.push(...removeReleasedImages(root));
   return { containers, images };
 }
@@ -44,11 +46,12 @@ function releaseOrphans(pool: ClaimPool): void {
   }
 }
 
-/** What of a finished container is still on the host: cgroup directories and its veth. */
+/** What of a finished container is still on the host: cgroup directories, its veth, its nat rules. */
 export function leftovers(state: ContainerState): string[] {
   const left: string[] = [];
   if (state.cgroup) left.push(...[...new Set(Object.values(state.cgroup.dirs))].filter((dir) => existsSync(dir)));
   if (state.bridge && existsSync(`/sys/class/net/${state.bridge.hostVeth}`)) left.push(`network interface ${state.bridge.hostVeth}`);
+  if (state.ports?.length) left.push(...portRules(state.id).map((rule) => `nat rule "${rule}"`));
   return left;
 }
 
@@ -70,6 +73,10 @@ export function releaseHostResources(state: ContainerState, root: string): strin
       }
     }
     releaseAddress(root, state.bridge);
+  }
+  if (state.ports?.length) {
+    removePortRules(state.id);
+    releasePorts(root, state.id, state.ports);
   }
   return removeReleasedImages(root, state.id);
 }

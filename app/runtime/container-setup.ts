@@ -2,6 +2,7 @@
 // done so far. The runtime's own system calls come through `InitHost`, so that this logic is
 // tested without root against a recording fake (tests/runtime/container-setup.test.ts), while
 // learners' code runs against the real kernel.
+import type { ChildProcess } from "node:child_process";
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
 import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
@@ -31,6 +32,15 @@ export interface InitHost {
   closeOtherFds(): void;
   /** Undoes what Node ignores (SIGPIPE, SIGXFSZ): ignored signals would stay ignored in the command. */
   resetSignals(): void;
+  /**
+   * With --init, until forwardSignals() has run: keeps `signals` from being lost (PID 1 gets no
+   * signal it has no handler for), and returns what sends the ones that came meanwhile again.
+   */
+  holdSignals(signals: readonly NodeJS.Signals[]): () => void;
+  /** With --init: resolves once the command has started, or rejects with spawn's error (ENOENT, EACCES). */
+  spawned(child: ChildProcess): Promise<void>;
+  /** With --init, once the init is in place: tells the runtime that the command started. */
+  commandStarted(): void;
   warn(line: string): void;
 }
 
@@ -39,7 +49,7 @@ export interface InitHost {
  * child process), and nothing is mounted nor the hostname set outside namespaces of the
  * container's own, so that an unfinished or mistaken step can never change the host.
  */
-export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls, host: InitHost, events: EventLog): never {
+export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls, host: InitHost, events: EventLog): Promise<number> {
   const { rootfs } = spec;
   const shared = (ns: Namespace, flag: string, consequence: string) => {
     if (!spec.namespaced) return;
@@ -85,9 +95,40 @@ export function setUpContainer(spec: InitSpec, impl: InitSteps, calls: StepCalls
     if (!spec.privileged) confine(impl, calls, spec.pivotRoot);
   }
   host.closeOtherFds();
+  if (spec.init) return superviseCommand(spec, impl, calls, host);
   host.resetSignals();
   // Not through `calls`: the init process reports execve's own errors (127, 126) itself.
   return impl.execCommand(spec.command, spec.env);
+}
+
+/** The signals an init passes on to the command: those that ask a program to stop, reload or look again. */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGALRM"];
+
+/**
+ * --init (the init bonus step): the init process stays PID 1, with the command as its child.
+ * Resolves with the command's status, which the init process exits with.
+ */
+async function superviseCommand(spec: InitSpec, impl: InitSteps, calls: StepCalls, host: InitHost): Promise<number> {
+  // A SIGTERM may come as soon as the command runs, before forwardSignals() has run.
+  const release = host.holdSignals(FORWARDED_SIGNALS);
+  let child: ChildProcess | undefined;
+  calls.neededFor("--init", "startCommand", () => (child = impl.startCommand(spec.command, spec.env)));
+  const command = child as ChildProcess;
+  // Only a command that started gets signals: Node's kill() on a child that never started
+  // signals the caller's whole process group (pid 0), the runtime's `container run` included.
+  await host.spawned(command);
+  let status: Promise<number> | undefined;
+  try {
+    calls.neededFor("--init", "forwardSignals", () => impl.forwardSignals(command, FORWARDED_SIGNALS));
+    calls.neededFor("--init", "reapChildren", () => (status = impl.reapChildren(command)));
+  } catch (error) {
+    // The command must not run on without the init it was promised.
+    command.kill("SIGKILL");
+    throw error;
+  }
+  release();
+  host.commandStarted();
+  return status as Promise<number>;
 }
 
 /**

@@ -213,6 +213,41 @@ export interface TerminalStep {
   resizeTerminal(master: number, size: WindowSize): void;
 }
 
+/**
+ * Bonus step init (`container run --init`): the init process stays PID 1 and runs the command as
+ * its child, like Docker's --init (tini). In the init process, after the privileges step.
+ */
+export interface InitStep {
+  /** Starts the command as a child of this process: `argv[0]` found on PATH in `env`, stdin, stdout and stderr shared. */
+  startCommand(argv: string[], env: string[]): ChildProcess;
+  /** Passes each of `signals` that this process receives on to `child`. */
+  forwardSignals(child: ChildProcess, signals: readonly NodeJS.Signals[]): void;
+  /** Reaps every child that ends, orphans included, until `child` has: resolves with its shell-style status (128 + N for signal N). */
+  reapChildren(child: ChildProcess): Promise<number>;
+}
+
+/** A port published with `-p HOST_PORT:CONTAINER_PORT[/tcp|udp]`. */
+export interface PublishedPort {
+  protocol: "tcp" | "udp";
+  /** The port on the host's addresses. */
+  hostPort: number;
+  /** The port in the container it leads to. */
+  containerPort: number;
+}
+
+/** Bonus step ports (`container run -p`): on the host, after the container is on the bridge. */
+export interface PortsStep {
+  /**
+   * Adds the nat rules that send `port.hostPort` on any of the host's addresses (127.0.0.0/8
+   * aside) to `port.containerPort` at the container's address: from other machines, from the host
+   * itself, from other containers and from the container itself. Every rule carries the comment
+   * `owner` (`-m comment --comment`), by which the runtime finds what a container left.
+   */
+  publishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void;
+  /** After the container exited: removes the rules publishPort() added. */
+  unpublishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void;
+}
+
 /** Each module of an implementation directory (named as in app/course/step-table.mjs) and what it must export. */
 export interface ImplementationModules {
   process: ProcessStep;
@@ -228,6 +263,8 @@ export interface ImplementationModules {
   exec: ExecStep;
   terminal: TerminalStep;
   userns: UsernsStep;
+  init: InitStep;
+  ports: PortsStep;
 }
 
 /** A whole implementation: every step's functions (their names are unique across steps). */
@@ -243,7 +280,9 @@ export type Implementation = ProcessStep &
   ImageConfigStep &
   ExecStep &
   TerminalStep &
-  UsernsStep;
+  UsernsStep &
+  InitStep &
+  PortsStep;
 
 /** What `container run` calls, on the host. */
 export type HostSteps = Pick<
@@ -266,6 +305,8 @@ export type HostSteps = Pick<
   | "resizeTerminal"
   | "writeIdMaps"
   | "idmapRootfs"
+  | "publishPort"
+  | "unpublishPort"
 >;
 
 /** What the init process calls, inside the container's namespaces. */

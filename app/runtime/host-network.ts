@@ -46,6 +46,11 @@ export function addressPool(): AddressPool {
   return new AddressPool(join(bridgeDir(), "addresses"));
 }
 
+/** Where the host ports published on the bridge are claimed, a file each: which container holds it. */
+export function portClaimsDir(): string {
+  return join(bridgeDir(), "ports");
+}
+
 /** The lock under which a run creates the bridge, so that two runs, of any stores, never both do. */
 export function bridgeLockPath(): string {
   return join(bridgeDir(), "setup.lock");

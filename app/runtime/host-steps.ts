@@ -8,6 +8,7 @@ import { commandLine, environment, workingDir } from "#impl/image-config";
 import { spawnInContainer } from "#impl/exec";
 import { resizeTerminal } from "#impl/terminal";
 import { idmapRootfs, writeIdMaps } from "#impl/userns";
+import { publishPort, unpublishPort } from "#impl/ports";
 import type { HostSteps } from "./contract.js";
 
 export const hostSteps: HostSteps = {
@@ -29,4 +30,6 @@ export const hostSteps: HostSteps = {
   resizeTerminal,
   writeIdMaps,
   idmapRootfs,
+  publishPort,
+  unpublishPort,
 };

@@ -17,6 +17,8 @@ import * as imageConfigModule from "#impl/image-config";
 import * as execModule from "#impl/exec";
 import * as terminalModule from "#impl/terminal";
 import * as usernsModule from "#impl/userns";
+import * as initModule from "#impl/init";
+import * as portsModule from "#impl/ports";
 import type { StepFunction } from "../course/steps.js";
 import type { IMPL_MODULES } from "../course/step-table.mjs";
 import type { Implementation, ImplementationModules } from "./contract.js";
@@ -35,6 +37,8 @@ import type { Implementation, ImplementationModules } from "./contract.js";
   exec: execModule,
   terminal: terminalModule,
   userns: usernsModule,
+  init: initModule,
+  ports: portsModule,
 }) satisfies ImplementationModules;
 
 // The step table and the contract name the same modules and functions: adding a step to one

@@ -11,6 +11,7 @@ import { dropCapabilities, forbidNewPrivileges, installSeccompFilter } from "#im
 import { enterContainerRoot } from "#impl/exec";
 import { attachTerminal, openPseudoTerminal } from "#impl/terminal";
 import { unshareOwnedNamespaces } from "#impl/userns";
+import { forwardSignals, reapChildren, startCommand } from "#impl/init";
 import type { InitSteps } from "./contract.js";
 
 export const initSteps: InitSteps = {
@@ -32,4 +33,7 @@ export const initSteps: InitSteps = {
   openPseudoTerminal,
   attachTerminal,
   unshareOwnedNamespaces,
+  startCommand,
+  forwardSignals,
+  reapChildren,
 };

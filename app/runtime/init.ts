@@ -2,7 +2,7 @@
 // namespaces. It waits for the runtime to finish the host side (cgroup, network), sets up the
 // container from the inside (container-setup.ts), then replaces itself with the container's command.
 // `container exec` starts it too, in a running container's namespaces (exec-setup.ts).
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import * as native from "#native";
 import { inRoot } from "#given";
 import { stepIdOf } from "../course/steps.js";
@@ -21,7 +21,7 @@ import { handOverTerminal } from "./terminal-handover.js";
 const SYNC_FD = 3;
 let events: EventLog = NO_EVENTS;
 
-function main(): void {
+function main(): Promise<number> | void {
   // --userns: this is the stage that makes the namespaces, in the user namespace (init-userns.ts).
   const stage = process.argv.indexOf("--userns-stage");
   if (stage >= 0) {
@@ -119,6 +119,26 @@ function realHost(spec: InitSpec): InitHost {
     closeOtherFds,
     resetSignals,
     handOverTerminal: (pty) => handOverTerminal(pty, SYNC_FD, events),
+    holdSignals(signals) {
+      const held: NodeJS.Signals[] = [];
+      const hold = (signal: NodeJS.Signals) => held.push(signal);
+      for (const signal of signals) process.on(signal, hold);
+      return () => {
+        for (const signal of signals) process.off(signal, hold);
+        // Sent to ourselves, they reach the handlers forwardSignals() installed (or nothing, as without them).
+        for (const signal of held) process.kill(process.pid, signal);
+      };
+    },
+    spawned(child) {
+      return new Promise((resolve, reject) => {
+        child.once("error", reject);
+        child.once("spawn", resolve);
+      });
+    },
+    commandStarted() {
+      // The runtime takes the end of the pipe as "the command started", as after an execve.
+      closeSync(SYNC_FD);
+    },
     enterWorkingDir(cwd) {
       if (!existsSync(cwd)) mkdirSync(cwd, { recursive: true });
       native.chdir(cwd);
@@ -149,12 +169,13 @@ function toFailure(error: unknown): InitFailure {
     const e = notStarted(error.func);
     return { message: e.message, hint: e.hint, exitCode: 125, stack };
   }
-  if (error instanceof native.SyscallError && error.call === "execve") {
-    const command = String(error.args[0]);
-    if (error.code === "ENOENT") {
+  const notRun = commandNotRun(error);
+  if (notRun) {
+    const { command, code } = notRun;
+    if (code === "ENOENT") {
       return { message: `cannot run "${command}": no such file in the container`, hint: "check the command's name and the image's PATH", exitCode: 127, stack };
     }
-    if (error.code === "EACCES") {
+    if (code === "EACCES") {
       return { message: `cannot run "${command}": it is not executable`, hint: "make it executable in the image, or run it through its interpreter", exitCode: 126, stack };
     }
   }
@@ -162,9 +183,15 @@ function toFailure(error: unknown): InitFailure {
   return { message: error instanceof Error ? error.message : String(error), exitCode: 125, stack };
 }
 
-try {
-  main();
-} catch (error) {
+/** The command that execve (or, with --init, spawn) could not run, and why. */
+function commandNotRun(error: unknown): { command: string; code: string } | undefined {
+  if (error instanceof native.SyscallError && error.call === "execve") return { command: String(error.args[0]), code: error.code };
+  const spawnError = error as NodeJS.ErrnoException | undefined;
+  if (spawnError instanceof Error && spawnError.syscall?.startsWith("spawn") && spawnError.code) return { command: spawnError.path ?? "", code: spawnError.code };
+  return undefined;
+}
+
+function fail(error: unknown): never {
   const failure = toFailure(error);
   try {
     writeSync(SYNC_FD, `${JSON.stringify(failure)}\n`);
@@ -172,4 +199,13 @@ try {
     process.stderr.write(`container: ${failure.message}\n`);
   }
   process.exit(failure.exitCode);
+}
+
+try {
+  // Without --init, main() returns no status: the process became the command (or, as the --userns
+  // stage, lives on until the init process it started ends). With --init, the init process lives on
+  // as PID 1 and ends with the command's status.
+  main()?.then((status) => process.exit(status), fail);
+} catch (error) {
+  fail(error);
 }

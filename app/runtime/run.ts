@@ -10,7 +10,7 @@ import { readAbout, stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
-import type { BridgeNetwork, Cgroup, HostSteps, InitCommand, Limits, NetworkMode, Volume } from "./contract.js";
+import type { BridgeNetwork, Cgroup, HostSteps, InitCommand, Limits, NetworkMode, PublishedPort, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
 import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
@@ -22,6 +22,7 @@ import { describeExit } from "./exit-status.js";
 import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
 import { attachTerminal } from "./attach-terminal.js";
 import { readInitMessages, readStageReport } from "./init-channel.js";
+import { claimPorts, portOwner } from "./published-ports.js";
 import { stepCalls, type StepCalls } from "./step-calls.js";
 import type { InitSpec } from "./spec.js";
 import { processStartTime, StateStore, type ContainerState } from "./state.js";
@@ -43,6 +44,10 @@ export interface RunOptions {
   tty: boolean;
   /** Root in the container is a range of unprivileged ids on the host (the userns bonus step). */
   userns: boolean;
+  /** Like Docker's --init: the init process stays PID 1, with the command as its child (the init bonus step). */
+  init: boolean;
+  /** -p: host ports that lead to the container's (the ports bonus step); needs the bridge network. */
+  ports: PublishedPort[];
 }
 
 export interface RunContext {
@@ -89,8 +94,9 @@ export async function runContainer(ctx: RunContext, image: ImageRecord, options:
  * state is kept so that `container prune` (or the next run) can remove it.
  */
 function tearDown(ctx: RunContext, calls: StepCalls, state: ContainerState, states: StateStore): void {
-  const { cgroup, bridge } = state;
+  const { cgroup, bridge, ports = [] } = state;
   const { impl } = ctx;
+  if (bridge) for (const port of ports) bestEffort(ctx, () => calls.optional("unpublishPort", undefined, () => impl.unpublishPort(port, bridge, portOwner(state.id))));
   if (cgroup) bestEffort(ctx, () => calls.optional("removeCgroup", undefined, () => impl.removeCgroup(cgroup)));
   if (bridge) bestEffort(ctx, () => calls.optional("disconnectContainer", undefined, () => impl.disconnectContainer(bridge)));
   const left = leftovers(state);
@@ -258,6 +264,11 @@ async function prepareHostSide(
   if (network === "bridge") {
     state.bridge = planBridgeNetwork(ctx.root, options.subnet, state.id);
     states.save(state);
+    if (options.ports.length) {
+      claimPorts(ctx.root, state.id, options.ports);
+      state.ports = options.ports;
+      states.save(state);
+    }
     // Containers starting together would otherwise all try to create the bridge.
     const setUp = () => withLock(bridgeLockPath(), () => ctx.impl.setupBridge(state.bridge as BridgeNetwork));
     if (!calls.optional("setupBridge", "the container has no network", setUp)) {
@@ -278,6 +289,7 @@ async function prepareHostSide(
     pivotRoot: options.pivotRoot,
     privileged: options.privileged,
     tty: options.tty,
+    init: options.init,
     hostNamespaces: { uts: nsInode("uts"), mnt: nsInode("mnt"), net: nsInode("net") },
     etcFiles: writeEtcFiles(etcDir, state.hostname, state.bridge?.address, resolvConfFor(ctx, calls, network)),
     eventsFile: ctx.eventsFile,
@@ -299,6 +311,15 @@ function finishHostSide(ctx: RunContext, calls: StepCalls, state: ContainerState
     releaseAddress(ctx.root, bridge);
     state.bridge = spec.bridge = undefined;
   }
+  if (state.ports) publishPorts(ctx, calls, state.id, state.ports, state.bridge);
+}
+
+/** -p: the container's ports on the host's addresses, once it is on the bridge. */
+function publishPorts(ctx: RunContext, calls: StepCalls, id: string, ports: PublishedPort[], bridge: BridgeNetwork | undefined): void {
+  if (!bridge) {
+    throw new UserError("the container is not on the bridge (the network step is not done yet), so -p cannot work", "read docs/06-network.md, or run without -p");
+  }
+  for (const port of ports) calls.neededFor("-p", "publishPort", () => ctx.impl.publishPort(port, bridge, portOwner(id)));
 }
 
 /**

@@ -17,6 +17,8 @@ export interface InitSpec {
   pivotRoot: boolean;
   /** --privileged: keep root's capabilities, no seccomp filter. */
   privileged: boolean;
+  /** --init: the init process stays PID 1 and runs the command as its child (the init bonus step). */
+  init: boolean;
   overlay?: { layers: string[]; upper: string; work: string };
   /** Whether the init process was started through spawnInNamespaces (step 2 done). */
   namespaced: boolean;

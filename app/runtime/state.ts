@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { keepPrivate, mkdirPrivate } from "../private-dir.js";
-import type { BridgeNetwork, Cgroup, IdRange } from "./contract.js";
+import type { BridgeNetwork, Cgroup, IdRange, PublishedPort } from "./contract.js";
 
 /** What the runtime records about a running container, so `ps` can list it and `prune` can undo it. */
 export interface ContainerState {
@@ -28,6 +28,8 @@ export interface ContainerState {
   bridge?: BridgeNetwork;
   /** With --userns: the host ids its root and users are. */
   idRange?: IdRange;
+  /** The host ports it claimed (-p); its nat rules carry portOwner(id). */
+  ports?: PublishedPort[];
 }
 
 /** Where the store at `root` keeps its containers' states, a directory each. */

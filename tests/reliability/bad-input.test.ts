@@ -9,6 +9,7 @@ import { REPO } from "../../app/build/repo.mjs";
 import { sha256Digest } from "../../app/image/digest.js";
 import { MediaType } from "../../app/image/manifest.js";
 import { collect, CONTAINER, Workspace, type Result } from "../helpers/container.js";
+import { inProgress } from "../helpers/implementations.js";
 import { tarLayer, writeOciLayout } from "../helpers/oci.js";
 import { pushLayout } from "../helpers/registry.js";
 import { requireRoot } from "../helpers/requirements.js";
@@ -98,6 +99,9 @@ const CONDITIONS: Record<string, (argv: string[]) => Promise<Result>> = {
   "on a machine without a network, whose /bin/busybox is not static": (argv) => runOn(ws, { busybox: "dynamic" }, argv),
   "on a machine whose DNS server says there is no such host": (argv) => runOn(ws, { network: true, dns: "nxdomain" }, argv),
   "on a machine whose DNS server does not answer": (argv) => runOn(ws, { network: true, dns: "none" }, argv),
+  "while the init bonus step is still a TODO": (argv) => ws.run(argv, { impl: inProgress(scratchDir("impl"), "init") }),
+  "while the ports bonus step is still a TODO": (argv) => ws.run(argv, { impl: inProgress(scratchDir("impl"), "ports") }),
+  "while container FIRST publishes host port 8080": (argv) => whileAPortIsPublished(argv),
   "after a container ran on the default subnet": (argv) => afterARun(argv),
   "after a container ran, once the host has another route to 10.229.0.0/16": (argv) =>
     afterARun(argv, "ip link add other0 type veth peer name other1 && ip addr add 10.229.200.1/16 dev other0 && ip link set other0 up"),
@@ -161,6 +165,25 @@ async function layoutWithOddLayer(replace: (path: string) => void): Promise<Reco
 function afterARun(argv: string[], setup = "true"): Promise<Result> {
   const script = `image=$1 node=$2 cli=$3; shift 3; "$node" "$cli" run "$image" true && ${setup} && exec "$node" "$cli" "$@"`;
   return collect(ws.spawn("sh", ["-c", script, "sh", ws.image, process.execPath, CONTAINER, ...argv]));
+}
+
+/**
+ * In the sandbox, a first container publishes host port 8080 and waits (on a FIFO the script holds
+ * open); then the row's command runs, its stderr with the first container's id written FIRST.
+ */
+function whileAPortIsPublished(argv: string[]): Promise<Result> {
+  const fifo = join(scratchDir("fifo"), "hold");
+  const script = [
+    'image=$1 node=$2 cli=$3 fifo=$4; shift 4',
+    'mkfifo "$fifo" && exec 3<>"$fifo" && : >"$fifo.out"',
+    '"$node" "$cli" run -p 8080:80 "$image" sh -c "echo ready; read -r _" <"$fifo" >"$fifo.out" 3>&- &',
+    'until grep -q ready "$fifo.out"; do sleep 0.05; done',
+    'first=$("$node" "$cli" ps | awk \'NR > 1 { print $1 }\')',
+    '"$node" "$cli" "$@" 2>"$fifo.err"; status=$?',
+    'sed "s/$first/FIRST/" "$fifo.err" >&2',
+    'exec 3>&-; wait; exit $status',
+  ].join("\n");
+  return collect(ws.spawn("sh", ["-c", script, "sh", ws.image, process.execPath, CONTAINER, fifo, ...argv]), { timeout: 60_000 });
 }
 
 describe("docs/bad-input.md", () => {

@@ -9,7 +9,7 @@ import type { StepFunction } from "../../app/course/steps.js";
 import { UserError } from "../../app/errors.js";
 import { DOCKER_DEFAULT_CAPABILITIES } from "../../native/index.js";
 import type { ImageRecord } from "../../app/image/store.js";
-import { setUpContainer, type InitHost, type Namespace } from "../../app/runtime/container-setup.js";
+import { FORWARDED_SIGNALS, setUpContainer, type InitHost, type Namespace } from "../../app/runtime/container-setup.js";
 import { commandFor, startInit, type RunOptions } from "../../app/runtime/run.js";
 import type { InitSpec } from "../../app/runtime/spec.js";
 import { stepCalls } from "../../app/runtime/step-calls.js";
@@ -26,6 +26,7 @@ const SPEC: InitSpec = {
   network: "none",
   pivotRoot: false,
   privileged: false,
+  init: false,
   namespaced: true,
   hostNamespaces: { uts: 1, mnt: 2, net: 3 },
   etcFiles: { hostname: "/state/hostname", hosts: "/state/hosts", "resolv.conf": "/state/resolv.conf" },
@@ -53,6 +54,12 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     bindEtcFiles: (rootfs) => void host.push(`bindEtcFiles ${rootfs}`),
     cwdInsideRoot: () => !cwdOutside,
     resetSignals: () => void host.push("resetSignals"),
+    holdSignals: () => {
+      host.push("holdSignals");
+      return () => void host.push("releaseSignals");
+    },
+    spawned: async () => void host.push("spawned"),
+    commandStarted: () => void host.push("commandStarted"),
     enterWorkingDir: (cwd) => void host.push(`enterWorkingDir ${cwd}`),
     handOverTerminal: (pty) => void host.push(`handOverTerminal ${pty.path}`),
     closeOtherFds: () => undefined,
@@ -60,11 +67,11 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
   };
   let outcome: unknown;
   try {
-    setUpContainer({ ...SPEC, ...spec }, fake.impl, stepCalls(log, initHost.warn), initHost, log);
+    outcome = setUpContainer({ ...SPEC, ...spec }, fake.impl, stepCalls(log, initHost.warn), initHost, log);
   } catch (error) {
     outcome = error;
   }
-  return { outcome, called: fake.calls.map((c) => c.func), host, warnings, events: log.events };
+  return { outcome, called: fake.calls.map((c) => c.func), host, warnings, events: log.events, fake };
 }
 
 describe("the init process, with a recording implementation", () => {
@@ -183,12 +190,46 @@ describe("the init process, with a recording implementation", () => {
     const chroot = fakeImplementation();
     const pivot = fakeImplementation();
     const log = recordedEvents();
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, warn() {} };
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: async () => {}, commandStarted() {}, warn() {} };
     expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
     const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
     expect(kept(pivot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES);
     expect(kept(chroot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CAP_SYS_CHROOT"));
+  });
+
+  it("with --init, stays PID 1: confines itself (the command inherits it), starts the command as its child, forwards signals, reaps, and ends with the command's status", async () => {
+    const child = { kill: () => true };
+    const { outcome, host, fake } = setUp({ spec: { init: true }, answers: { startCommand: () => child, reapChildren: async () => 143 } });
+    await expect(outcome).resolves.toBe(143);
+    const called = fake.calls.map((c) => c.func);
+    expect(called.slice(-6)).toEqual(["dropCapabilities", "forbidNewPrivileges", "installSeccompFilter", "startCommand", "forwardSignals", "reapChildren"]);
+    expect(called).not.toContain("execCommand");
+    expect(fake.calls.find((c) => c.func === "startCommand")?.args).toEqual([SPEC.command, SPEC.env]);
+    expect(fake.calls.find((c) => c.func === "forwardSignals")?.args).toEqual([child, FORWARDED_SIGNALS]);
+    // Node's child starts with default dispositions: the init process keeps its own.
+    expect(host).not.toContain("resetSignals");
+    // Signals that come before forwardSignals() are held for it, and then sent again.
+    expect(host.slice(-4)).toEqual(["holdSignals", "spawned", "releaseSignals", "commandStarted"]);
+  });
+
+  it("with --init and the init step still a TODO, the run stops naming --init; a TODO after the command started kills it first", async () => {
+    const first = setUp({ spec: { init: true }, todos: ["startCommand"] });
+    await expect(first.outcome).rejects.toThrow("the init bonus step is not done yet: startCommand() is still a TODO, so --init cannot work");
+    const killed: string[] = [];
+    const later = setUp({ spec: { init: true }, todos: ["reapChildren"], answers: { startCommand: () => ({ kill: (signal: string) => killed.push(signal) }) } });
+    await expect(later.outcome).rejects.toThrow("reapChildren() is still a TODO, so --init cannot work");
+    expect(killed).toEqual(["SIGKILL"]);
+    expect(later.host).not.toContain("commandStarted");
+  });
+
+  it("with --init and a command that cannot start, reports spawn's error and signals nothing (Node's kill() would signal our own process group)", async () => {
+    const fake = fakeImplementation([], { startCommand: () => ({ kill: () => expect.unreachable("a command that never started is signalled") }) });
+    const log = recordedEvents();
+    const enoent = Object.assign(new Error("spawn no-such ENOENT"), { code: "ENOENT" });
+    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: () => Promise.reject(enoent), commandStarted: () => expect.unreachable(), warn() {} };
+    await expect(setUpContainer({ ...SPEC, init: true }, fake.impl, stepCalls(log, host.warn), host, log)).rejects.toBe(enoent);
+    expect(fake.calls.map((c) => c.func).at(-1)).toBe("startCommand");
   });
 
   it("with --privileged, leaves the container unconfined, as Docker does", () => {
@@ -248,7 +289,7 @@ describe("container run's side, with a recording implementation", () => {
   });
 
   const image = { ref: "busybox:latest", config: { Cmd: ["sh"], Env: ["PATH=/bin", "A=1"], WorkingDir: "/app" } } as unknown as ImageRecord;
-  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, tty: false, userns: false });
+  const options = (args: string[]): RunOptions => ({ args, limits: {}, volumes: [], network: "none", subnet: "10.0.0.0/24", env: ["B=2"], pivotRoot: false, overlay: false, privileged: false, tty: false, userns: false, init: false, ports: [] });
   const configTodos: StepFunction[] = ["commandLine", "environment", "workingDir"];
 
   it("without the image-config bonus step, runs the command given in /, with Docker's default PATH", () => {

@@ -528,12 +528,12 @@ describe("the introduction and the outro", () => {
   });
 
   it("says so when n has nowhere left to go", async () => {
-    course.startAt(STEPS.at(-1)!.id, STEPS.map((s) => s.id));
+    const last = STEPS.at(-1)!;
+    course.startAt(last.id, STEPS.map((s) => s.id));
     const runner = new ScriptedRunner();
     const app = await renderApp({ course, runner, columns: 120, rows: 40 });
     (await runner.latest()).pass();
-    const last = STEPS.at(-1)!.title;
-    await app.checksShow(`✓ ${last[0]!.toUpperCase()}${last.slice(1)} passes!`);
+    await app.checksShow(`✓ ${last.title[0]!.toUpperCase()}${last.title.slice(1)} passes!`);
     expect(app.checksPane()).toContain("Press n for the outro.");
     // The last step of the list, bonus included: n leads to the outro, which has nothing after it.
     await app.press("n");

@@ -4,6 +4,8 @@ import { STEPS, type StepId } from "../../course/steps.js";
 import type { StepChecks } from "../define.js";
 import { execChecks } from "./bonus-exec.js";
 import { imageConfigChecks } from "./bonus-image-config.js";
+import { initChecks } from "./bonus-init.js";
+import { portsChecks } from "./bonus-ports.js";
 import { overlayChecks } from "./bonus-overlay.js";
 import { pivotRootChecks } from "./bonus-pivot-root.js";
 import { privilegesChecks } from "./bonus-privileges.js";
@@ -31,6 +33,8 @@ const CHECKS: Record<StepId, StepChecks> = {
   exec: execChecks,
   terminal: terminalChecks,
   userns: usernsChecks,
+  init: initChecks,
+  ports: portsChecks,
 };
 
 export function stepChecks(stepId: string): StepChecks {
