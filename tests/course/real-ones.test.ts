@@ -51,6 +51,8 @@ const SHOWS: Record<string, RegExp[]> = {
   "docs/bonus-exec.md": [/^\s*1 root\s+sleep 3600\s*$/m, /^\s*\d+ root\s+ps\s*$/m],
   "docs/bonus-terminal.md": [/\/dev\/pts\/0\r?$/m],
   "docs/bonus-userns.md": [/^\s*0\s+0\s+4294967295\s*$/m],
+  "docs/bonus-init.md": [/^\s*1 root\s+ps\s*$/m],
+  "docs/bonus-ports.md": [/^1: lo\s+inet 127\.0\.0\.1\/8/m, /^(?![\s\S]*^2: )/m],
   "docs/bonus-image-config.md": [/^process\.cwd = "\/"$/m, /^PATH=/m],
 };
 
