@@ -29,6 +29,8 @@ const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from
  * @property {string} name        cache key prefix, e.g. "container"
  * @property {Record<string, string>} entries  output name -> absolute source path
  * @property {string} [impl]      the implementation directory `#impl/*` imports resolve to
+ * @property {boolean} [apart]    each entry runs in a process of its own: bundle each on its own,
+ *                                so that no chunk holds code for both and each loads only its own
  */
 
 /**
@@ -84,35 +86,20 @@ export async function build(program) {
   const unique = `${process.pid}-${randomBytes(3).toString("hex")}`;
   const dir = join(home, `${Date.now().toString(36)}-${unique}`);
   mkdirSync(dir, { recursive: true });
-  let result;
-  try {
-    result = await esbuild.build({
-      entryPoints: program.entries,
-      outdir: dir,
-      outExtension: { ".js": ".mjs" },
-      absWorkingDir: REPO,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: `node${process.versions.node.split(".")[0]}`,
-      external: UNBUNDLED_PACKAGES,
-      banner: { js: REQUIRE_BANNER },
-      // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
-      // the container CLI); a debugger or --enable-source-maps still finds it by its link.
-      sourcemap: "linked",
-      metafile: true,
-      logLevel: "silent",
-      plugins: [importMap(program.impl)],
-    });
-  } catch (error) {
+  // Apart, each entry gets a directory of its own: chunks of equal names from two builds never meet.
+  const groups = program.apart ? Object.keys(program.entries).map((name) => ({ out: join(dir, name), names: [name] })) : [{ out: dir, names: Object.keys(program.entries) }];
+  // Settled, not Promise.all: the directory is removed only once no build writes in it any more.
+  const settled = await Promise.allSettled(groups.map(({ out, names }) => bundleEntries(esbuild, program, out, names)));
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) {
     rmSync(dir, { recursive: true, force: true });
-    throw new BuildError(await formatBuildError(esbuild, error));
+    throw new BuildError(await formatBuildError(esbuild, failed.reason));
   }
+  const results = settled.map((outcome) => /** @type {PromiseFulfilledResult<import("esbuild").BuildResult<{ metafile: true }>>} */ (outcome).value);
   // This file is an input too: a change to how bundles are made (e.g. their options) rebuilds them.
   /** @type {Record<string, string>} */
   const inputs = { [SELF]: stampOf(SELF) };
-  for (const input of Object.keys(result.metafile.inputs)) {
+  for (const input of results.flatMap((result) => Object.keys(result.metafile.inputs))) {
     const file = resolve(REPO, input);
     // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all.
     const stamped = file.startsWith(NODE_MODULES) ? LOCKFILE : file;
@@ -120,13 +107,42 @@ export async function build(program) {
   }
   /** @type {Record<string, string>} */
   const files = {};
-  for (const name of Object.keys(program.entries)) files[name] = join(dir, `${name}.mjs`);
+  for (const { out, names } of groups) for (const name of names) files[name] = join(out, `${name}.mjs`);
   const tmp = join(home, `current.${unique}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, files, inputs, impl: program.impl }));
   renameSync(tmp, join(home, "current.json"));
   removeOldBuilds(home, dir);
   removeOrphanPrograms();
   return { dir, files };
+}
+
+/**
+ * One esbuild run over some of the program's entries, into `outdir`.
+ * @param {typeof import("esbuild")} esbuild
+ * @param {Program} program
+ * @param {string} outdir
+ * @param {string[]} names
+ */
+function bundleEntries(esbuild, program, outdir, names) {
+  return esbuild.build({
+    entryPoints: Object.fromEntries(names.map((name) => [name, /** @type {string} */ (program.entries[name])])),
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    absWorkingDir: REPO,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: `node${process.versions.node.split(".")[0]}`,
+    external: UNBUNDLED_PACKAGES,
+    banner: { js: REQUIRE_BANNER },
+    // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
+    // the container CLI); a debugger or --enable-source-maps still finds it by its link.
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "silent",
+    plugins: [importMap(program.impl)],
+  });
 }
 
 // Builds for implementation directories that no longer exist (the tests' temporary mutants).

@@ -31,5 +31,7 @@ export function implDirectory(choice) {
  * @returns {import("./bundle.mjs").Program}
  */
 export function containerProgram(impl) {
-  return { name: "container", impl, entries: { container: join(REPO, "app/cli/container.ts"), init: join(REPO, "app/runtime/init.ts") } };
+  // Apart: the CLI and the init process never run in one process, and a chunk shared by both held
+  // everything either needs (the whole syscall layer, seccomp and capabilities included).
+  return { name: "container", impl, apart: true, entries: { container: join(REPO, "app/cli/container.ts"), init: join(REPO, "app/runtime/init.ts") } };
 }
