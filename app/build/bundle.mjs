@@ -23,6 +23,9 @@ const LOCKFILE = join(REPO, "package-lock.json");
 const UNBUNDLED_PACKAGES = ["koffi", "esbuild", "react-devtools-core"];
 // CommonJS packages inside an ES module bundle still call require(): every chunk gets one.
 const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from "node:module"; const require = __workshopCreateRequire(import.meta.url);';
+// A CommonJS bundle keeps the strictness of the ES modules it is made of, and gives import.meta.url
+// (which the syscall layer's createRequire takes) its value from the file's path.
+const COMMONJS_BANNER = '"use strict"; const __workshopImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
 
 /**
  * @typedef {object} Program
@@ -31,6 +34,16 @@ const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from
  * @property {string} [impl]      the implementation directory `#impl/*` imports resolve to
  * @property {boolean} [apart]    each entry runs in a process of its own: bundle each on its own,
  *                                so that no chunk holds code for both and each loads only its own
+ * @property {string[]} [commonjs]  entries bundled as CommonJS, each into one file (`<name>.cjs`, no
+ *                                chunks): Node runs them without its ES module loader, which costs
+ *                                a few ms of a process's start. Only for entries that nothing imports.
+ */
+
+/**
+ * @typedef {object} Group  one esbuild run
+ * @property {string} out         its output directory
+ * @property {string[]} names     the entries it bundles
+ * @property {"esm" | "cjs"} format
  */
 
 /**
@@ -86,10 +99,9 @@ export async function build(program) {
   const unique = `${process.pid}-${randomBytes(3).toString("hex")}`;
   const dir = join(home, `${Date.now().toString(36)}-${unique}`);
   mkdirSync(dir, { recursive: true });
-  // Apart, each entry gets a directory of its own: chunks of equal names from two builds never meet.
-  const groups = program.apart ? Object.keys(program.entries).map((name) => ({ out: join(dir, name), names: [name] })) : [{ out: dir, names: Object.keys(program.entries) }];
+  const groups = groupsOf(program, dir);
   // Settled, not Promise.all: the directory is removed only once no build writes in it any more.
-  const settled = await Promise.allSettled(groups.map(({ out, names }) => bundleEntries(esbuild, program, out, names)));
+  const settled = await Promise.allSettled(groups.map((group) => bundleEntries(esbuild, program, group)));
   const failed = settled.find((outcome) => outcome.status === "rejected");
   if (failed) {
     rmSync(dir, { recursive: true, force: true });
@@ -107,7 +119,7 @@ export async function build(program) {
   }
   /** @type {Record<string, string>} */
   const files = {};
-  for (const { out, names } of groups) for (const name of names) files[name] = join(out, `${name}.mjs`);
+  for (const { out, names, format } of groups) for (const name of names) files[name] = join(out, `${name}.${format === "cjs" ? "cjs" : "mjs"}`);
   const tmp = join(home, `current.${unique}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, files, inputs, impl: program.impl }));
   renameSync(tmp, join(home, "current.json"));
@@ -117,25 +129,42 @@ export async function build(program) {
 }
 
 /**
- * One esbuild run over some of the program's entries, into `outdir`.
+ * The esbuild runs a program needs: one for all its entries, or, apart, one each. Each run of its
+ * own gets a directory of its own, so that chunks of equal names from two runs never meet.
+ * @param {Program} program
+ * @param {string} dir
+ * @returns {Group[]}
+ */
+function groupsOf(program, dir) {
+  const names = Object.keys(program.entries);
+  const commonjs = program.commonjs ?? [];
+  /** @type {Group[]} */
+  const own = names.filter((name) => program.apart || commonjs.includes(name)).map((name) => ({ out: join(dir, name), names: [name], format: commonjs.includes(name) ? "cjs" : "esm" }));
+  const together = names.filter((name) => !own.some((group) => group.names.includes(name)));
+  return together.length ? [{ out: dir, names: together, format: "esm" }, ...own] : own;
+}
+
+/**
+ * One esbuild run.
  * @param {typeof import("esbuild")} esbuild
  * @param {Program} program
- * @param {string} outdir
- * @param {string[]} names
+ * @param {Group} group
  */
-function bundleEntries(esbuild, program, outdir, names) {
+function bundleEntries(esbuild, program, { out, names, format }) {
+  const esm = format === "esm";
   return esbuild.build({
     entryPoints: Object.fromEntries(names.map((name) => [name, /** @type {string} */ (program.entries[name])])),
-    outdir,
-    outExtension: { ".js": ".mjs" },
+    outdir: out,
+    outExtension: { ".js": esm ? ".mjs" : ".cjs" },
     absWorkingDir: REPO,
     bundle: true,
-    splitting: true,
-    format: "esm",
+    splitting: esm,
+    format,
     platform: "node",
     target: `node${process.versions.node.split(".")[0]}`,
     external: UNBUNDLED_PACKAGES,
-    banner: { js: REQUIRE_BANNER },
+    banner: { js: esm ? REQUIRE_BANNER : COMMONJS_BANNER },
+    ...(esm ? {} : { define: { "import.meta.url": "__workshopImportMetaUrl" } }),
     // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
     // the container CLI); a debugger or --enable-source-maps still finds it by its link.
     sourcemap: "linked",
