@@ -224,7 +224,8 @@ async function formatBuildError(esbuild, error) {
 
 /** @param {Program} program */
 function programDir(program) {
-  const key = createHash("sha256").update(JSON.stringify([program.entries, program.impl ?? ""])).digest("hex").slice(0, 12);
+  // How it is bundled is part of the key: a build of another shape is another program.
+  const key = createHash("sha256").update(JSON.stringify([program.entries, program.impl ?? "", program.apart ?? false, program.commonjs ?? []])).digest("hex").slice(0, 12);
   return join(CACHE, `${program.name}-${key}`);
 }
 

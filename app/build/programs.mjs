@@ -38,7 +38,7 @@ export function containerProgram(impl) {
     name: "container",
     impl,
     apart: true,
-    commonjs: ["init"],
+    commonjs: ["container", "init"],
     entries: { container: join(REPO, "app/cli/container.ts"), init: join(REPO, "app/runtime/init.ts") },
   };
 }
