@@ -11,7 +11,7 @@ import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
 import type { BridgeNetwork, Cgroup, HostSteps, Limits, NetworkMode, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
-import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
+import { leftovers, pruneContainers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
 import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
@@ -133,6 +133,9 @@ async function runCreated(ctx: RunContext, calls: StepCalls, image: ImageRecord,
   try {
     let spec: InitSpec;
     try {
+      // What earlier runs could not clean up (they were killed) goes, like `container prune`, while
+      // the init process boots, and before this run takes a cgroup and an address.
+      pruneContainers(states, ctx.root);
       spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, states, { command, env, cwd, namespaced });
       finishHostSide(ctx, calls, state, spec, child.pid);
     } catch (error) {
