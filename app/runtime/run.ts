@@ -44,7 +44,7 @@ export interface RunContext {
   /** The events file, for the init process to append to as well. */
   eventsFile?: string;
   root: string;
-  /** The bundled init program to re-execute (init.mjs beside this bundle). */
+  /** The bundled init program to re-execute (init.cjs, built with the CLI). */
   initScript: string;
   /** Where warnings and the runtime's own errors go. */
   warn(line: string): void;
