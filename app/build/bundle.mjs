@@ -36,7 +36,8 @@ const COMMONJS_BANNER = '"use strict"; const __workshopImportMetaUrl = require("
  *                                so that no chunk holds code for both and each loads only its own
  * @property {string[]} [commonjs]  entries bundled as CommonJS, each into one file (`<name>.cjs`, no
  *                                chunks): Node runs them without its ES module loader, which costs
- *                                a few ms of a process's start. Only for entries that nothing imports.
+ *                                a few ms of a process's start. For entries run as a program, or
+ *                                loaded with `load` (bin/lib/launch.mjs), which requires them.
  */
 
 /**
