@@ -23,12 +23,29 @@ const LOCKFILE = join(REPO, "package-lock.json");
 const UNBUNDLED_PACKAGES = ["koffi", "esbuild", "react-devtools-core"];
 // CommonJS packages inside an ES module bundle still call require(): every chunk gets one.
 const REQUIRE_BANNER = 'import { createRequire as __workshopCreateRequire } from "node:module"; const require = __workshopCreateRequire(import.meta.url);';
+// A CommonJS bundle keeps the strictness of the ES modules it is made of, and gives import.meta.url
+// (which the syscall layer's createRequire takes) its value from the file's path: a file URL with
+// each name escaped, as pathToFileURL would make it, without loading node:url (0.3 ms of a start).
+const COMMONJS_BANNER = '"use strict"; const __workshopImportMetaUrl = "file://" + __filename.split("/").map(encodeURIComponent).join("/");';
 
 /**
  * @typedef {object} Program
  * @property {string} name        cache key prefix, e.g. "container"
  * @property {Record<string, string>} entries  output name -> absolute source path
  * @property {string} [impl]      the implementation directory `#impl/*` imports resolve to
+ * @property {boolean} [apart]    each entry runs in a process of its own: bundle each on its own,
+ *                                so that no chunk holds code for both and each loads only its own
+ * @property {string[]} [commonjs]  entries bundled as CommonJS, each into one file (`<name>.cjs`, no
+ *                                chunks): Node runs them without its ES module loader, which costs
+ *                                a few ms of a process's start. For entries run as a program, or
+ *                                loaded with `load` (bin/lib/launch.mjs), which requires them.
+ */
+
+/**
+ * @typedef {object} Group  one esbuild run
+ * @property {string} out         its output directory
+ * @property {string[]} names     the entries it bundles
+ * @property {"esm" | "cjs"} format
  */
 
 /**
@@ -84,35 +101,19 @@ export async function build(program) {
   const unique = `${process.pid}-${randomBytes(3).toString("hex")}`;
   const dir = join(home, `${Date.now().toString(36)}-${unique}`);
   mkdirSync(dir, { recursive: true });
-  let result;
-  try {
-    result = await esbuild.build({
-      entryPoints: program.entries,
-      outdir: dir,
-      outExtension: { ".js": ".mjs" },
-      absWorkingDir: REPO,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: `node${process.versions.node.split(".")[0]}`,
-      external: UNBUNDLED_PACKAGES,
-      banner: { js: REQUIRE_BANNER },
-      // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
-      // the container CLI); a debugger or --enable-source-maps still finds it by its link.
-      sourcemap: "linked",
-      metafile: true,
-      logLevel: "silent",
-      plugins: [importMap(program.impl)],
-    });
-  } catch (error) {
+  const groups = groupsOf(program, dir);
+  // Settled, not Promise.all: the directory is removed only once no build writes in it any more.
+  const settled = await Promise.allSettled(groups.map((group) => bundleEntries(esbuild, program, group)));
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) {
     rmSync(dir, { recursive: true, force: true });
-    throw new BuildError(await formatBuildError(esbuild, error));
+    throw new BuildError(await formatBuildError(esbuild, failed.reason));
   }
+  const results = settled.map((outcome) => /** @type {PromiseFulfilledResult<import("esbuild").BuildResult<{ metafile: true }>>} */ (outcome).value);
   // This file is an input too: a change to how bundles are made (e.g. their options) rebuilds them.
   /** @type {Record<string, string>} */
   const inputs = { [SELF]: stampOf(SELF) };
-  for (const input of Object.keys(result.metafile.inputs)) {
+  for (const input of results.flatMap((result) => Object.keys(result.metafile.inputs))) {
     const file = resolve(REPO, input);
     // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all.
     const stamped = file.startsWith(NODE_MODULES) ? LOCKFILE : file;
@@ -120,13 +121,59 @@ export async function build(program) {
   }
   /** @type {Record<string, string>} */
   const files = {};
-  for (const name of Object.keys(program.entries)) files[name] = join(dir, `${name}.mjs`);
+  for (const { out, names, format } of groups) for (const name of names) files[name] = join(out, `${name}.${format === "cjs" ? "cjs" : "mjs"}`);
   const tmp = join(home, `current.${unique}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, files, inputs, impl: program.impl }));
   renameSync(tmp, join(home, "current.json"));
   removeOldBuilds(home, dir);
   removeOrphanPrograms();
   return { dir, files };
+}
+
+/**
+ * The esbuild runs a program needs: one for all its entries, or, apart, one each. Each run of its
+ * own gets a directory of its own, so that chunks of equal names from two runs never meet.
+ * @param {Program} program
+ * @param {string} dir
+ * @returns {Group[]}
+ */
+function groupsOf(program, dir) {
+  const names = Object.keys(program.entries);
+  const commonjs = program.commonjs ?? [];
+  /** @type {Group[]} */
+  const own = names.filter((name) => program.apart || commonjs.includes(name)).map((name) => ({ out: join(dir, name), names: [name], format: commonjs.includes(name) ? "cjs" : "esm" }));
+  const together = names.filter((name) => !own.some((group) => group.names.includes(name)));
+  return together.length ? [{ out: dir, names: together, format: "esm" }, ...own] : own;
+}
+
+/**
+ * One esbuild run.
+ * @param {typeof import("esbuild")} esbuild
+ * @param {Program} program
+ * @param {Group} group
+ */
+function bundleEntries(esbuild, program, { out, names, format }) {
+  const esm = format === "esm";
+  return esbuild.build({
+    entryPoints: Object.fromEntries(names.map((name) => [name, /** @type {string} */ (program.entries[name])])),
+    outdir: out,
+    outExtension: { ".js": esm ? ".mjs" : ".cjs" },
+    absWorkingDir: REPO,
+    bundle: true,
+    splitting: esm,
+    format,
+    platform: "node",
+    target: `node${process.versions.node.split(".")[0]}`,
+    external: UNBUNDLED_PACKAGES,
+    banner: { js: esm ? REQUIRE_BANNER : COMMONJS_BANNER },
+    ...(esm ? {} : { define: { "import.meta.url": "__workshopImportMetaUrl" } }),
+    // Beside the bundle, not inline: an inline map is read and scanned on every start (~3 ms for
+    // the container CLI); a debugger or --enable-source-maps still finds it by its link.
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "silent",
+    plugins: [importMap(program.impl)],
+  });
 }
 
 // Builds for implementation directories that no longer exist (the tests' temporary mutants).
@@ -179,7 +226,8 @@ async function formatBuildError(esbuild, error) {
 
 /** @param {Program} program */
 function programDir(program) {
-  const key = createHash("sha256").update(JSON.stringify([program.entries, program.impl ?? ""])).digest("hex").slice(0, 12);
+  // How it is bundled is part of the key: a build of another shape is another program.
+  const key = createHash("sha256").update(JSON.stringify([program.entries, program.impl ?? "", program.apart ?? false, program.commonjs ?? []])).digest("hex").slice(0, 12);
   return join(CACHE, `${program.name}-${key}`);
 }
 
@@ -195,7 +243,7 @@ function stampOf(file) {
 
 // Keep the newest few builds, and all from the last minutes: a process started from an older one
 // may still be loading its chunks, or not have started its other entry yet (`container run`
-// spawns init.mjs only once the image is pulled; containers started at once rebuild side by side).
+// spawns init.cjs only once the image is pulled; containers started at once rebuild side by side).
 const KEEP_RECENT_MS = 10 * 60_000;
 
 /** @param {string} home @param {string} keep */

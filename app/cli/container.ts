@@ -122,7 +122,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
       const eventsFile = last(global, "--events");
       const events = openEventLog(eventsFile && resolve(eventsFile));
       try {
-        return await interruptible((signal) => run(rest, { ...launch, events, eventsFile: eventsFile && resolve(eventsFile) }, root, images, states, subnet, signal));
+        return await interruptible((signal) => run(rest, { ...launch, events, eventsFile: eventsFile && resolve(eventsFile) }, root, images, subnet, signal));
       } finally {
         events.close();
       }
@@ -217,7 +217,7 @@ async function dispatch(argv: string[], launch: Launch): Promise<number> {
  * Until the container exists, `signal` (Ctrl-C) stops the run where it is; from then on the
  * runtime passes signals on to the container, and cleans up after it as usual.
  */
-async function run(args: string[], launch: Launch & Pick<RunContext, "events" | "eventsFile">, root: string, images: ImageStore, states: StateStore, defaultSubnet: string, signal: AbortSignal): Promise<number> {
+async function run(args: string[], launch: Launch & Pick<RunContext, "events" | "eventsFile">, root: string, images: ImageStore, defaultSubnet: string, signal: AbortSignal): Promise<number> {
   const parsed = parseOptions(args, RUN, "run", true);
   if (last(parsed, "--help")) {
     process.stdout.write(`${USAGE}\n`);
@@ -251,8 +251,6 @@ async function run(args: string[], launch: Launch & Pick<RunContext, "events" | 
     ports: parsePorts(all(parsed, "--publish"), network),
   };
   refuseWithUserns(options);
-  // What an earlier run could not clean up (it was killed) goes first, like `container prune`.
-  pruneContainers(states, root);
   const image = images.resolve(ref) ?? (await images.pull(ref, { progress: progressPrinter(process.stderr), signal, buildOffline: warnOffline }));
   const stopIfInterrupted = () => {
     if (signal.aborted) throw new UserError("interrupted before the container started", "nothing was left behind", 130);

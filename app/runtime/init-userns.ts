@@ -1,4 +1,4 @@
-// --userns in the container's processes. First the stage: init.mjs started by nsenter as root of
+// --userns in the container's processes. First the stage: init.cjs started by nsenter as root of
 // the new user namespace, which makes the other namespaces from there (the learner's
 // unshareOwnedNamespaces) and starts the real init process in them, PID 1 of the new PID
 // namespace. Then, in that init process, the idmapped root is attached before anything else.

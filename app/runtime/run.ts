@@ -12,7 +12,7 @@ import { onStopSignals } from "../stop-signals.js";
 import type { ImageRecord } from "../image/store.js";
 import type { BridgeNetwork, Cgroup, HostSteps, InitCommand, Limits, NetworkMode, PublishedPort, Volume } from "./contract.js";
 import { containerCgroupRoot } from "./cgroup-root.js";
-import { leftovers, releaseAddress, releaseHostResources } from "./cleanup.js";
+import { leftovers, pruneContainers, releaseAddress, releaseHostResources } from "./cleanup.js";
 import { readOptional, writeEtcFiles } from "./etc-files.js";
 import type { EventLog } from "./events.js";
 import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
@@ -58,7 +58,7 @@ export interface RunContext {
   /** The events file, for the init process to append to as well. */
   eventsFile?: string;
   root: string;
-  /** The bundled init program to re-execute (init.mjs beside this bundle). */
+  /** The bundled init program to re-execute (init.cjs, built with the CLI). */
   initScript: string;
   /** Where warnings and the runtime's own errors go. */
   warn(line: string): void;
@@ -213,6 +213,9 @@ async function runStarted(
   try {
     let spec: InitSpec;
     try {
+      // What earlier runs could not clean up (they were killed) goes, like `container prune`, while
+      // the init process boots, and before this run takes a cgroup and an address.
+      pruneContainers(states, ctx.root);
       spec = await prepareHostSide(ctx, calls, image, options, state, stateDir, userns?.fds.etcDir ?? stateDir, states, { command, env, cwd, namespaced });
       if (userns) spec = usernsSpec(spec, userns.fds);
       finishHostSide(ctx, calls, state, spec, initPid);

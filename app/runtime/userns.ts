@@ -178,7 +178,7 @@ export function usernsSpec(spec: InitSpec, fds: UsernsFds): InitSpec {
 /**
  * The init process's command with --userns: nsenter(1) joins the holder's user namespace as its
  * root (a single-threaded program may, Node may not) and its mount namespace, then
- * `init.mjs --userns-stage FLAGS [EVENTS_FD]` makes the other namespaces of `flags` from inside it
+ * `init.cjs --userns-stage FLAGS [EVENTS_FD]` makes the other namespaces of `flags` from inside it
  * (unshareOwnedNamespaces: not the user and mount namespaces, made already) and starts the real
  * init process in them.
  */

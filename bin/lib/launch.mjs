@@ -1,4 +1,5 @@
 // Starting a program of this repository: make sure its bundle is current, then run it.
+import { createRequire } from "node:module";
 import { basename } from "node:path";
 import { BuildError, ensureBuilt } from "../../app/build/bundle.mjs";
 import { implDirectory } from "../../app/build/programs.mjs";
@@ -38,6 +39,15 @@ export async function bundle(program) {
     }
     throw error;
   }
+}
+
+/**
+ * Loads a bundled entry: CommonJS with require(), which import() would first scan for its exports.
+ * @param {string} file
+ * @returns {Promise<any>}
+ */
+export async function load(file) {
+  return file.endsWith(".cjs") ? createRequire(import.meta.url)(file) : import(file);
 }
 
 /** @param {string} message @param {string} hint @returns {never} */

@@ -262,14 +262,14 @@ describe("container run's side, with a recording implementation", () => {
   const run = (todos: StepFunction[], answers: Parameters<typeof fakeImplementation>[1] = {}) => {
     const fake = fakeImplementation(todos, { spawnInit: () => child, ...answers });
     const log = recordedEvents();
-    return { fake, log, ctx: { impl: fake.impl, events: log, initScript: "/cache/init.mjs" }, calls: stepCalls(log, () => undefined) };
+    return { fake, log, ctx: { impl: fake.impl, events: log, initScript: "/cache/init.cjs" }, calls: stepCalls(log, () => undefined) };
   };
 
   it("starts the init process through spawnInNamespaces once step 2 is written", () => {
     const { fake, ctx, calls } = run([], { namespaceFlags: () => 0x20000000, spawnInNamespaces: (_flags: number, spawn: () => unknown) => spawn() });
     expect(startInit(ctx, calls, "none")).toEqual({ child, namespaced: true });
     expect(fake.calls.map((c) => c.func)).toEqual(["namespaceFlags", "spawnInNamespaces", "spawnInit"]);
-    expect(fake.calls[2]?.args[0]).toMatchObject({ command: process.execPath, args: ["--v8-pool-size=1", "/cache/init.mjs"] });
+    expect(fake.calls[2]?.args[0]).toMatchObject({ command: process.execPath, args: ["--v8-pool-size=1", "/cache/init.cjs"] });
   });
 
   it.each([["namespaceFlags"], ["spawnInNamespaces"]] as const)("while %s is a TODO, starts the init process as a plain child", (todo) => {
