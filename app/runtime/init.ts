@@ -39,6 +39,10 @@ function main(): Promise<number> | void {
   const line = new SyncPipeReader(SYNC_FD).readLine();
   if (line === undefined) process.exit(125);
   const spec = JSON.parse(line) as InitSpec | ExecSpec;
+  // A session and process group of the container's own. The ones we were born in are those of
+  // `container run` and its caller, on the host: kill(0) from inside would signal them all, PID
+  // namespace or not. With -t, attachTerminal() makes the session, its terminal's.
+  if (!spec.tty) native.setsid();
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
   if ("kind" in spec) {
     events = openEventLog(spec.eventsFile);

@@ -52,6 +52,21 @@ function pidsFile(file: string): string | undefined {
 }
 
 describe("a misbehaving container", () => {
+  it("signals only its own processes with kill(0): the processes around container run live on, and so does the container", async () => {
+    // setsid -w: the script's processes in a process group of their own, as a job in a shell is
+    // (the sandbox's would be this test's). Before the fix, kill(0) in the container reached them.
+    const result = await ws.script(
+      `setsid -w sh -c 'sleep 60 & sentinel=$!
+      $CONTAINER run --net none ${ws.image} sh -c "kill -HUP 0; kill -TERM 0; echo still here"
+      echo "container run exited $?"
+      kill -0 $sentinel && echo "the sleep beside it lives"
+      kill $sentinel'`,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("still here\ncontainer run exited 0\nthe sleep beside it lives\n");
+    expect(result.status).toBe(0);
+  });
+
   it("keeps a fork bomb to --pids 20 while the host stays responsive, and says forks were refused", async () => {
     // Every copy of the bomb forks two more, then spins on the CPU. A copy whose fork is refused
     // dies (ash exits on a failed fork), so the bomb fills the limit with spinning copies. PID 1
