@@ -3,7 +3,7 @@
 // We drive iproute2 and iptables rather than speak netlink: the commands are the ones you would type.
 import { existsSync, writeFileSync } from "node:fs";
 import type { BridgeNetwork } from "#contract";
-import { ipBatch, runCommand } from "#given";
+import { commandSucceeds, ipBatch, runCommand } from "#given";
 
 export function setupBridge(net: BridgeNetwork): void {
   if (existsSync(`/sys/class/net/${net.bridge}`)) return;
@@ -16,7 +16,7 @@ export function setupBridge(net: BridgeNetwork): void {
   // Let the host route the containers' packets, and rewrite their source address on the way out.
   writeFileSync("/proc/sys/net/ipv4/ip_forward", "1");
   const rule = ["POSTROUTING", "-s", net.subnet, "!", "-o", net.bridge, "-j", "MASQUERADE"];
-  if (!succeeds(["iptables", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-t", "nat", "-A", ...rule]);
+  if (!commandSucceeds(["iptables", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-t", "nat", "-A", ...rule]);
 }
 
 export function connectContainer(pid: number, net: BridgeNetwork): void {
@@ -42,7 +42,7 @@ export function configureContainerNetwork(net: BridgeNetwork | undefined): void 
 export function disconnectContainer(net: BridgeNetwork): void {
   // Deleting one end deletes the pair. The kernel does it too when the container's namespace
   // dies, but later: it may be gone by now, and that is fine.
-  if (existsSync(`/sys/class/net/${net.hostVeth}`)) succeeds(["ip", "link", "del", net.hostVeth]);
+  if (existsSync(`/sys/class/net/${net.hostVeth}`)) commandSucceeds(["ip", "link", "del", net.hostVeth]);
 }
 
 export function containerResolvConf(hostResolvConf: string, upstreamResolvConf: string | undefined): string {
@@ -66,13 +66,4 @@ function nameservers(text: string): string[] {
 
 function isLoopback(address: string): boolean {
   return address.startsWith("127.") || address === "::1";
-}
-
-function succeeds(argv: string[]): boolean {
-  try {
-    runCommand(argv);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,7 +4,7 @@
 // back to the bridge they came from (another container's, or the container's own: hairpin) are
 // masqueraded too, so that the replies go back through the host and are translated back.
 import type { BridgeNetwork, PublishedPort } from "#contract";
-import { runCommand } from "#given";
+import { commandSucceeds, runCommand } from "#given";
 
 export function publishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void {
   for (const rule of rules(port, net, owner)) runCommand(["iptables", "-w", "-t", "nat", "-A", ...rule]);
@@ -16,7 +16,7 @@ export function publishPort(port: PublishedPort, net: BridgeNetwork, owner: stri
 export function unpublishPort(port: PublishedPort, net: BridgeNetwork, owner: string): void {
   for (const rule of rules(port, net, owner)) {
     // A rule already gone (removed by hand, or the run failed halfway) is no error.
-    if (succeeds(["iptables", "-w", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-w", "-t", "nat", "-D", ...rule]);
+    if (commandSucceeds(["iptables", "-w", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-w", "-t", "nat", "-D", ...rule]);
   }
 }
 
@@ -31,13 +31,4 @@ function rules(port: PublishedPort, net: BridgeNetwork, owner: string): string[]
     ["OUTPUT", "!", "-d", "127.0.0.0/8", ...tag, ...dnat],
     ["POSTROUTING", "-s", net.subnet, "-d", address, "-p", port.protocol, "--dport", String(port.containerPort), "-m", "conntrack", "--ctstate", "DNAT", ...tag, "-j", "MASQUERADE"],
   ];
-}
-
-function succeeds(argv: string[]): boolean {
-  try {
-    runCommand(argv);
-    return true;
-  } catch {
-    return false;
-  }
 }

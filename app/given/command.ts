@@ -22,6 +22,16 @@ export function runCommand(argv: string[], input = ""): void {
   if (result.status !== 0) throw new CommandFailed(argv, result.status, result.stderr);
 }
 
+/** Whether a program (`argv[0]` found on PATH) runs and exits 0: for a question (`iptables -C`), or a step whose failure is no error. */
+export function commandSucceeds(argv: string[]): boolean {
+  try {
+    runCommand(argv);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs `ip` with several commands at once (`ip -batch -`), throwing CommandFailed with ip's own message. */
 export function ipBatch(commands: string[]): void {
   runCommand(["ip", "-batch", "-"], `${commands.join("\n")}\n`);

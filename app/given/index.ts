@@ -4,5 +4,5 @@
  */
 export { todo, NotImplemented } from "./todo.js";
 export { findOnPath } from "./find-on-path.js";
-export { ipBatch, runCommand, CommandFailed } from "./command.js";
+export { commandSucceeds, ipBatch, runCommand, CommandFailed } from "./command.js";
 export { inRoot, type InRootOptions } from "./in-root.js";

@@ -8,25 +8,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CAP, type CapabilityName } from "#native";
 import { stepIdOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
-import type { HostSteps } from "./contract.js";
-import type { EventLog } from "./events.js";
 import { readInitMessages } from "./init-channel.js";
 import { guardNamespaces } from "./namespace-guard.js";
 import { attachTerminal } from "./attach-terminal.js";
-import { forwardSignals, initEnvironment } from "./run.js";
+import { forwardSignals, initEnvironment, type RunContext } from "./run.js";
 import { EXEC_NAMESPACES, type Confinement, type ExecSpec } from "./spec.js";
 import { isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 import { stepCalls } from "./step-calls.js";
 
-export interface ExecContext {
-  impl: HostSteps;
-  events: EventLog;
-  eventsFile?: string;
-  root: string;
-  /** The bundled init program: exec's process is the same program, told to join instead of set up. */
-  initScript: string;
-  warn(line: string): void;
-}
+/** What exec needs of a run's context: the same program, store and channels. */
+export type ExecContext = Pick<RunContext, "impl" | "events" | "eventsFile" | "root" | "initScript" | "warn">;
 
 export interface ExecOptions {
   args: string[];

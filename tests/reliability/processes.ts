@@ -23,3 +23,10 @@ export function listProcesses(): ProcessInfo[] {
   }
   return found;
 }
+
+/** Processes (but this one) whose command line mentions `marker`, tmux's server aside: what an app started with that path, say. */
+export function processesMentioning(marker: string): string[] {
+  return listProcesses()
+    .filter((p) => p.pid !== process.pid && p.command.includes(marker) && !p.command.startsWith("tmux "))
+    .map((p) => `${p.pid}: ${p.command}`);
+}

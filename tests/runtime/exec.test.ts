@@ -33,6 +33,8 @@ const PRELUDE = `set -u
 dir=$(mktemp -d)
 start() {
   mkfifo "$dir/in"
+  # The run opens its output only once the FIFO has a writer: made here, it is there to read at once.
+  : >"$dir/out"
   $CONTAINER run "$@" <"$dir/in" >"$dir/out" 2>&1 &
   run=$!
   exec 3>"$dir/in"

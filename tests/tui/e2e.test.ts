@@ -12,6 +12,7 @@ import { REPO } from "../../app/build/repo.mjs";
 import { loadProgress } from "../../app/course/progress.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
 import { Course, shippedExercises } from "./support.js";
+import { processesMentioning } from "../reliability/processes.js";
 
 const SOCKET = `workshop-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
@@ -49,20 +50,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-/** Processes whose command line mentions `marker`: what the app and its checks started (the tmux server aside). */
-function processesMentioning(marker: string): string[] {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-        return cmdline.includes(marker) && !cmdline.startsWith("tmux ") ? [`${pid}: ${cmdline}`] : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 const traceDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("workshop-trace-"));
 

@@ -6,13 +6,14 @@
  * their address is written out.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureBuilt } from "../../app/build/bundle.mjs";
 import { INTRODUCTION_PAGE } from "../../app/course/steps.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
 import { Course, shippedExercises } from "./support.js";
+import { processesMentioning } from "../reliability/processes.js";
 
 const SOCKET = `workshop-reading-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -21,20 +22,6 @@ const keys = (...names: string[]) => tmux("send-keys", "-t", "app", ...names);
 
 async function shows(text: string, timeout = 20_000): Promise<void> {
   await vi.waitFor(() => expect(screen()).toContain(text), { timeout, interval: 50 });
-}
-
-/** Processes whose command line mentions `marker` (the app, given the course's path). */
-function processesMentioning(marker: string): string[] {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-        return cmdline.includes(marker) && !cmdline.startsWith("tmux ") ? [pid] : [];
-      } catch {
-        return [];
-      }
-    });
 }
 
 /** The page pane's rows, inside its borders. */
