@@ -36,5 +36,5 @@ export {
 export { assemble, encodeFilter, jumpIf, label, loadWord, ret, type Instruction, type SockFilter, type Target } from "./bpf.js";
 export { buildSeccompFilter, loadSeccompFilter, type SeccompFilterOptions, type SeccompRule } from "./seccomp.js";
 // A command's own terminal (pseudo-terminals from a devpts), and fds copied from another process.
-export { getWindowSize, ptyNumber, setControllingTerminal, setWindowSize, unlockPty, type WindowSize } from "./terminal.js";
+export { getWindowSize, ptyNumber, setControllingTerminal, setWindowSize, terminalSession, unlockPty, type WindowSize } from "./terminal.js";
 export { pidfdGetfd, pidfdOpen } from "./pidfd.js";

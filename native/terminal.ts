@@ -9,6 +9,7 @@ import { invoke } from "./invoke.js";
 const TIOCSCTTY = 0x540e;
 const TIOCGWINSZ = 0x5413;
 const TIOCSWINSZ = 0x5414;
+const TIOCGSID = 0x5429;
 /** _IOR('T', 0x30, unsigned int) */
 const TIOCGPTN = 0x80045430;
 /** _IOW('T', 0x31, int) */
@@ -36,6 +37,13 @@ export function ptyNumber(master: number): number {
 /** ioctl(TIOCSCTTY): makes the terminal `fd` the controlling terminal of the caller's session (it must lead one: setsid). */
 export function setControllingTerminal(fd: number): void {
   invoke("ioctl", () => [fd, "TIOCSCTTY", 0], (c) => c.ioctl(fd, TIOCSCTTY, "int", 0));
+}
+
+/** ioctl(TIOCGSID): the session whose controlling terminal `fd` is (ENOTTY when it controls none), as the caller's PID namespace numbers it. */
+export function terminalSession(fd: number): number {
+  const value = Buffer.alloc(4);
+  invoke("ioctl", () => [fd, "TIOCGSID"], (c) => c.ioctl(fd, TIOCGSID, "void *", value));
+  return value.readInt32LE(0);
 }
 
 /** ioctl(TIOCSWINSZ): the window size the terminal reports; its foreground process group gets SIGWINCH when it changes. */

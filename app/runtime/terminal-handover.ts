@@ -3,6 +3,7 @@
 // fd), and must control the process's session (else Ctrl-C never reaches the command). Then the
 // master goes to `container` on the host, which takes a copy of it (pidfd_getfd) and says go.
 import { closeSync, fstatSync, readFileSync, statSync, writeSync } from "node:fs";
+import { terminalSession } from "#native";
 import { docFor, stepIdOf, stepOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { PseudoTerminal } from "./contract.js";
@@ -28,7 +29,7 @@ export function handOverTerminal(pty: PseudoTerminal, syncFd: number, events: Ev
   if (elsewhere.length) {
     refuse("attachTerminal", `after attachTerminal(), fd ${elsewhere.join(", ")} still ${elsewhere.length > 1 ? "are" : "is"} what container was given (the user's terminal or a pipe), not the container's terminal`, "dup2 the slave onto 0, 1 and 2");
   }
-  if (controllingTerminal() !== slave.rdev) {
+  if (!controlsOurSession(pty.slave)) {
     refuse("attachTerminal", "after attachTerminal(), the container's terminal is not the process's controlling terminal, so Ctrl-C would never reach the command", "setsid(), then ioctl(slave, TIOCSCTTY)");
   }
   const message: TerminalMessage = { terminal: pty.master };
@@ -39,8 +40,16 @@ export function handOverTerminal(pty: PseudoTerminal, syncFd: number, events: Ev
   if (go !== "go") throw new UserError("container went away before the command started", "run it again");
 }
 
-/** The device number of this process's controlling terminal (field 7 of /proc/self/stat), 0 without one. */
-function controllingTerminal(): number {
+/**
+ * Whether the terminal `fd` controls this process's session. Not by device number (/proc's
+ * tty_nr): the container's /dev/pts/0 and the host's have the same one.
+ */
+function controlsOurSession(fd: number): boolean {
   const stat = readFileSync("/proc/self/stat", "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[4]);
+  const session = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
+  try {
+    return terminalSession(fd) === session;
+  } catch {
+    return false;
+  }
 }
