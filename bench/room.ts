@@ -11,6 +11,7 @@ import { STEPS } from "../app/course/steps.js";
 import type { BenchContext } from "./context.js";
 import type { Figure, PartResult } from "./report.js";
 import { summarise } from "./stats.js";
+import { ROOM_NODE_FLAGS } from "../app/cli/room-process.js";
 
 const LEARNERS = 200;
 const CHECK_EVERY_MS = 10_000;
@@ -70,7 +71,8 @@ interface Round {
 /** One room host under the learners' load for `durationMs`. */
 async function loadRound(ctx: BenchContext, mode: Round["mode"], durationMs: number): Promise<Round> {
   // Ink draws every frame only outside CI; React's production build, as `workshop` loads it.
-  const host = spawn(process.execPath, [ctx.programs.roomHost!, ctx.work, mode], {
+  // With the dashboard, as `workshop room` runs it: with the room's Node flags.
+  const host = spawn(process.execPath, [...(mode === "dashboard" ? ROOM_NODE_FLAGS : []), ctx.programs.roomHost!, ctx.work, mode], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: { ...process.env, CI: "0", CONTINUOUS_INTEGRATION: "0", NODE_ENV: "production" },
   });

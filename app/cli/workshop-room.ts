@@ -17,6 +17,7 @@ import type { statusReport } from "../room/view.js";
 import { onStopSignals } from "../stop-signals.js";
 import { last } from "./options.js";
 import { parseArgs, type Workspace } from "./workshop-args.js";
+import { hasRoomFlags, relaunchWithRoomFlags } from "./room-process.js";
 
 /** The port a room listens on unless told otherwise (or the one it had before a restart). */
 export const DEFAULT_PORT = 4711;
@@ -52,6 +53,8 @@ export async function roomCommand(args: string[], { repo, out }: Workspace, open
   const status = last(parsed, "--status");
   if (status !== undefined) return printStatus(status, parsed.options.has("--json"), out);
 
+  const dashboard = openDashboard !== undefined && process.stdout.isTTY && process.stdin.isTTY;
+  if (dashboard && !hasRoomFlags()) return relaunchWithRoomFlags();
   const file = last(parsed, "--state") ?? join(repo, ".workshop", "room.json");
   const saved = loadRoomFile(file);
   const port = portOption(last(parsed, "--port")) ?? saved?.port ?? DEFAULT_PORT;
@@ -75,7 +78,7 @@ export async function roomCommand(args: string[], { repo, out }: Workspace, open
   const stop = new AbortController();
   const stopCatching = onStopSignals(() => stop.abort());
   try {
-    if (openDashboard && process.stdout.isTTY && process.stdin.isTTY) {
+    if (dashboard) {
       await openDashboard({ state, joinCommands, projector: parsed.options.has("--projector"), checkTitle: titles(), stop: stop.signal });
     } else {
       out.write(`Room saved in ${file}; ${state.learners.size} learner(s) restored. One line per event; stop with Ctrl-C.\n`);

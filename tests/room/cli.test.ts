@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { REPO } from "../../app/build/repo.mjs";
 import { collect } from "../helpers/container.js";
+import { ROOM_NODE_FLAGS } from "../../app/cli/room-process.js";
+import { listProcesses } from "../reliability/processes.js";
 import { until } from "./support.js";
 
 const work = mkdtempSync(join(tmpdir(), "workshop-room-cli-"));
@@ -72,6 +74,23 @@ describe("workshop room, join and leave", () => {
     expect(JSON.parse((await workshop(undefined, "room", "--status", url, "--json")).stdout).learners).toEqual([]);
     expect((await workshop("ana", "leave")).stdout).toBe("You are in no room.\n");
     expect(await second.stop()).toBe(0);
+  });
+
+  it("in a terminal, draws the dashboard from a Node with the room's flags (a small young generation), and q quits", { timeout: 60_000 }, async () => {
+    const state = join(work, "dashboard-room.json");
+    const command = [process.execPath, join(REPO, "bin/workshop"), "room", "--host", "127.0.0.1", "--port", "0", "--state", state].map((a) => `'${a}'`).join(" ");
+    // util-linux's script: a terminal for the room, typed into through its stdin.
+    const terminal = spawn("script", ["-qec", command, "/dev/null"], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    rooms.push(terminal);
+    let screen = "";
+    terminal.stdout!.setEncoding("utf8").on("data", (d: string) => (screen += d));
+    const exited = new Promise<number | null>((resolve) => terminal.once("exit", (code) => resolve(code)));
+    await until(() => expect(screen).toContain("Room · 0 learners · 0 connected"), 30_000);
+    const drawing = listProcesses().filter((p) => p.command.includes(state) && p.command.includes("bin/workshop room"));
+    expect(drawing.map((p) => ROOM_NODE_FLAGS.every((flag) => p.command.includes(flag)))).toEqual([false, true]);
+    terminal.stdin!.write("q");
+    expect(await exited).toBe(0);
+    expect(listProcesses().filter((p) => p.command.includes(state))).toEqual([]);
   });
 
   it.each([
