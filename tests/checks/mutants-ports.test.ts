@@ -73,7 +73,7 @@ describe.concurrent("the ports bonus step", () => {
   });
 
   it("rules never removed: the check says what was left, though the runtime removed it after", async () => {
-    const failed = await failures(mutant(impls, "ports.ts", [['if (succeeds(["iptables", "-w", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-w", "-t", "nat", "-D", ...rule]);', "void rule, succeeds;"]]));
+    const failed = await failures(mutant(impls, "ports.ts", [['if (commandSucceeds(["iptables", "-w", "-t", "nat", "-C", ...rule])) runCommand(["iptables", "-w", "-t", "nat", "-D", ...rule]);', "void rule, commandSucceeds;"]]));
     expect(Object.keys(failed)).toEqual(["ports.rules-removed"]);
     expect(failed["ports.rules-removed"]!.message).toMatch(/^after the container exited, the nat table still had 6 of its rules \(the workshop removed them after\): -A PREROUTING .*\(docs\/bonus-ports.md, Task 2\)$/);
   });
