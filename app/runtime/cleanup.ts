@@ -3,14 +3,14 @@
 // the implementation under test, so a learner's bug never leaves the machine dirty for good.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
-import { addressPool, parseOwner } from "./host-network.js";
+import { addressPool, parseOwner, type AddressOwner } from "./host-network.js";
 import { idRangePool, releaseIdRange } from "./id-ranges.js";
 import type { ClaimPool } from "./ipam.js";
 import { sleepSync } from "./lock.js";
-import { portRules, releaseOrphanPorts, releasePorts, removePortRules } from "./published-ports.js";
+import { portPool, portRules, releasePorts, removePortRules } from "./published-ports.js";
 import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
 /**
@@ -28,20 +28,23 @@ export function pruneContainers(states: StateStore, root: string): { containers:
   }
   releaseOrphans(addressPool());
   releaseOrphans(idRangePool());
-  releaseOrphanPorts();
+  // A port's nat rules go with its claim: they lead to an address that may be someone else's next.
+  releaseOrphans(portPool(), (owner) => removePortRules(basename(owner.container)));
   images.push(...removeReleasedImages(root));
   return { containers, images };
 }
 
 /**
- * Addresses on the bridge (or id ranges) whose container has no state left and whose run has
- * ended: the run died between taking one and saving it, or its store was deleted. Whichever
- * store's prune finds them: the bridge and the ranges belong to all stores.
+ * Addresses on the bridge (or id ranges, or host ports) whose container has no state left and
+ * whose run has ended: the run died between taking one and saving it, or its store was deleted.
+ * Whichever store's prune finds them: the bridge, the ranges and the ports belong to all stores.
+ * `before` undoes what the claim stood for, first.
  */
-function releaseOrphans(pool: ClaimPool): void {
+function releaseOrphans(pool: ClaimPool, before?: (owner: AddressOwner) => void): void {
   for (const [name, text] of pool.owners()) {
     const owner = parseOwner(text);
     if (owner && (existsSync(owner.container) || processStartTime(owner.pid) === owner.start)) continue;
+    if (owner) before?.(owner);
     pool.release(name);
   }
 }

@@ -4,11 +4,10 @@
 // a container's rules by the comment each of them carries (portOwner), so that a rule the
 // implementation forgot, or a killed run left, is removed all the same.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { mkdirPrivate } from "../private-dir.js";
 import type { PublishedPort } from "./contract.js";
+import { ClaimPool } from "./ipam.js";
 import { parseOwner, portClaimsDir, type AddressOwner } from "./host-network.js";
 import { containersDir, processStartTime } from "./state.js";
 
@@ -22,18 +21,23 @@ export function portName(port: PublishedPort): string {
   return `${port.hostPort}/${port.protocol}`;
 }
 
+/** The host ports' claims, one a port, beside the bridge (see ClaimPool). */
+export function portPool(): ClaimPool {
+  return new ClaimPool(portClaimsDir());
+}
+
 /**
  * Claims each host port for container `id` of the store at `root` (run by this process), or
  * refuses, naming the container that holds it. A claim whose run is gone is taken over, its
  * container's rules removed first.
  */
 export function claimPorts(root: string, id: string, ports: readonly PublishedPort[]): void {
-  const record: AddressOwner = { container: join(containersDir(resolve(root)), id), pid: process.pid, start: processStartTime(process.pid) ?? "" };
-  mkdirPrivate(portClaimsDir());
+  const owner: AddressOwner = { container: join(containersDir(resolve(root)), id), pid: process.pid, start: processStartTime(process.pid) ?? "" };
+  const pool = portPool();
   const claimed: PublishedPort[] = [];
   try {
     for (const port of ports) {
-      claim(port, record);
+      claim(pool, port, JSON.stringify(owner));
       claimed.push(port);
     }
   } catch (error) {
@@ -42,22 +46,16 @@ export function claimPorts(root: string, id: string, ports: readonly PublishedPo
   }
 }
 
-function claim(port: PublishedPort, record: AddressOwner): void {
-  const file = claimFile(port);
+function claim(pool: ClaimPool, port: PublishedPort, owner: string): void {
   // A claim taken over may be taken by another run at the same moment: try again, a few times.
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      writeFileSync(file, JSON.stringify(record), { flag: "wx" });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = parseOwner(readClaim(file));
+    if (pool.claim(owner, [claimName(port)])) return;
+    const holder = parseOwner(pool.owner(claimName(port)));
     if (holder && processStartTime(holder.pid) === holder.start) {
       throw new UserError(`host port ${portName(port)} is already published by container ${basename(holder.container)}`, "publish another host port, or stop that container first");
     }
     if (holder) removePortRules(basename(holder.container));
-    unlinkQuietly(file);
+    pool.release(claimName(port));
   }
   throw new UserError(`host port ${portName(port)} is being claimed by other runs at this moment`, "try again");
 }
@@ -65,27 +63,9 @@ function claim(port: PublishedPort, record: AddressOwner): void {
 /** Gives back the ports that container `id` of the store at `root` holds. */
 export function releasePorts(root: string, id: string, ports: readonly PublishedPort[]): void {
   const container = join(containersDir(resolve(root)), id);
+  const pool = portPool();
   for (const port of ports) {
-    if (parseOwner(readClaim(claimFile(port)))?.container === container) unlinkQuietly(claimFile(port));
-  }
-}
-
-/** Claims whose container has no state left and whose run has ended: their rules and the claims go. */
-export function releaseOrphanPorts(): void {
-  let names: string[];
-  try {
-    names = readdirSync(portClaimsDir());
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const file = join(portClaimsDir(), name);
-    const holder = parseOwner(readClaim(file));
-    if (!holder) continue;
-    // Still running, or its state is there for the prune of its own store to remove.
-    if (processStartTime(holder.pid) === holder.start || existsSync(holder.container)) continue;
-    removePortRules(basename(holder.container));
-    unlinkQuietly(file);
+    if (parseOwner(pool.owner(claimName(port)))?.container === container) pool.release(claimName(port));
   }
 }
 
@@ -120,22 +100,6 @@ function words(line: string): string[] {
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]!));
 }
 
-function claimFile(port: PublishedPort): string {
-  return join(portClaimsDir(), `${port.protocol}-${port.hostPort}`);
-}
-
-function readClaim(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-function unlinkQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // gone already
-  }
+function claimName(port: PublishedPort): string {
+  return `${port.protocol}-${port.hostPort}`;
 }
