@@ -9,6 +9,8 @@ import { describeRun, keyValues } from "./common.js";
 
 const task = (func: string) => docFor("terminal", func);
 const SIZE = { rows: 33, columns: 101 };
+/** `exec -t` needs the terminal's functions and exec's. */
+const EXEC_NEEDS = ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"];
 const RESIZED = { rows: 40, columns: 120 };
 
 /** The command `run -t` runs: what its terminal is, then waits (6 s at most) for the resize, then for Ctrl-C. */
@@ -131,7 +133,7 @@ export const terminalChecks: StepChecks = {
         {
           name: "exec-terminal",
           title: "exec -t gives the exec'd command a terminal of its own too",
-          needs: ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"],
+          needs: EXEC_NEEDS,
           timeoutMs: 20_000,
           judge: (seen) => {
             if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
@@ -143,7 +145,7 @@ export const terminalChecks: StepChecks = {
         {
           name: "terminal-restored",
           title: "The user's terminal is as it was once the command is killed (SIGKILL)",
-          needs: ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"],
+          needs: EXEC_NEEDS,
           timeoutMs: 20_000,
           judge: (seen) => {
             if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
