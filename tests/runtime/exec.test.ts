@@ -125,6 +125,21 @@ stop`,
     expect(result.stderr).toMatch(/^container: enterContainerRoot\(\) failed: chdir\("\/vol\/work"\) failed: ENOENT/);
   });
 
+  it("refuses a --userns container in one line, and the container goes on", async () => {
+    const result = await ws.script(
+      `${PRELUDE}
+start --net none --userns ${ws.image} sh -c '${WAIT}'
+$CONTAINER exec "$id" true 2>"$dir/refused"; echo "exec-status=$?"; sed "s/$id/ID/" "$dir/refused"
+stop`,
+    );
+    expect(lines(result.stdout)).toEqual([
+      "exec-status=125",
+      "container: container ID runs with --userns, which container exec cannot join",
+      "  joining a user namespace takes a process with one thread, and Node has several: run the command in the container's own shell, or start it without --userns",
+      "run-status=0",
+    ]);
+  });
+
   it("says in one line that a container has exited, and waits for one still starting", async () => {
     const result = await ws.script(
       `${PRELUDE}
