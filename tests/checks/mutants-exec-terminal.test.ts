@@ -2,16 +2,9 @@
 // solutions/): the check meant for the mistake catches it and says what it saw; written whole, the
 // step passes; back to TODOs, every check is not started and names the first.
 import { describe, expect, it } from "vitest";
-import { runStep, type CheckResult } from "../../app/checks/index.js";
 import { inProgress, mutant, mutantsWorkspace } from "./support.js";
 
-const { root, impls } = mutantsWorkspace("mutants-exec-terminal");
-
-/** The step's results for an implementation: the ones that did not pass, by id. */
-async function failures(step: string, impl: string): Promise<Record<string, CheckResult>> {
-  const results = await runStep(step, { impl, root });
-  return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
-}
+const { impls, failures } = mutantsWorkspace("mutants-exec-terminal");
 
 describe.concurrent("the exec bonus step", () => {
   it("written whole, passes; back to TODOs, every check is not started and names the first", async () => {

@@ -1,16 +1,12 @@
 // The init bonus step's checks against implementations with one mistake each (copies of
 // solutions/): the check meant for the mistake catches it and says what it saw.
 import { describe, expect, it } from "vitest";
-import { runStep, type CheckResult } from "../../app/checks/index.js";
 import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
-const { root, impls } = mutantsWorkspace("mutants-init");
+const workspace = mutantsWorkspace("mutants-init");
+const { impls } = workspace;
 
-/** The step's results for an implementation: the ones that did not pass, by id. */
-async function failures(impl: string): Promise<Record<string, CheckResult>> {
-  const results = await runStep("init", { impl, root });
-  return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
-}
+const failures = (impl: string) => workspace.failures("init", impl);
 
 describe.concurrent("the init bonus step", () => {
   it("written whole, passes; back to TODOs, every check is not started and names the first it needs", async () => {

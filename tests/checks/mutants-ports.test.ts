@@ -2,16 +2,12 @@
 // solutions/): the check meant for the mistake catches it and says what it saw.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runStep, type CheckResult } from "../../app/checks/index.js";
 import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
-const { root, impls } = mutantsWorkspace("mutants-ports");
+const workspace = mutantsWorkspace("mutants-ports");
+const { impls } = workspace;
 
-/** The step's results for an implementation: the ones that did not pass, by id. */
-async function failures(impl: string): Promise<Record<string, CheckResult>> {
-  const results = await runStep("ports", { impl, root });
-  return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
-}
+const failures = (impl: string) => workspace.failures("ports", impl);
 
 /** Whether this machine's bridges hand their packets to iptables (br_netfilter), which changes what a missing rule breaks. */
 const BRIDGE_NETFILTER = existsSync("/proc/sys/net/bridge/bridge-nf-call-iptables") && readFileSync("/proc/sys/net/bridge/bridge-nf-call-iptables", "utf8").trim() === "1";

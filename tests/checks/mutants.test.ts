@@ -1,16 +1,9 @@
 // Implementations with one mistake each (copies of solutions/): the check meant for the mistake
 // catches it, says what it saw and what it expected, and the others are not fooled.
 import { describe, expect, it } from "vitest";
-import { runStep, type CheckResult } from "../../app/checks/index.js";
 import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
-const { root, impls } = mutantsWorkspace("mutants");
-
-/** The step's results for an implementation: the ones that did not pass, by id. */
-async function failures(step: string, impl: string): Promise<Record<string, CheckResult>> {
-  const results = await runStep(step, { impl, root });
-  return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
-}
+const { impls, failures } = mutantsWorkspace("mutants");
 
 describe.concurrent("a mistake is caught by the check meant for it", () => {
   it("no CLONE_NEWUTS: the hostname check fails, quoting container's own diagnosis", async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { cgroupBases } from "../../app/checks/cgroup-tree.js";
-import { ensureCheckImage } from "../../app/checks/index.js";
+import { ensureCheckImage, runStep, type CheckResult } from "../../app/checks/index.js";
 import { requireRoot } from "../helpers/requirements.js";
 
 export { inProgress, mutant, partial } from "../helpers/implementations.js";
@@ -23,7 +23,7 @@ export function tempRoot(label: string): { root: string; remove(): void } {
  * directory for the mutants, root required, and at the end nothing left behind (checked once all
  * tests are done, since they may run at the same time).
  */
-export function mutantsWorkspace(label: string): { root: string; impls: string } {
+export function mutantsWorkspace(label: string): { root: string; impls: string; failures(step: string, impl: string): Promise<Record<string, CheckResult>> } {
   const store = tempRoot(label);
   const impls = mkdtempSync(join(tmpdir(), `workshop-${label}-impls-`));
   const mounts = mountTable();
@@ -34,7 +34,12 @@ export function mutantsWorkspace(label: string): { root: string; impls: string }
     store.remove();
     rmSync(impls, { recursive: true, force: true });
   });
-  return { root: store.root, impls };
+  /** The step's results for an implementation: the ones that did not pass, by id. */
+  const failures = async (step: string, impl: string) => {
+    const results = await runStep(step, { impl, root: store.root });
+    return Object.fromEntries(results.filter((r) => r.status !== "pass").map((r) => [r.id, r]));
+  };
+  return { root: store.root, impls, failures };
 }
 
 /** What the checks run by this process left: cgroup parents, per-check store roots, mount points in the images, mounts. */
