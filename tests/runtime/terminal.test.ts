@@ -1,7 +1,6 @@
 // `container run -t`, end to end in a real terminal: tmux, keys sent as a person types them, the
 // screen read back. The command gets /dev/pts/0 of the container's own devpts, the window's size
 // and its changes, Ctrl-C; and the user's terminal is as it was after the command is killed.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,31 +8,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sandboxed } from "../../app/sandbox/sandbox.js";
 import { eventually, Workspace } from "../helpers/container.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
+import { Terminal } from "../helpers/tmux.js";
 
 const ws = new Workspace();
 const work = mkdtempSync(join(tmpdir(), "terminal-test-"));
-// The server's socket in the test's directory, which goes with it (tmux leaves its socket behind).
-const tmux = (...args: string[]) => execFileSync("tmux", ["-S", join(work, "tmux"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-const screen = () => tmux("capture-pane", "-p", "-t", "tty");
+const terminal = new Terminal();
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 async function shows(pattern: RegExp, timeout = 20_000): Promise<void> {
-  await vi.waitFor(() => expect(screen()).toMatch(pattern), { timeout, interval: 50 });
-}
-
-/** The line typed, then Enter. */
-function type(line: string): void {
-  tmux("send-keys", "-t", "tty", "-l", line);
-  tmux("send-keys", "-t", "tty", "Enter");
+  await vi.waitFor(() => expect(terminal.screen()).toMatch(pattern), { timeout, interval: 50 });
 }
 
 beforeAll(() => ws.pull());
 afterAll(async () => {
-  try {
-    tmux("kill-server");
-  } catch {
-    // no server left to kill
-  }
+  terminal.close();
   // A container still running when a test failed goes with its CLI (SIGHUP): wait until it has.
   await eventually(() => (ws.leftovers().length === 0 ? true : undefined)).catch(() => undefined);
   try {
@@ -43,16 +31,11 @@ afterAll(async () => {
   }
 });
 
-/** Starts `script` in a sandbox, in a new tmux session "tty" of 100×30 (after the last test's, if any). */
+/** Starts `script` in a sandbox, in a new terminal of 100×30. */
 function startInTerminal(script: string): void {
-  try {
-    tmux("kill-session", "-t", "tty");
-  } catch {
-    // none
-  }
   const sandbox = sandboxed("sh", ["-c", script]);
   const env = Object.entries({ ...sandbox.env, ...ws.environment() }).map(([name, value]) => `${name}=${quote(value ?? "")}`);
-  tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "tty", ["env", "-i", ...env, ...[sandbox.command, ...sandbox.args].map(quote)].join(" "));
+  terminal.open(["env", "-i", ...env, ...[sandbox.command, ...sandbox.args].map(quote)].join(" "), { width: 100, height: 30 });
 }
 
 describe("container run -t in a terminal", () => {
@@ -64,19 +47,19 @@ describe("container run -t in a terminal", () => {
     startInTerminal(script);
 
     await shows(/^\/ # ?$/m);
-    type("tty; stty size");
+    terminal.type("tty; stty size");
     await shows(/^\/dev\/pts\/0\n30 100$/m);
 
     // The shell waits for its size to change, and says so first: the resize must come after.
-    type('first=$(stty size); echo "size was $first"; while [ "$(stty size)" = "$first" ]; do sleep 0.05; done; echo "size is $(stty size)"');
+    terminal.type('first=$(stty size); echo "size was $first"; while [ "$(stty size)" = "$first" ]; do sleep 0.05; done; echo "size is $(stty size)"');
     await shows(/^size was 30 100$/m);
-    tmux("resize-window", "-t", "tty", "-x", "90", "-y", "20");
+    terminal.run("resize-window", "-t", terminal.session, "-x", "90", "-y", "20");
     await shows(/^size is 20 90$/m);
 
-    type("echo sleeping; sleep 100");
+    terminal.type("echo sleeping; sleep 100");
     await shows(/^sleeping$/m);
-    tmux("send-keys", "-t", "tty", "C-c");
-    type('echo "sleep ended with $?"');
+    terminal.keys("C-c");
+    terminal.type('echo "sleep ended with $?"');
     await shows(/^sleep ended with 130$/m);
 
     // The command, the container's PID 1, killed from the host.
@@ -97,9 +80,9 @@ describe("container run -t in a terminal", () => {
     startInTerminal(`${container}; ${ready}; ${attached}; kill $run; wait $run; echo "container ended with $?"; read line`);
 
     await shows(/^\/ # ?$/m);
-    type("tty; stty size");
+    terminal.type("tty; stty size");
     await shows(/^\/dev\/pts\/0\n30 100$/m);
-    type("kill -9 $$");
+    terminal.type("kill -9 $$");
     await shows(/exit=137\ncontainer ended with 0$/m);
     expect(readFileSync(join(work, "after-exec"), "utf8")).toBe(readFileSync(join(work, "before-exec"), "utf8"));
     expect(ws.leftovers()).toEqual([]);

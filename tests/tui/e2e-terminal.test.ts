@@ -4,21 +4,19 @@
  * mouse is reported to the app until `m` turns it off. The app runs the real checks against the
  * pristine exercises meanwhile.
  */
-import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureBuilt } from "../../app/build/bundle.mjs";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
+import { Terminal } from "../helpers/tmux.js";
 import { Course } from "./support.js";
 
-const SOCKET = `workshop-e2e-terminal-${process.pid}`;
-const SESSION = "shell";
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", SESSION);
+const terminal = new Terminal();
+const screen = () => terminal.screen();
 /** What tmux knows of the pane: whether it is on the alternate screen, and whether it asked for the mouse. */
-const pane = (format: string) => tmux("display-message", "-p", "-t", SESSION, format).trim();
+const pane = (format: string) => terminal.pane(format);
 
 async function shows(text: string | RegExp, timeout = 20_000): Promise<void> {
   await vi.waitFor(() => expect(screen()).toMatch(text), { timeout, interval: 50 });
@@ -39,33 +37,22 @@ describe("the app in a terminal, stepping away and back", () => {
   });
 
   afterAll(() => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // no server left
-    }
-    // The server leaves its socket behind.
-    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+    terminal.close();
     course.remove();
     rmSync(root, { recursive: true, force: true });
   });
 
   /** An interactive bash (job control on) in a fresh 80×24 session, the app started in it with `env`. */
   async function startInShell(env = "", at = "1"): Promise<void> {
-    try {
-      tmux("kill-session", "-t", SESSION);
-    } catch {
-      // none yet
-    }
     course.startAt(at);
-    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", SESSION, "env PS1='shell$ ' bash --norc --noprofile -i");
+    terminal.open("env PS1='shell$ ' bash --norc --noprofile -i");
     await shows("shell$");
-    tmux("send-keys", "-t", SESSION, `${env}${command}`, "Enter");
+    terminal.keys(`${env}${command}`, "Enter");
     await shows(at === "1" ? "The page of step 1." : "steps done");
   }
 
   async function quit(): Promise<void> {
-    tmux("send-keys", "-t", SESSION, "q");
+    terminal.keys("q");
     await shows(/Come back with/);
     await vi.waitFor(() => expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("0 0"), { timeout: 15_000, interval: 50 });
   }
@@ -75,20 +62,20 @@ describe("the app in a terminal, stepping away and back", () => {
     requireProgram(ctx, "tmux", "tmux");
     await startInShell();
     expect(pane("#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag}")).toBe("1 1 1");
-    tmux("send-keys", "-t", SESSION, "C-z");
+    terminal.keys("C-z");
     await shows(/Stopped/);
     await vi.waitFor(() => expect(pane("#{alternate_on} #{mouse_any_flag} #{cursor_flag}")).toBe("0 0 1"), { timeout: 15_000, interval: 50 });
     expect(screen()).not.toContain("The page of step 1.");
     // The shell has the keyboard: it runs a command.
-    tmux("send-keys", "-t", SESSION, "echo the shell $((6 * 7))", "Enter");
+    terminal.keys("echo the shell $((6 * 7))", "Enter");
     await shows("the shell 42");
-    tmux("send-keys", "-t", SESSION, "fg", "Enter");
+    terminal.keys("fg", "Enter");
     await shows("The page of step 1.");
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("1 1");
     // The whole frame is back, not only what changed since.
     expect(screen()).toContain("0/6 steps done");
     expect(screen()).toContain("─ Checks");
-    tmux("send-keys", "-t", SESSION, "n");
+    terminal.keys("n");
     await shows("The page of step 2.");
     await quit();
   }, 90_000);
@@ -102,16 +89,16 @@ describe("the app in a terminal, stepping away and back", () => {
     writeFileSync(editor, `#!/bin/sh\nprintf 'editing %s\\n' "$1"\nread line\nprintf '%s' "$line" > '${marker}'\n`);
     chmodSync(editor, 0o755);
     await startInShell(`VISUAL= EDITOR='${editor}' `);
-    tmux("send-keys", "-t", SESSION, "e");
+    terminal.keys("e");
     await shows(`editing ${join(impl, "process.ts")}`);
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("0 0");
-    tmux("send-keys", "-t", SESSION, "-l", "jjj typed in the editor");
-    tmux("send-keys", "-t", SESSION, "Enter");
+    terminal.keys("-l", "jjj typed in the editor");
+    terminal.keys("Enter");
     await vi.waitFor(() => expect(readFileSync(marker, "utf8")).toBe("jjj typed in the editor"), { timeout: 15_000, interval: 50 });
     await shows("The page of step 1.");
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("1 1");
     // None of what was typed in the editor reached the app: the cursor is still on step 1.
-    tmux("send-keys", "-t", SESSION, "Enter");
+    terminal.keys("Enter");
     await shows("Step 1 · Process creation");
     await quit();
   }, 90_000);
@@ -122,12 +109,12 @@ describe("the app in a terminal, stepping away and back", () => {
     await startInShell("", "intro");
     await shows("The intro page.");
     // What a terminal sends for a wheel notch down over the page (column 40, row 8).
-    tmux("send-keys", "-t", SESSION, "-l", "\u001b[<65;40;8M");
+    terminal.keys("-l", "\u001b[<65;40;8M");
     await vi.waitFor(() => expect(screen()).not.toContain("The intro page."), { timeout: 15_000, interval: 50 });
-    tmux("send-keys", "-t", SESSION, "m");
+    terminal.keys("m");
     await shows("Mouse off: drag to select text");
     expect(pane("#{mouse_any_flag}")).toBe("0");
-    tmux("send-keys", "-t", SESSION, "m");
+    terminal.keys("m");
     await shows("Mouse on");
     expect(pane("#{mouse_any_flag} #{mouse_sgr_flag}")).toBe("1 1");
     await quit();

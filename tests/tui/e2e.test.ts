@@ -2,7 +2,7 @@
  * The real app in a real terminal: tmux at 80×24, keys sent as a person types them, the screen
  * read back. The app runs the real checks (against the pristine exercises) in the background.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,12 +11,12 @@ import { ensureBuilt } from "../../app/build/bundle.mjs";
 import { REPO } from "../../app/build/repo.mjs";
 import { loadProgress } from "../../app/course/progress.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
+import { Terminal } from "../helpers/tmux.js";
 import { Course, shippedExercises } from "./support.js";
 import { processesMentioning } from "../reliability/processes.js";
 
-const SOCKET = `workshop-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", "app");
+const terminal = new Terminal();
+const screen = () => terminal.screen();
 
 async function shows(text: string, timeout = 15_000): Promise<void> {
   await vi.waitFor(() => expect(screen()).toContain(text), { timeout, interval: 50 });
@@ -63,15 +63,9 @@ describe("the app in a terminal", () => {
   });
 
   afterAll(() => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // no server left to kill
-    }
+    terminal.close();
     course.remove();
     rmSync(root, { recursive: true, force: true });
-    // tmux leaves its socket behind.
-    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   });
 
   /** Starts the app in an 80×24 tmux session; returns the file its exit status will be written to. */
@@ -81,14 +75,7 @@ describe("the app in a terminal", () => {
     const status = join(course.repo, "exit-status");
     rmSync(status, { force: true });
     const command = [process.execPath, built.files.script, course.repo, shippedExercises(), root].map((a) => `'${a}'`).join(" ");
-    try {
-      tmux("kill-session", "-t", "app"); // the last test's, kept after its app ended
-    } catch {
-      // none
-    }
-    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
-    // Kept after the app ends, so that what it leaves in the terminal can be read.
-    tmux("set-option", "-t", "app", "remain-on-exit", "on");
+    terminal.open(`${command}; echo $? > '${status}'`, { keep: true });
     return status;
   }
 
@@ -100,24 +87,24 @@ describe("the app in a terminal", () => {
 
     await shows("The intro page.");
     expect(screen()).toContain("No checks here: read on, then press n for step 1.");
-    tmux("send-keys", "-t", "app", "n");
+    terminal.keys("n");
     await shows("Step 1 · Process creation");
     expect(screen()).toContain("The page of step 1.");
-    tmux("send-keys", "-t", "app", "Down");
+    terminal.keys("Down");
     await shows("PID and UTS namespaces");
-    tmux("send-keys", "-t", "app", "Enter");
+    terminal.keys("Enter");
     await shows("Step 2 · PID and UTS namespaces");
     expect(screen()).toContain("The page of step 2.");
-    tmux("send-keys", "-t", "app", "h");
+    terminal.keys("h");
     await shows("Hint 1 of step 2");
 
-    const started = descendants(Number(tmux("display-message", "-p", "-t", "app", "#{pane_pid}").trim()));
+    const started = descendants(Number(terminal.pane("#{pane_pid}")));
     expect(started.length).toBeGreaterThan(0);
-    tmux("send-keys", "-t", "app", "q");
+    terminal.keys("q");
     await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
     // The shell's screen is back, with one line on where the progress is and how to come back.
     // (With its scrollback: the shell's screen is back, with the line where its cursor was.)
-    await vi.waitFor(() => expect(tmux("capture-pane", "-p", "-S", "-", "-t", "app")).toContain("Progress saved in .workshop/progress.json. Come back with: ./bin/workshop"), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(() => expect(terminal.screen("-S", "-")).toContain("Progress saved in .workshop/progress.json. Come back with: ./bin/workshop"), { timeout: 15_000, interval: 50 });
     expect(started.filter(alive)).toEqual([]);
     expect(processesMentioning(course.repo)).toEqual([]);
     expect(processesMentioning(root)).toEqual([]);
@@ -131,13 +118,13 @@ describe("the app in a terminal", () => {
     const progress = join(root, "readme-progress.json");
     const status = join(root, "readme-exit-status");
     const command = `cd '${REPO}' && WORKSHOP_PROGRESS='${progress}' CONTAINER_ROOT='${root}' '${process.execPath}' bin/workshop; echo $? > '${status}'`;
-    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "readme", command);
-    const readme = (text: string) => vi.waitFor(() => expect(tmux("capture-pane", "-p", "-t", "readme")).toContain(text), { timeout: 30_000, interval: 50 });
+    terminal.open(command);
+    const readme = (text: string) => vi.waitFor(() => expect(screen()).toContain(text), { timeout: 30_000, interval: 50 });
     await readme("No checks here: read on, then press n for step 1.");
     expect(loadProgress(progress).currentStep).toBe("intro");
-    tmux("send-keys", "-t", "readme", "n");
+    terminal.keys("n");
     await readme("Step 1 · Process creation");
-    tmux("send-keys", "-t", "readme", "q");
+    terminal.keys("q");
     await vi.waitFor(() => expect(readFileSync(status, "utf8")).toBe("0\n"), { timeout: 15_000, interval: 50 });
     expect(loadProgress(progress).currentStep).toBe("1");
   }, 60_000);
@@ -159,10 +146,10 @@ describe("the app in a terminal", () => {
     const tracesBefore = traceDirs();
     await startApp();
     await shows("╭─ Checks");
-    tmux("send-keys", "-t", "app", "r");
+    terminal.keys("r");
     await shows("Checking your code");
-    const started = descendants(Number(tmux("display-message", "-p", "-t", "app", "#{pane_pid}").trim()));
-    tmux("kill-server");
+    const started = descendants(Number(terminal.pane("#{pane_pid}")));
+    terminal.run("kill-server");
     await vi.waitFor(() => expect(started.filter(alive)).toEqual([]), { timeout: 15_000, interval: 50 });
     expect(processesMentioning(root)).toEqual([]);
     expect(traceDirs()).toEqual(tracesBefore);

@@ -5,20 +5,19 @@
  * there again after quitting and starting over. Inside tmux, links are not OSC 8 hyperlinks:
  * their address is written out.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureBuilt } from "../../app/build/bundle.mjs";
 import { INTRODUCTION_PAGE } from "../../app/course/steps.js";
 import { requireProgram, requireRoot } from "../helpers/requirements.js";
+import { Terminal } from "../helpers/tmux.js";
 import { Course, shippedExercises } from "./support.js";
 import { processesMentioning } from "../reliability/processes.js";
 
-const SOCKET = `workshop-reading-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-const screen = () => tmux("capture-pane", "-p", "-t", "app");
-const keys = (...names: string[]) => tmux("send-keys", "-t", "app", ...names);
+const terminal = new Terminal();
+const screen = () => terminal.screen();
+const keys = (...names: string[]) => terminal.keys(...names);
 
 async function shows(text: string, timeout = 20_000): Promise<void> {
   await vi.waitFor(() => expect(screen()).toContain(text), { timeout, interval: 50 });
@@ -59,19 +58,13 @@ describe("reading in a terminal", () => {
     // the progress file as it goes, which must not land in the course after it is removed.
     try {
       keys("Escape", "Escape", "q");
-      await vi.waitFor(() => expect(tmux("display-message", "-p", "-t", "app", "#{pane_dead}").trim()).toBe("1"), { timeout: 20_000, interval: 100 });
+      await vi.waitFor(() => expect(terminal.pane("#{pane_dead}")).toBe("1"), { timeout: 20_000, interval: 100 });
     } catch {
       // no app, or no server
     }
-    try {
-      tmux("kill-server");
-    } catch {
-      // no server left
-    }
+    terminal.close();
     await vi.waitFor(() => expect(processesMentioning(course.repo)).toEqual([]), { timeout: 20_000, interval: 100 });
     course.remove();
-    // tmux leaves its socket behind.
-    rmSync(join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   });
 
   /** The app in an 80×24 tmux session whose clipboard takes OSC 52; returns the file its exit status goes to. */
@@ -80,14 +73,8 @@ describe("reading in a terminal", () => {
     const status = join(course.repo, "exit-status");
     rmSync(status, { force: true });
     const command = [process.execPath, built.files.script, course.repo, shippedExercises()].map((a) => `'${a}'`).join(" ");
-    try {
-      tmux("kill-session", "-t", "app");
-    } catch {
-      // none yet
-    }
-    tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "app", `${command}; echo $? > '${status}'`);
-    tmux("set-option", "-g", "set-clipboard", "on");
-    tmux("set-option", "-t", "app", "remain-on-exit", "on");
+    terminal.open(`${command}; echo $? > '${status}'`, { keep: true });
+    terminal.run("set-option", "-g", "set-clipboard", "on");
     return status;
   }
 
@@ -103,7 +90,7 @@ describe("reading in a terminal", () => {
 
     keys("c");
     await shows("Copied the code block (2 lines)");
-    await vi.waitFor(() => expect(tmux("show-buffer")).toBe(CODE.join("\n")), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(terminal.run("show-buffer")).toBe(CODE.join("\n")), { timeout: 10_000, interval: 50 });
 
     keys(...Array.from({ length: 5 }, () => "Right"));
     await shows("CODE-END");
@@ -112,7 +99,7 @@ describe("reading in a terminal", () => {
     // A search: the match in reverse video, the page moved to it.
     keys("/", "P", "a", "r", "a", "g", "r", "a", "p", "h", " ", "3", "5", "Enter");
     await shows("match 1 of 1");
-    expect(tmux("capture-pane", "-p", "-e", "-t", "app")).toMatch(/\u001b\[[\d;]*7m\s*Paragraph 35/);
+    expect(terminal.screen("-e")).toMatch(/\u001b\[[\d;]*7m\s*Paragraph 35/);
     keys("Escape", "g");
     await shows("The intro page.");
 
