@@ -13,6 +13,8 @@ const SELF = join(REPO, "app", "build", "bundle.mjs");
 const CACHE = join(REPO, "node_modules", ".cache", "container-workshop");
 const NODE_MODULES = join(REPO, "node_modules") + sep;
 const LOCKFILE = join(REPO, "package-lock.json");
+// Changes to packages that `npm install` applies after the lockfile's (patch-package, see patches/).
+const PATCHES = join(REPO, "patches");
 
 // npm packages are bundled too: Node resolves, reads and links every module file of a package on
 // its own, which for the app (Ink, React, marked: ~800 files) took longer than the rest of its
@@ -115,9 +117,13 @@ export async function build(program) {
   const inputs = { [SELF]: stampOf(SELF) };
   for (const input of results.flatMap((result) => Object.keys(result.metafile.inputs))) {
     const file = resolve(REPO, input);
-    // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all.
-    const stamped = file.startsWith(NODE_MODULES) ? LOCKFILE : file;
-    inputs[stamped] = stampOf(stamped);
+    // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all,
+    // with the patches it applies.
+    if (file.startsWith(NODE_MODULES)) {
+      for (const stamped of [LOCKFILE, ...readdirSync(PATCHES).map((name) => join(PATCHES, name))]) inputs[stamped] = stampOf(stamped);
+    } else {
+      inputs[file] = stampOf(file);
+    }
   }
   /** @type {Record<string, string>} */
   const files = {};
