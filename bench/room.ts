@@ -128,6 +128,8 @@ async function loadRound(ctx: BenchContext, mode: Round["mode"], durationMs: num
   await Promise.all(learners.map((l) => l.stop()));
   host.send({ stop: true });
   await next("stopped");
+  // Gone before the next round starts (and, run with --cpu-prof, its profile written).
+  if (host.exitCode === null) await new Promise((resolve) => host.once("exit", resolve));
   return { mode, cpu, memory, floor, keyTimes, sent, elapsedS };
 }
 

@@ -158,10 +158,12 @@ function pad(text: string, width: number): string {
   return chars.length > width ? `${chars.slice(0, width - 1).join("")}…` : text.padEnd(width);
 }
 
-/** "45 s", "12 min", "1 h 05". */
+/**
+ * "< 1 min", "12 min", "1 h 05". Minutes are what a room needs (who has been stuck for long), and
+ * seconds would change every row on every redraw, each redrawn in full.
+ */
 export function since(ms: number): string {
-  if (ms < 1000) return "now";
-  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
+  if (ms < 60_000) return "< 1 min";
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;
   return `${Math.floor(ms / 3_600_000)} h ${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")}`;
 }

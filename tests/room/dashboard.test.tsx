@@ -105,7 +105,7 @@ describe("the room's dashboard", () => {
     say(state, "a", { t: "done", step: "2" });
     say(state, "a", { t: "step", step: "3" });
     await vi.waitFor(() => expect(screen.rows()[0]).toMatch(/^› ✗ Bo /), { timeout: 10_000 });
-    expect(screen.rows().find((r) => r.includes("Ana"))).toMatch(/Ana {14}3 {12}– {7}now/);
+    expect(screen.rows().find((r) => r.includes("Ana"))).toMatch(/Ana {14}3 {12}– {7}< 1 min/);
   });
 
   it("shows a name sent with escape sequences as its printable text only", () => {
@@ -113,7 +113,7 @@ describe("the room's dashboard", () => {
     hello(state, "e", "\u001b]0;owned\u0007\u001b[2J\u001b[31mEve\u001b[0m", "1");
     const screen = show(state);
     expect(screen.screen.lastFrame()).not.toMatch(/\u001b\]|\u001b\[2J|owned/);
-    expect(screen.rows()).toEqual(["› ○ Eve              1            –       now      now"]);
+    expect(screen.rows()).toEqual(["› ○ Eve              1            –       < 1 min  < 1 min"]);
   });
 
   it("says so in projector mode, and draws in bright colours and bold, no grey", () => {
