@@ -58,10 +58,10 @@ describe("Ink's output, patched", () => {
 
   it("keeps its caches bounded through 30,000 frames of new text", () => {
     for (let i = 0; i < 30_000; i++) frame(40, 2, [{ x: 0, y: 0, text: `learner-${i} on step ${i % 6}` }, { x: 0, y: 1, text: red(`${i} s`) }]);
-    expect(sharedCaches.rows.size).toBeLessThanOrEqual(2000);
-    expect(sharedCaches.styledChars.size).toBeLessThanOrEqual(500);
-    expect(sharedCaches.widths.size).toBeLessThanOrEqual(10_000);
-    expect(sharedCaches.blockWidths.size).toBeLessThanOrEqual(2000);
+    expect(sharedCaches.rows.size).toBeLessThanOrEqual(1000);
+    expect(sharedCaches.styledChars.size).toBeLessThanOrEqual(200);
+    expect(sharedCaches.widths.size).toBeLessThanOrEqual(2000);
+    expect(sharedCaches.blockWidths.size).toBeLessThanOrEqual(1000);
     expect(frame(40, 1, [{ x: 0, y: 0, text: "learner-29999 on step 5" }])).toBe("learner-29999 on step 5");
   });
 });
