@@ -31,6 +31,8 @@ export interface ProbeSetup {
   image: string;
   /** Absolute; passed to every run as --trace. */
   traceFile?: string;
+  /** The nice increment of everything the probe starts (RunOptions.nice). */
+  nice?: number;
 }
 
 export interface Leftover {
@@ -79,7 +81,7 @@ export class ProbeContext {
     }
     const harness = new Harness(root, `workshop-check-${id}`, setup.impl);
     try {
-      return new ProbeContext(setup, harness, await SandboxSession.open(harness.cgroupParent));
+      return new ProbeContext(setup, harness, await SandboxSession.open(harness.cgroupParent, setup.nice));
     } catch (error) {
       await removeParent(harness.cgroupParent);
       rmSync(root, { recursive: true, force: true });

@@ -68,7 +68,7 @@ async function prepare(stepId: string, impl: string, options: RunOptions): Promi
     await removeAbandoned(storeRoot);
     const image = await ensureCheckImage(storeRoot);
     await stepChecks(stepId).prepare?.(storeRoot);
-    return { storeRoot, impl, image, traceFile: options.traceFile === undefined ? undefined : resolve(options.traceFile) };
+    return { storeRoot, impl, image, traceFile: options.traceFile === undefined ? undefined : resolve(options.traceFile), nice: options.nice };
   } catch (error) {
     return { status: "error", message: describeError(error) };
   }

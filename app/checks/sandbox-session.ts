@@ -25,13 +25,14 @@ export class SandboxSession {
     private readonly holder: ChildProcess & { pid: number },
     private readonly cgroupParent: string,
     private readonly cgroupProcs: string | undefined,
+    private readonly nice: number | undefined,
   ) {
     this.baseline = { mountinfo: this.mountinfo(), interfaces: this.interfaces() };
     this.namespaces = NAMESPACES.map((ns) => readlinkSync(`/proc/${holder.pid}/ns/${ns}`));
   }
 
-  /** Starts a sandbox whose commands join the cgroup parent's sandbox cgroup. */
-  static async open(cgroupParent: string): Promise<SandboxSession> {
+  /** Starts a sandbox whose commands join the cgroup parent's sandbox cgroup, `nice` lower in priority if given. */
+  static async open(cgroupParent: string, nice?: number): Promise<SandboxSession> {
     const cgroupProcs = createSandboxCgroup(cgroupParent);
     const command = sandboxed("sh", ["-c", HOLD]);
     const holder = spawn(command.command, command.args, { env: { PATH: process.env.PATH, ...command.env }, stdio: ["pipe", "pipe", "pipe"] });
@@ -42,7 +43,7 @@ export class SandboxSession {
       holder.once("error", reject);
       holder.once("exit", (code) => reject(new Error(`the host sandbox did not start (exit ${code}): ${stderr.trim()}`)));
     });
-    return new SandboxSession(holder as ChildProcess & { pid: number }, cgroupParent, cgroupProcs);
+    return new SandboxSession(holder as ChildProcess & { pid: number }, cgroupParent, cgroupProcs, nice);
   }
 
   /** The hostname the sandbox was given: what a container must leave alone. */
@@ -71,7 +72,8 @@ export class SandboxSession {
    */
   spawn(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = "/", stdio: StdioOptions = ["pipe", "pipe", "pipe"]): ChildProcess {
     const join = this.cgroupProcs ? `echo $$ > '${this.cgroupProcs}' && ` : "";
-    return spawn("sh", ["-c", `${join}exec nsenter --target ${this.holder.pid} --mount --uts --net --wd="$0" -- "$@"`, cwd, command, ...args], {
+    const nice = this.nice ? `nice -n ${this.nice} ` : "";
+    return spawn("sh", ["-c", `${join}exec ${nice}nsenter --target ${this.holder.pid} --mount --uts --net --wd="$0" -- "$@"`, cwd, command, ...args], {
       env,
       stdio,
     });

@@ -25,6 +25,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Passed as --trace FILE to every `container` run, so the app can show the syscalls of the last run. */
   traceFile?: string;
+  /**
+   * How much lower a CPU priority everything the checks start runs at (a nice increment, 1 – 19).
+   * The app gives one, so that its keys and frames come before the containers it checks; on a
+   * machine with a core to spare the checks take no longer.
+   */
+  nice?: number;
   onStart?(step: string, check: CheckInfo): void;
   onResult?(result: CheckResult): void;
 }

@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checksOf, ensureCheckImage, runStep, type CheckInfo, type CheckResult } from "../../app/checks/index.js";
+import { checksOf, ensureCheckImage, implDirectory, runStep, type CheckInfo, type CheckResult } from "../../app/checks/index.js";
+import { buildContainer } from "../../app/checks/prepare.js";
+import { ProbeContext } from "../../app/checks/probe-context.js";
 import { STEPS } from "../../app/course/steps.js";
 import { UserError } from "../../app/errors.js";
 import { requireRoot } from "../helpers/requirements.js";
@@ -69,6 +71,24 @@ describe("runStep", () => {
     });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(results.length).toBeLessThan(checksOf("4").length);
+    expect(leftoversOf(store.root, mounts)).toEqual([]);
+  });
+
+  it("runs what a probe starts, down to the container's command, at the lower priority it is given (the app's keys come first)", async (ctx) => {
+    requireRoot(ctx);
+    const impl = implDirectory("solutions");
+    expect(await buildContainer(impl)).toBeUndefined();
+    const niceOf = "cut -d ' ' -f 19 /proc/self/stat";
+    for (const nice of [undefined, 7]) {
+      const probe = await ProbeContext.open({ storeRoot: store.root, impl, image: await ensureCheckImage(store.root), nice });
+      try {
+        expect((await probe.sandbox.exec("sh", ["-c", niceOf])).stdout.trim()).toBe(String(nice ?? 0));
+        const run = await probe.container(["run", "--net", "none", probe.image, "sh", "-c", niceOf]);
+        expect(run.stdout.trim(), run.stderr).toBe(String(nice ?? 0));
+      } finally {
+        await probe.close();
+      }
+    }
     expect(leftoversOf(store.root, mounts)).toEqual([]);
   });
 });
