@@ -13,18 +13,23 @@ const SIZE = { rows: 33, columns: 101 };
 const EXEC_NEEDS = ["openPseudoTerminal", "attachTerminal", "resizeTerminal", "spawnInContainer", "enterContainerRoot"];
 const RESIZED = { rows: 40, columns: 120 };
 
-/** The command `run -t` runs: what its terminal is, then waits (6 s at most) for the resize, then for Ctrl-C. */
+/**
+ * The command `run -t` runs: what its terminal is, then waits (6 s at most) for the resize, then
+ * for Ctrl-C. Each thing the check waits for is said only once the command is ready for it: the
+ * size is read before "ready-to-resize" (a resize landing before the read went unseen for 6 s),
+ * and "sleeping" comes from the process Ctrl-C must end (typed between the shell's echo and its
+ * sleep, it reached the shell's handler alone, and the sleep ran its 30 s past the time limit).
+ */
 const RUN_SCRIPT = [
   "tty",
   '[ -t 0 ] && [ -t 1 ] && echo "stdio-tty=yes"',
-  'echo "size=$(stty size)"',
+  'first=$(stty size); echo "size=$first"',
   "echo ready-to-resize",
-  `first=$(stty size); i=0; while [ "$(stty size)" = "$first" ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i+1)); done`,
+  `i=0; while [ "$(stty size)" = "$first" ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i+1)); done`,
   'echo "resized=$(stty size)"',
   // A handler of its own: a shell without one ends itself with the sleep it waited for.
   "trap 'echo got-sigint' INT",
-  "echo sleeping",
-  "sleep 30",
+  "sh -c 'echo sleeping; exec sleep 30'",
   'echo "interrupted=$?"',
 ].join("\n");
 
