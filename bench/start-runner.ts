@@ -16,7 +16,7 @@ export interface StartRunnerConfig {
   /** The image's name in the store, and its unpacked root filesystem. */
   image: string;
   rootfs: string;
-  env: { CONTAINER_ROOT: string; CONTAINER_CGROUP_PARENT: string; PATH: string };
+  env: { CONTAINER_ROOT: string; CONTAINER_RUN_DIR: string; CONTAINER_CGROUP_PARENT: string; PATH: string };
   /** The bundled floor program (bench/floor.ts). */
   floor: string;
   runc: { bundle: string; state: string };

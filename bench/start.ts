@@ -41,7 +41,8 @@ export async function benchContainers(ctx: BenchContext): Promise<{ start: PartR
     container: join(ctx.repo, "bin/container"),
     image: IMAGE,
     rootfs: image.rootfs,
-    env: { CONTAINER_ROOT: join(ctx.work, "store"), CONTAINER_CGROUP_PARENT: cgroupParent, PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+    // The sandbox's bridge is its own, so its address reservations go in the store too, not in the machine's /run.
+    env: { CONTAINER_ROOT: join(ctx.work, "store"), CONTAINER_RUN_DIR: join(ctx.work, "store", "run"), CONTAINER_CGROUP_PARENT: cgroupParent, PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
     floor: ctx.programs.floor,
     runc: { bundle: runcBundle(ctx, image.rootfs, `/${runcCgroup}/bench`), state: join(ctx.work, "runc-state") },
   };
