@@ -115,15 +115,12 @@ export async function build(program) {
   // This file is an input too: a change to how bundles are made (e.g. their options) rebuilds them.
   /** @type {Record<string, string>} */
   const inputs = { [SELF]: stampOf(SELF) };
-  for (const input of results.flatMap((result) => Object.keys(result.metafile.inputs))) {
-    const file = resolve(REPO, input);
-    // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them all,
-    // with the patches it applies.
-    if (file.startsWith(NODE_MODULES)) {
-      for (const stamped of [LOCKFILE, ...readdirSync(PATCHES).map((name) => join(PATCHES, name))]) inputs[stamped] = stampOf(stamped);
-    } else {
-      inputs[file] = stampOf(file);
-    }
+  const sources = results.flatMap((result) => Object.keys(result.metafile.inputs)).map((input) => resolve(REPO, input));
+  for (const file of sources.filter((f) => !f.startsWith(NODE_MODULES))) inputs[file] = stampOf(file);
+  // Packages change only by `npm install`, which rewrites the lockfile: one stamp stands for them
+  // all, with the patches it applies.
+  if (sources.some((f) => f.startsWith(NODE_MODULES))) {
+    for (const stamped of [LOCKFILE, ...readdirSync(PATCHES).map((name) => join(PATCHES, name))]) inputs[stamped] = stampOf(stamped);
   }
   /** @type {Record<string, string>} */
   const files = {};

@@ -40,7 +40,7 @@ type Snapshot = ReadonlyMap<string, RunView>;
 /**
  * The checks run this much lower in CPU priority than the app (a nice increment): a learner's
  * keys and the app's frames come first. Measured with every step's checks running on 2 cores,
- * key to frame went from ~45 ms to ~28 ms at the median (5 gave ~34 ms).
+ * key to frame went from 38 – 49 ms to 24 – 31 ms at the median (5 gave ~34 ms).
  */
 const CHECKS_NICE = 10;
 
