@@ -4,7 +4,7 @@ import { checksOf, type CheckResult } from "../checks/index.js";
 import type { Progress } from "../course/progress.js";
 import { RoomLink } from "../room/client.js";
 import { parseRoomUrl } from "../room/membership.js";
-import { allPassed, doneSteps, stepResults } from "../room/share.js";
+import { doneSteps, shareRun } from "../room/share.js";
 
 export interface RoomReport {
   results(stepId: string, results: CheckResult[]): void;
@@ -20,8 +20,7 @@ export function roomReport(repo: string, progress: Progress, steps: string[]): R
   const link = new RoomLink(room, { step, done: doneSteps(progress.passed, checksOf) });
   return {
     results(stepId, results) {
-      link.send({ t: "checks", ...stepResults(stepId, results, repo) });
-      if (allPassed(results, checksOf(stepId).length)) link.send({ t: "done", step: stepId });
+      shareRun(link, stepId, results, checksOf(stepId).length, repo);
     },
     async finish() {
       const reached = await link.connected(3000);

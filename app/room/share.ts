@@ -6,6 +6,7 @@
  */
 import { homedir, tmpdir } from "node:os";
 import { STEPS } from "../course/steps.js";
+import type { RoomLink } from "./client.js";
 import { MAX_CHECKS, MAX_LINE, sanitiseLine, type CheckStatus, type StepResults } from "./protocol.js";
 
 export interface CheckOutcomeLike {
@@ -14,7 +15,13 @@ export interface CheckOutcomeLike {
   message?: string | null;
 }
 
-export function stepResults(step: string, results: readonly CheckOutcomeLike[], repo: string): StepResults {
+/** Sends a run of the `total` checks of `step` to the room, then, if every one passed, the step as done. */
+export function shareRun(link: Pick<RoomLink, "send">, step: string, results: readonly CheckOutcomeLike[], total: number, repo: string): void {
+  link.send({ t: "checks", ...stepResults(step, results, repo) });
+  if (allPassed(results, total)) link.send({ t: "done", step });
+}
+
+function stepResults(step: string, results: readonly CheckOutcomeLike[], repo: string): StepResults {
   const checks = results.slice(0, MAX_CHECKS).map(({ id, status }) => ({ id, status }));
   const failed = results.find((r) => (r.status === "fail" || r.status === "error") && r.message);
   const line = failed ? firstLine(failed.message!, repo) : "";
@@ -22,7 +29,7 @@ export function stepResults(step: string, results: readonly CheckOutcomeLike[], 
 }
 
 /** Whether a run passed every check of its step. */
-export function allPassed(results: readonly CheckOutcomeLike[], total: number): boolean {
+function allPassed(results: readonly CheckOutcomeLike[], total: number): boolean {
   return results.length === total && total > 0 && results.every((r) => r.status === "pass");
 }
 

@@ -11,7 +11,7 @@ import { useEffect, useSyncExternalStore } from "react";
 import { moduleFile } from "../course/steps.js";
 import type { Finding } from "../doctor/index.js";
 import { setHighContrast, shownPath } from "../format.js";
-import type { CheckRuns } from "./check-runs.js";
+import { underWay, type CheckRuns } from "./check-runs.js";
 import { CheckPane, checkPaneRows } from "./check-pane.js";
 import { CollapsedPane } from "./collapsed-pane.js";
 import { courseActions } from "./course-actions.js";
@@ -106,7 +106,7 @@ export function App({ repo, impl, solutions, instructor, projector, progressFile
 
   const activeImpl = ui.instructor ? solutions : impl;
   const run = step && views.get(step.id);
-  const running = [...views.values()].find((v) => v.outcome === "preparing" || v.outcome === "running")?.stepId;
+  const running = [...views.values()].find(underWay)?.stepId;
   const next = (from: string) => nextEntry(from, (s) => standings.get(s.id)?.state === "done");
   const reference = run !== undefined && run.impl !== impl;
   // A new run's trace opens at its top.

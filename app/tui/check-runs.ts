@@ -37,6 +37,11 @@ export interface CheckRunsOptions {
 
 type Snapshot = ReadonlyMap<string, RunView>;
 
+/** Whether the run is still under way: being prepared or running its checks. */
+export function underWay(view: RunView | undefined): boolean {
+  return view?.outcome === "preparing" || view?.outcome === "running";
+}
+
 /**
  * The checks run this much lower in CPU priority than the app (a nice increment): a learner's
  * keys and the app's frames come first. Measured with every step's checks running on 2 cores,

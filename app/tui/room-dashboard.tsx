@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput, type Key } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import { MARK } from "../format.js";
 import type { RoomState } from "../room/state.js";
-import { FILTERS, learnerRows, roomSummary, SORTS, type Filter, type LearnerRow, type SortKey } from "../room/view.js";
+import { FILTERS, learnerRow, learnerRows, roomSummary, SORTS, type Filter, type LearnerRow, type SortKey } from "../room/view.js";
 import { splitKeys } from "./key-handler.js";
 import { roomTheme, type RoomTheme } from "./room-theme.js";
 import { useTerminalSize } from "./terminal-size.js";
@@ -78,7 +78,8 @@ export function RoomDashboard({ state, joinCommands, projector = false, checkTit
 
   const summary = roomSummary(state, at);
   const connected = [...state.learners.values()].filter((l) => l.connections > 0).length;
-  const openRow = open === undefined ? undefined : learnerRows(state, at).find((r) => r.id === open);
+  const openLearner = open === undefined ? undefined : state.learners.get(open);
+  const openRow = openLearner && learnerRow(openLearner, at);
   return (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate" bold color={theme.text}>

@@ -10,7 +10,7 @@ import type { Progress } from "../course/progress.js";
 import { describeError } from "../errors.js";
 import { RoomLink, type LinkStatus } from "../room/client.js";
 import { newMembership, parseRoomUrl } from "../room/membership.js";
-import { allPassed, doneSteps, stepResults } from "../room/share.js";
+import { doneSteps, shareRun } from "../room/share.js";
 import type { CheckRuns } from "./check-runs.js";
 import { useLatest } from "./latest.js";
 import { MIN_COLUMNS } from "./layout.js";
@@ -49,8 +49,7 @@ export function useRoomLink({ repo, impl, checks, progress, updateProgress }: Ro
       link &&
       checks.onFinished((run) => {
         if (run.impl !== impl) return;
-        link.send({ t: "checks", ...stepResults(run.stepId, run.results, repo) });
-        if (allPassed(run.results, checks.checksOf(run.stepId).length)) link.send({ t: "done", step: run.stepId });
+        shareRun(link, run.stepId, run.results, checks.checksOf(run.stepId).length, repo);
       }),
     [link, checks, impl, repo],
   );

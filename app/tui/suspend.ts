@@ -9,7 +9,7 @@ import { useStdout } from "ink";
 import { join } from "node:path";
 import { findStep, moduleFile } from "../course/steps.js";
 import { shownPath } from "../format.js";
-import type { CheckRuns } from "./check-runs.js";
+import { underWay, type CheckRuns } from "./check-runs.js";
 import { editorCommand, type TerminalControl } from "./terminal-control.js";
 import type { Ui } from "./ui-state.js";
 
@@ -30,7 +30,7 @@ export function useSuspend({ terminal, checks, rerun, latestUi, update, repo, im
   const { write: redraw } = useStdout();
   const away = async (why: string, during: (terminal: TerminalControl) => string | void): Promise<string | void> => {
     if (!terminal) return;
-    const running = [...checks.snapshot().values()].some((v) => v.outcome === "preparing" || v.outcome === "running");
+    const running = [...checks.snapshot().values()].some(underWay);
     await checks.cancel();
     terminal.leave();
     let problem: string | void;

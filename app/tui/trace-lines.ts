@@ -1,7 +1,7 @@
 /** The trace pane's lines: a summary, then each process's calls with the time since the first, failures in red (expected ones not). */
 import chalk from "chalk";
 import type { TraceRecord } from "../../native/trace.js";
-import type { RunView } from "./check-runs.js";
+import { underWay, type RunView } from "./check-runs.js";
 import { expectedFailure, formatCall, type Trace } from "./trace.js";
 import { wrapLines } from "../terminal/wrap.js";
 
@@ -27,7 +27,7 @@ export function traceLines(trace: Trace, width: number, run?: RunView): string[]
 
 /** Why a run's trace is empty: still running, stopped at a TODO before any call, or no run. */
 function nothingTraced(run?: RunView): string {
-  if (run?.outcome === "preparing" || run?.outcome === "running") return "No system calls traced yet: the checks are still running.";
+  if (underWay(run)) return "No system calls traced yet: the checks are still running.";
   const todo = run?.results.find((r) => r.status === "not-started");
   if (todo) return `No system calls traced: the run stopped at a TODO before making one. ${todo.message ?? ""}`.trim();
   return "No system calls traced yet: press r to run the checks, then t again.";

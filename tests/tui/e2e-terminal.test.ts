@@ -47,7 +47,7 @@ describe("the app in a terminal, stepping away and back", () => {
     course.startAt(at);
     terminal.open("env PS1='shell$ ' bash --norc --noprofile -i");
     await shows("shell$");
-    terminal.keys(`${env}${command}`, "Enter");
+    terminal.type(`${env}${command}`);
     await shows(at === "1" ? "The page of step 1." : "steps done");
   }
 
@@ -67,9 +67,9 @@ describe("the app in a terminal, stepping away and back", () => {
     await vi.waitFor(() => expect(pane("#{alternate_on} #{mouse_any_flag} #{cursor_flag}")).toBe("0 0 1"), { timeout: 15_000, interval: 50 });
     expect(screen()).not.toContain("The page of step 1.");
     // The shell has the keyboard: it runs a command.
-    terminal.keys("echo the shell $((6 * 7))", "Enter");
+    terminal.type("echo the shell $((6 * 7))");
     await shows("the shell 42");
-    terminal.keys("fg", "Enter");
+    terminal.type("fg");
     await shows("The page of step 1.");
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("1 1");
     // The whole frame is back, not only what changed since.
@@ -92,8 +92,7 @@ describe("the app in a terminal, stepping away and back", () => {
     terminal.keys("e");
     await shows(`editing ${join(impl, "process.ts")}`);
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("0 0");
-    terminal.keys("-l", "jjj typed in the editor");
-    terminal.keys("Enter");
+    terminal.type("jjj typed in the editor");
     await vi.waitFor(() => expect(readFileSync(marker, "utf8")).toBe("jjj typed in the editor"), { timeout: 15_000, interval: 50 });
     await shows("The page of step 1.");
     expect(pane("#{alternate_on} #{mouse_any_flag}")).toBe("1 1");

@@ -15,7 +15,7 @@ import { hintsFile } from "../../app/course/pages.js";
 import { INTRODUCTION_PAGE, OUTRO_PAGE, STEPS } from "../../app/course/steps.js";
 import type { Finding } from "../../app/doctor/index.js";
 import { App, type AppServices } from "../../app/tui/app.js";
-import { CheckRuns, type CheckRunsOptions } from "../../app/tui/check-runs.js";
+import { CheckRuns, underWay, type CheckRunsOptions } from "../../app/tui/check-runs.js";
 import { loadMarkdown } from "../../app/terminal/markdown.js";
 import type { CheckInfo, CheckResult, CheckStatus, RunOptions, Runner } from "../../app/tui/runner.js";
 import { TypeChecks, type TypeCheck } from "../../app/tui/type-checks.js";
@@ -225,7 +225,7 @@ export async function renderApp({ course, runner = new ScriptedRunner(), prepare
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const busy = [...checks.snapshot().values()].filter((v) => v.outcome === "preparing" || v.outcome === "running").map((v) => `step ${v.stepId}`);
+          const busy = [...checks.snapshot().values()].filter(underWay).map((v) => `step ${v.stepId}`);
           if (types.snapshot()?.checking) busy.push("the type check");
           reject(new Error(`the checks are still busy after ${timeout} ms (${busy.join(", ") || "a request waiting"})`));
         }, timeout);
