@@ -29,6 +29,12 @@ function main(): Promise<number> | void {
     events = eventsFd === undefined ? NO_EVENTS : openEventLog(Number(eventsFd));
     return runUsernsStage(Number(process.argv[stage + 1]), SYNC_FD, initSteps, stepCalls(events, warn));
   }
+  // This process holds what the container must not reach: the host's fds (the events and trace
+  // files, under --userns the image's host directory), our node, and for exec the host's view
+  // while it joins. Not dumpable, the container's processes cannot open its /proc/PID files (fd,
+  // exe, root): not while it sets up, nor as the PID 1 that --init keeps beside the command.
+  // execve makes the command dumpable again.
+  native.prctl(native.PR_SET_DUMPABLE, 0);
   // Die with the runtime: if `container run` is killed, so is the container (and, as PID 1, all of it).
   native.prctl(native.PR_SET_PDEATHSIG, 9);
   // Our end of the pipe must block (we read it synchronously) and must not survive execve:
@@ -46,10 +52,6 @@ function main(): Promise<number> | void {
   // Opened before the root changes (the file is the host's); close-on-exec, like every fd Node opens.
   if ("kind" in spec) {
     events = openEventLog(spec.eventsFile);
-    // Until it is the command, this process holds what the container must not reach (our node,
-    // the host's view while it joins): not dumpable, the container's processes cannot open its
-    // /proc/PID files (exe, root, fd). execve makes the command dumpable again.
-    native.prctl(native.PR_SET_DUMPABLE, 0);
     return joinContainer(spec, initSteps, stepCalls(events, warn), execHost(), events);
   }
   events = openEventLog(spec.userns?.events ?? spec.eventsFile);

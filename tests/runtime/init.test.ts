@@ -27,6 +27,16 @@ describe("container run --init", () => {
     expect(pids).toMatch(/^pid=([2-9]|\d\d+) ppid=1\n$/);
   });
 
+  it("keeps the init process's /proc files from the command: its fds (the host's events file, under --userns the image's host directory) stay out of reach, and the command still runs", async () => {
+    // Listing /proc/1/fd is allowed to root; following one of its fds is what reaches the host.
+    const look = 'for f in /proc/1/fd/*; do readlink "$f" > /dev/null 2>&1 && { echo "an fd open"; break; }; done; readlink /proc/1/exe > /dev/null 2>&1 && echo "exe open"; echo ran';
+    const results = await Promise.all([
+      ws.run(["run", "--init", "--net", "none", ws.image, "sh", "-c", look]),
+      ws.run(["run", "--init", "--userns", "--net", "none", ws.image, "sh", "-c", look]),
+    ]);
+    expect(results.map((r) => r.stderr + r.stdout)).toEqual(["ran\n", "ran\n"]);
+  });
+
   it("reaps every orphan, however many end at once (one SIGCHLD may stand for several)", async () => {
     // 40 orphans that end together; then the command waits until none of them is left, or 10 s.
     const script = [
