@@ -52,12 +52,13 @@ describe("container run --init", () => {
   it("passes a SIGINT to container run (Ctrl-C) on to the command, and ends with its status (130)", async () => {
     const child = ws.start(["run", "--init", "--net", "none", ws.image, "sh", "-c", "trap 'echo interrupted; exit 130' INT; echo ready; while :; do sleep 0.1; done"]);
     let stdout = "";
-    const ready = new Promise<void>((resolve) =>
+    const ready = new Promise<void>((resolve, reject) => {
       child.stdout?.setEncoding("utf8").on("data", (d: string) => {
         stdout += d;
         if (stdout.includes("ready")) resolve();
-      }),
-    );
+      });
+      child.once("close", () => reject(new Error(`the run ended before it was ready: ${stdout}`)));
+    });
     await ready;
     child.kill("SIGINT");
     const status = await new Promise((resolve) => child.once("close", resolve));
@@ -66,7 +67,13 @@ describe("container run --init", () => {
   });
 
   it("gives SIGUSR1 to the command, not to Node's debugger: nothing listens in the container after it", async () => {
-    const script = "trap 'echo got-usr1' USR1; kill -USR1 1; sleep 0.5; awk 'NR > 1 && $4 == \"0A\"' /proc/net/tcp /proc/net/tcp6 | wc -l";
+    // Waits for the signal (up to 10 s), then gives a debugger half a second to start listening.
+    const script = [
+      "trap 'got=1' USR1; kill -USR1 1",
+      'i=0; until [ -n "$got" ] || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done',
+      '[ -n "$got" ] && echo got-usr1; sleep 0.5',
+      "awk 'NR > 1 && $4 == \"0A\"' /proc/net/tcp /proc/net/tcp6 | wc -l",
+    ].join("\n");
     const result = await ws.run(["run", "--init", "--net", "none", ws.image, "sh", "-c", script]);
     expect(result.stdout).toBe("got-usr1\n0\n");
   });

@@ -20,7 +20,7 @@ interface Run {
 interface Seen {
   inside: Run;
   /** What the container wrote to its volume, as the host sees it. */
-  written?: { uid: number; text: string };
+  written?: { uid: number };
   escape: Run & { victim: string; created: boolean };
   /** Two containers running at the same time: their uid_map lines. */
   together: { first: Result; second: Result; maps: (string | undefined)[] };
@@ -49,7 +49,7 @@ async function lookInside(c: ProbeContext): Promise<Pick<Seen, "inside" | "writt
   ].join("\n");
   const result = await c.container(["run", "--net", "none", "--userns", "--hostname", "userns-box", "-v", `${data}:/data`, c.image, "sh", "-c", script]);
   const file = join(data, "written");
-  const written = existsSync(file) ? { uid: statSync(file).uid, text: readFileSync(file, "utf8") } : undefined;
+  const written = existsSync(file) ? { uid: statSync(file).uid } : undefined;
   return { inside: { result, values: keyValues(result.stdout) }, written };
 }
 
