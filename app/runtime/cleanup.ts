@@ -22,6 +22,8 @@ export function pruneContainers(states: StateStore, root: string): { containers:
   const images: string[] = [];
   for (const state of states.list()) {
     if (isRunning(state)) continue;
+    // A run that tore down cleanly left no rules (it checked); one that was killed may have.
+    if (state.ports?.length) removePortRules(state.id);
     images.push(...releaseHostResources(state, root));
     states.remove(state.id);
     containers.push(state.id);
@@ -77,10 +79,7 @@ export function releaseHostResources(state: ContainerState, root: string): strin
     }
     releaseAddress(root, state.bridge);
   }
-  if (state.ports?.length) {
-    removePortRules(state.id);
-    releasePorts(root, state.id, state.ports);
-  }
+  if (state.ports?.length) releasePorts(root, state.id, state.ports);
   return removeReleasedImages(root, state.id);
 }
 

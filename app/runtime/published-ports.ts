@@ -8,7 +8,7 @@ import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { PublishedPort } from "./contract.js";
 import { ClaimPool } from "./ipam.js";
-import { parseOwner, portClaimsDir, type AddressOwner } from "./host-network.js";
+import { ownerRecord, parseOwner, portClaimsDir } from "./host-network.js";
 import { containersDir, processStartTime } from "./state.js";
 
 /** The comment on every nat rule of container `id`. */
@@ -32,12 +32,12 @@ export function portPool(): ClaimPool {
  * container's rules removed first.
  */
 export function claimPorts(root: string, id: string, ports: readonly PublishedPort[]): void {
-  const owner: AddressOwner = { container: join(containersDir(resolve(root)), id), pid: process.pid, start: processStartTime(process.pid) ?? "" };
+  const owner = ownerRecord(root, id);
   const pool = portPool();
   const claimed: PublishedPort[] = [];
   try {
     for (const port of ports) {
-      claim(pool, port, JSON.stringify(owner));
+      claim(pool, port, owner);
       claimed.push(port);
     }
   } catch (error) {
