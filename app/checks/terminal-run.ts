@@ -20,6 +20,8 @@ export class TerminalRun {
   /** What the terminal showed so far (carriage returns removed). */
   output = "";
   readonly done: Promise<TerminalResult>;
+  /** The terminal's settings before the program started (`stty -g`): to compare with after. */
+  readonly before: string;
   private readonly master: number;
   private readonly slave: number;
   private readonly reader: ReadStream;
@@ -32,6 +34,8 @@ export class TerminalRun {
     unlockPty(this.master);
     this.slave = openat(AT_FDCWD, `/dev/pts/${ptyNumber(this.master)}`, O_RDWR | O_NOCTTY | O_CLOEXEC);
     setWindowSize(this.master, size);
+    // Read before the program starts: once it runs, it may have made the terminal raw already.
+    this.before = this.settings();
     this.reader = new ReadStream(this.master);
     this.reader.on("data", (data: Buffer) => {
       this.output += data.toString("utf8").replaceAll("\r", "");
@@ -57,10 +61,13 @@ export class TerminalRun {
    * our own, written after it, arrives after all of it.
    */
   private async drain(): Promise<void> {
+    // Closed already (the probe ended first): the slave is no longer ours to write to.
+    if (this.closed) return;
     const marker = `terminal-run-drained-${process.pid}`;
     writeSync(this.slave, `\n${marker}\n`);
-    while (!this.output.includes(marker)) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    this.output = this.output.slice(0, this.output.lastIndexOf(`\n${marker}`));
+    while (!this.output.includes(marker) && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    const end = this.output.lastIndexOf(`\n${marker}`);
+    if (end >= 0) this.output = this.output.slice(0, end);
   }
 
   /** Resolves true once the output matches `pattern`, false if the program ends first. */
@@ -89,6 +96,8 @@ export class TerminalRun {
 
   /** Closes the terminal (after the program has ended). */
   close(): void {
+    this.closed = true;
+    this.notify();
     this.reader.destroy();
     close(this.slave);
   }

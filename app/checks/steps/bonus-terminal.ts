@@ -42,16 +42,15 @@ interface Attached {
 }
 
 /** What a run in a terminal showed, and the terminal's settings around it. */
-async function attached(terminal: TerminalRun, before: string, drive: () => Promise<void>): Promise<Attached> {
+async function attached(terminal: TerminalRun, drive: () => Promise<void> = async () => undefined): Promise<Attached> {
   await drive();
   const result = await terminal.done;
-  return { result, values: keyValues(result.output), before, after: terminal.settings() };
+  return { result, values: keyValues(result.output), before: terminal.before, after: terminal.settings() };
 }
 
 async function runAttached(c: ProbeContext): Promise<Attached> {
   const terminal = c.startInTerminal(["run", "-t", "--net", "none", c.image, "sh", "-c", RUN_SCRIPT], SIZE);
-  const before = terminal.settings();
-  return attached(terminal, before, async () => {
+  return attached(terminal, async () => {
     if (!(await terminal.waitFor(/^ready-to-resize$/m))) return;
     terminal.resize(RESIZED);
     if (!(await terminal.waitFor(/^sleeping$/m))) return;
@@ -65,7 +64,7 @@ async function execAttached(c: ProbeContext): Promise<Attached | { notReady: str
     if (!(await run.waitFor(/^ready$/m))) return { notReady: describeRun(await run.done) };
     const id = (await c.container(["ps"])).stdout.split("\n")[1]?.split(/\s+/)[0] ?? "";
     const terminal = c.startInTerminal(["exec", "-t", id, "sh", "-c", 'tty; [ -t 0 ] && [ -t 1 ] && echo "stdio-tty=yes"; kill -9 $$'], SIZE);
-    return await attached(terminal, terminal.settings(), async () => undefined);
+    return await attached(terminal);
   } finally {
     run.end();
     await run.done;
