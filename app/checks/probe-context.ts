@@ -107,12 +107,9 @@ export class ProbeContext {
 
   /** `container ARGS...` in the sandbox, left running with its stdin open until `end()`. */
   start(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): RunningContainer {
-    if (this.stopped) throw new ProbeStopped("the probe was stopped");
-    const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
-    // Each run tells on a file of its own what it reached, skipped and left (the runtime's machine channel).
-    const events = join(this.root, `events-${this.started++}.jsonl`);
+    const { argv, events } = this.commandLine(args);
     // Started in a directory of its own, not /: a runtime that loses its working directory shows.
-    const child = this.sandbox.spawn(process.execPath, [CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], { ...this.harness.environment(), ...options.env }, this.root);
+    const child = this.sandbox.spawn(argv[0]!, argv.slice(1), { ...this.harness.environment(), ...options.env }, this.root);
     const run = new RunningContainer(child, events);
     this.running.push(run);
     void run.done.then((result) => this.runs.push(result));
@@ -124,15 +121,21 @@ export class ProbeContext {
    * closed once the probe is over. Its events are the probe's like any run's.
    */
   startInTerminal(args: string[], size: WindowSize): TerminalRun {
-    if (this.stopped) throw new ProbeStopped("the probe was stopped");
-    const events = join(this.root, `events-${this.started++}.jsonl`);
-    const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
-    const argv = [process.execPath, CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args];
+    const { argv, events } = this.commandLine(args);
     // setsid -c: a session of its own, whose controlling terminal is the one it was given, as a login shell's.
     const terminal = new TerminalRun(size, (stdio) => this.sandbox.spawn("setsid", ["-c", ...argv], this.harness.environment(), this.root, stdio));
     this.terminalEvents.push(events);
     this.cleanups.unshift(() => terminal.close());
     return terminal;
+  }
+
+  /** `container ARGS...` as the probe runs it, with the file of its events; refused once the probe is stopped. */
+  private commandLine(args: string[]): { argv: string[]; events: string } {
+    if (this.stopped) throw new ProbeStopped("the probe was stopped");
+    // Each run tells on a file of its own what it reached, skipped and left (the runtime's machine channel).
+    const events = join(this.root, `events-${this.started++}.jsonl`);
+    const trace = this.setup.traceFile ? ["--trace", this.setup.traceFile] : [];
+    return { argv: [process.execPath, CONTAINER, "--impl", this.setup.impl, "--root", this.root, "--events", events, ...trace, ...args], events };
   }
 
   /**

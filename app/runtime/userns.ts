@@ -98,8 +98,9 @@ export function copyOwnedBy(rootfs: string, dest: string, range: IdRange): void 
   execFileSync("cp", ["-a", `${rootfs}/.`, dest], { stdio: ["ignore", "ignore", "pipe"] });
   const shift = (path: string) => {
     const stat = lstatSync(path);
-    if (stat.uid >= range.size || stat.gid >= range.size) return;
-    lchownSync(path, range.start + stat.uid, range.start + stat.gid);
+    const moved = (id: number) => (id < range.size ? range.start + id : id);
+    if (stat.uid >= range.size && stat.gid >= range.size) return;
+    lchownSync(path, moved(stat.uid), moved(stat.gid));
     if (!stat.isSymbolicLink() && stat.mode & 0o6000) chmodSync(path, stat.mode & 0o7777);
   };
   const walk = (dir: string) => {

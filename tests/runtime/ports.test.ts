@@ -13,15 +13,15 @@ beforeEach((ctx) => requireRoot(ctx));
 afterEach(() => expect(ws.leftovers()).toEqual([]));
 afterAll(() => ws.cleanUp());
 
+/** The FIFO the servers read, held open for writing on fd 3; and $OUT, there before the server writes to it. */
+const HOLD = 'mkfifo "$OUT.fifo" && exec 3<>"$OUT.fifo" && : >"$OUT"';
+
 /**
  * In the background, a server container on port 80 answering with its hostname, with `publish`
  * (-p options); it writes "ready" to $OUT once it listens, runs `then`, and ends when the script
  * closes its fd 3 (the only writer of the FIFO that is the server's stdin). $server is the pid of
  * its `container run`.
  */
-/** The FIFO the servers read, held open for writing on fd 3; and $OUT, there before the server writes to it. */
-const HOLD = 'mkfifo "$OUT.fifo" && exec 3<>"$OUT.fifo" && : >"$OUT"';
-
 const server = (hostname: string, publish: string, then = "") =>
   [
     `$CONTAINER run --hostname ${hostname} ${publish} $IMAGE sh -c 'nc -ll -p 80 -e hostname & until netstat -ltn | grep -q ":80 "; do sleep 0.05; done; echo ready; ${then} read -r _' <"$OUT.fifo" >"$OUT" 3>&- &`,

@@ -29,6 +29,8 @@ describe("copyOwnedBy", () => {
     symlinkSync("/etc/shadow", join(image, "bin", "link"));
     writeFileSync(join(image, "far"), "");
     chownSync(join(image, "far"), 70000, 70000);
+    writeFileSync(join(image, "half"), "");
+    chownSync(join(image, "half"), 0, 70000);
     const target = join(work, "copy");
     copyOwnedBy(image, target, range);
     const at = (path: string) => lstatSync(join(target, path));
@@ -37,6 +39,8 @@ describe("copyOwnedBy", () => {
     expect([at("bin/mail").uid, at("bin/mail").gid, at("bin/mail").mode & 0o7777]).toEqual([range.start + 8, range.start + 12, 0o2711]);
     expect([at("bin/link").uid, at("bin/link").isSymbolicLink()]).toEqual([range.start, true]);
     expect(at("far").uid).toBe(70000);
+    // Each id on its own: the owner in range moves, the group past it stays.
+    expect([at("half").uid, at("half").gid]).toEqual([range.start, 70000]);
     // The image itself is as it was, and so is what the link names.
     expect(statSync(join(image, "bin", "su")).uid).toBe(0);
     expect(statSync("/etc/shadow").uid).toBe(0);
