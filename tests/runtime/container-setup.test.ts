@@ -40,10 +40,12 @@ interface Setup {
   sharedMounts?: string[];
   /** The working directory is outside the root after it changed (chdir forgotten). */
   cwdOutside?: boolean;
+  /** The host's answers that differ from the recording ones. */
+  hostAnswers?: Partial<InitHost>;
 }
 
 /** Runs setUpContainer against the fakes; returns everything that was called, said and told. */
-function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts = [], cwdOutside = false }: Setup = {}) {
+function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts = [], cwdOutside = false, hostAnswers = {} }: Setup = {}) {
   const fake = fakeImplementation(todos, answers);
   const log = recordedEvents();
   const host: string[] = [];
@@ -64,6 +66,7 @@ function setUp({ todos = [], answers = {}, spec = {}, shares = [], sharedMounts 
     handOverTerminal: (pty) => void host.push(`handOverTerminal ${pty.path}`),
     closeOtherFds: () => undefined,
     warn: (line) => void warnings.push(line),
+    ...hostAnswers,
   };
   let outcome: unknown;
   try {
@@ -187,15 +190,13 @@ describe("the init process, with a recording implementation", () => {
   });
 
   it("drops Docker's capabilities, less CAP_SYS_CHROOT under chroot (the escape needs it), then no_new_privs, then seccomp", () => {
-    const chroot = fakeImplementation();
-    const pivot = fakeImplementation();
-    const log = recordedEvents();
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: async () => {}, commandStarted() {}, warn() {} };
-    expect(() => setUpContainer(SPEC, chroot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
-    expect(() => setUpContainer({ ...SPEC, pivotRoot: true }, pivot.impl, stepCalls(log, host.warn), host, log)).toThrow(Exec);
-    const kept = (calls: typeof chroot.calls) => calls.find((c) => c.func === "dropCapabilities")?.args[0];
-    expect(kept(pivot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES);
-    expect(kept(chroot.calls)).toEqual(DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CAP_SYS_CHROOT"));
+    const chroot = setUp();
+    const pivot = setUp({ spec: { pivotRoot: true } });
+    expect(chroot.outcome).toBeInstanceOf(Exec);
+    expect(pivot.outcome).toBeInstanceOf(Exec);
+    const kept = ({ fake }: typeof chroot) => fake.calls.find((c) => c.func === "dropCapabilities")?.args[0];
+    expect(kept(pivot)).toEqual(DOCKER_DEFAULT_CAPABILITIES);
+    expect(kept(chroot)).toEqual(DOCKER_DEFAULT_CAPABILITIES.filter((c) => c !== "CAP_SYS_CHROOT"));
   });
 
   it("with --init, stays PID 1: confines itself (the command inherits it), starts the command as its child, forwards signals, reaps, and ends with the command's status", async () => {
@@ -224,12 +225,14 @@ describe("the init process, with a recording implementation", () => {
   });
 
   it("with --init and a command that cannot start, reports spawn's error and signals nothing (Node's kill() would signal our own process group)", async () => {
-    const fake = fakeImplementation([], { startCommand: () => ({ kill: () => expect.unreachable("a command that never started is signalled") }) });
-    const log = recordedEvents();
     const enoent = Object.assign(new Error("spawn no-such ENOENT"), { code: "ENOENT" });
-    const host = { ownNamespace: () => true, sharedMounts: () => [], bindEtcFiles() {}, cwdInsideRoot: () => true, enterWorkingDir() {}, handOverTerminal() {}, closeOtherFds() {}, resetSignals() {}, holdSignals: () => () => {}, spawned: () => Promise.reject(enoent), commandStarted: () => expect.unreachable(), warn() {} };
-    await expect(setUpContainer({ ...SPEC, init: true }, fake.impl, stepCalls(log, host.warn), host, log)).rejects.toBe(enoent);
-    expect(fake.calls.map((c) => c.func).at(-1)).toBe("startCommand");
+    const { outcome, called } = setUp({
+      spec: { init: true },
+      answers: { startCommand: () => ({ kill: () => expect.unreachable("a command that never started is signalled") }) },
+      hostAnswers: { spawned: () => Promise.reject(enoent), commandStarted: () => expect.unreachable() },
+    });
+    await expect(outcome).rejects.toBe(enoent);
+    expect(called.at(-1)).toBe("startCommand");
   });
 
   it("with --privileged, leaves the container unconfined, as Docker does", () => {
