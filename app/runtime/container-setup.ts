@@ -4,13 +4,13 @@
 // learners' code runs against the real kernel.
 import type { ChildProcess } from "node:child_process";
 import { DOCKER_DEFAULT_CAPABILITIES, type CapabilityName } from "#native";
-import { readAbout, stepIdOf } from "../course/steps.js";
+import { readAbout } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { InitSteps, PseudoTerminal } from "./contract.js";
 import { takeTerminal } from "./container-terminal.js";
 import type { EventLog } from "./events.js";
 import type { InitSpec } from "./spec.js";
-import type { StepCalls } from "./step-calls.js";
+import { refuse, type StepCalls } from "./step-calls.js";
 
 export type Namespace = keyof InitSpec["hostNamespaces"];
 
@@ -167,7 +167,5 @@ function refuseSharedMounts(host: InitHost, events: EventLog): void {
 /** chroot and pivot_root leave the working directory where it was: outside the new root, `..` walks back to the host. */
 function refuseCwdOutsideRoot(host: InitHost, events: EventLog, func: "changeRoot" | "pivotRoot"): void {
   if (host.cwdInsideRoot()) return;
-  const message = `${func}() left the working directory outside the new root, where ".." leads back to the host`;
-  events.emit({ event: "failed", step: stepIdOf(func), func, message });
-  throw new UserError(`${message}: refusing to start the command`, `chdir("/") once the root has changed (${readAbout(func)})`);
+  refuse(events, func, `${func}() left the working directory outside the new root, where ".." leads back to the host`, `chdir("/") once the root has changed`);
 }

@@ -3,13 +3,11 @@
 // namespace, root and working directory, its terminal with -t, the confinement of its PID 1, and
 // becomes the command. Whatever the implementation did, the command never starts outside the
 // container: each namespace and the root are compared with the container's first.
-import { stepIdOf } from "../course/steps.js";
-import { UserError } from "../errors.js";
 import { takeTerminal } from "./container-terminal.js";
 import type { InitSteps, PseudoTerminal } from "./contract.js";
 import type { EventLog } from "./events.js";
 import { EXEC_NAMESPACES, type ExecNamespace, type ExecSpec } from "./spec.js";
-import type { StepCalls } from "./step-calls.js";
+import { refuse, type StepCalls } from "./step-calls.js";
 
 /** What the runtime itself does in exec's process, apart from the learner's functions. */
 export interface ExecHost {
@@ -25,23 +23,19 @@ export interface ExecHost {
 }
 
 export function joinContainer(spec: ExecSpec, impl: InitSteps, calls: StepCalls, host: ExecHost, events: EventLog): never {
-  const refuse = (func: "spawnInContainer" | "enterContainerRoot", message: string, hint: string): never => {
-    events.emit({ event: "failed", step: stepIdOf(func), func, message });
-    throw new UserError(`${message}: refusing to start the command`, `${hint} (docs/bonus-exec.md, Task ${func === "spawnInContainer" ? 1 : 2})`);
-  };
   const outside = (names: readonly ExecNamespace[]) => names.filter((ns) => host.namespaceInode(ns) !== spec.namespaces[ns]);
   // The namespaces it was born in first: outside the container's PID namespace, its /proc would not even show this process.
   const notJoined = outside(EXEC_NAMESPACES.filter((ns) => ns !== "mnt"));
   if (notJoined.length) {
-    refuse("spawnInContainer", `spawnInContainer() started the process outside the container's ${notJoined.join(", ")} namespace${notJoined.length > 1 ? "s" : ""}`, "setns into each of /proc/PID/ns/{uts,ipc,net,pid} before spawn()");
+    refuse(events, "spawnInContainer", `spawnInContainer() started the process outside the container's ${notJoined.join(", ")} namespace${notJoined.length > 1 ? "s" : ""}`, "setns into each of /proc/PID/ns/{uts,ipc,net,pid} before spawn()");
   }
   calls.required("enterContainerRoot", () => impl.enterContainerRoot(spec.pid, spec.cwd));
-  if (outside(["mnt"]).length) refuse("enterContainerRoot", "enterContainerRoot() left the process outside the container's mount namespace", "setns into /proc/PID/ns/mnt (after unshare(CLONE_FS))");
+  if (outside(["mnt"]).length) refuse(events, "enterContainerRoot", "enterContainerRoot() left the process outside the container's mount namespace", "setns into /proc/PID/ns/mnt (after unshare(CLONE_FS))");
   const root = host.root();
   if (root.dev !== spec.root.dev || root.ino !== spec.root.ino) {
-    refuse("enterContainerRoot", "enterContainerRoot() did not make the container's root directory the process's root", "fchdir to /proc/PID/root, then chroot(\".\")");
+    refuse(events, "enterContainerRoot", "enterContainerRoot() did not make the container's root directory the process's root", "fchdir to /proc/PID/root, then chroot(\".\")");
   }
-  if (!host.cwdInsideRoot()) refuse("enterContainerRoot", "enterContainerRoot() left the working directory outside the container's root", "chdir to the directory only once the root has changed");
+  if (!host.cwdInsideRoot()) refuse(events, "enterContainerRoot", "enterContainerRoot() left the working directory outside the container's root", "chdir to the directory only once the root has changed");
   if (spec.tty) takeTerminal(impl, calls, (pty) => host.handOverTerminal(pty));
   confineLike(spec, impl, calls);
   host.closeOtherFds();

@@ -1,7 +1,7 @@
 // How the runtime calls the implementation's functions, in the runtime and in the init process
 // alike: the same rules for a function still a TODO (stop, or go on without it, said once) and
 // for one that fails (name it, keep the program's own stderr), each also told on the event log.
-import { docFor, stepIdOf as stepId, stepOf, type StepFunction } from "../course/steps.js";
+import { docFor, readAbout, stepIdOf as stepId, stepOf, type StepFunction } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { EventLog } from "./events.js";
 import { isNotImplemented, notDone, notStarted } from "./not-implemented.js";
@@ -72,6 +72,15 @@ export function stepCalls(events: EventLog, warn: (line: string) => void): StepC
       }
     },
   };
+}
+
+/**
+ * What the implementation's `func` did would put the host at risk, or break the container: told on
+ * the event channel, and thrown as one line with the fix and where to read about it.
+ */
+export function refuse(events: EventLog, func: StepFunction, message: string, hint: string): never {
+  events.emit({ event: "failed", step: stepId(func), func, message });
+  throw new UserError(`${message}: refusing to start the command`, `${hint} (${readAbout(func)})`);
 }
 
 /** The program and its own stderr, when the failure was a command the implementation ran (#given's CommandFailed). */

@@ -4,10 +4,10 @@
 // master goes to `container` on the host, which takes a copy of it (pidfd_getfd) and says go.
 import { closeSync, fstatSync, readFileSync, statSync, writeSync } from "node:fs";
 import { terminalSession } from "#native";
-import { docFor, stepIdOf, stepOf } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import type { PseudoTerminal } from "./contract.js";
 import type { EventLog } from "./events.js";
+import { refuse } from "./step-calls.js";
 import { SyncPipeReader } from "./sync-pipe.js";
 
 /** What the init process writes on fd 3 so that the host side takes the terminal's master. */
@@ -17,20 +17,16 @@ export interface TerminalMessage {
 
 export function handOverTerminal(pty: PseudoTerminal, syncFd: number, events: EventLog): void {
   const slave = fstatSync(pty.slave);
-  const refuse = (func: "openPseudoTerminal" | "attachTerminal", message: string, hint: string): never => {
-    events.emit({ event: "failed", step: stepIdOf(func), func, message });
-    throw new UserError(`${message}: refusing to start the command`, `${hint} (${docFor(stepOf(func)!, func)})`);
-  };
   // /dev/pts is the container's devpts, since the root changed: the terminal must come from it.
   if (!slave.isCharacterDevice() || slave.dev !== statSync("/dev/pts").dev) {
-    refuse("openPseudoTerminal", `openPseudoTerminal() gave ${pty.path}, which is not a terminal of the container's /dev/pts`, "open /dev/ptmx inside the container, and the /dev/pts/N it names");
+    refuse(events, "openPseudoTerminal", `openPseudoTerminal() gave ${pty.path}, which is not a terminal of the container's /dev/pts`, "open /dev/ptmx inside the container, and the /dev/pts/N it names");
   }
   const elsewhere = [0, 1, 2].filter((fd) => fstatSync(fd).rdev !== slave.rdev);
   if (elsewhere.length) {
-    refuse("attachTerminal", `after attachTerminal(), fd ${elsewhere.join(", ")} still ${elsewhere.length > 1 ? "are" : "is"} what container was given (the user's terminal or a pipe), not the container's terminal`, "dup2 the slave onto 0, 1 and 2");
+    refuse(events, "attachTerminal", `after attachTerminal(), fd ${elsewhere.join(", ")} still ${elsewhere.length > 1 ? "are" : "is"} what container was given (the user's terminal or a pipe), not the container's terminal`, "dup2 the slave onto 0, 1 and 2");
   }
   if (!controlsOurSession(pty.slave)) {
-    refuse("attachTerminal", "after attachTerminal(), the container's terminal is not the process's controlling terminal, so Ctrl-C would never reach the command", "setsid(), then ioctl(slave, TIOCSCTTY)");
+    refuse(events, "attachTerminal", "after attachTerminal(), the container's terminal is not the process's controlling terminal, so Ctrl-C would never reach the command", "setsid(), then ioctl(slave, TIOCSCTTY)");
   }
   const message: TerminalMessage = { terminal: pty.master };
   writeSync(syncFd, `${JSON.stringify(message)}\n`);
