@@ -6,10 +6,10 @@ import { readFileSync, statSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CAP, type CapabilityName } from "#native";
-import { stepIdOf } from "../course/steps.js";
+import { readAbout } from "../course/steps.js";
 import { UserError } from "../errors.js";
 import { readInitMessages } from "./init-channel.js";
-import { guardNamespaces } from "./namespace-guard.js";
+import { guardNamespaces, notReturned } from "./namespace-guard.js";
 import { attachTerminal } from "./attach-terminal.js";
 import { forwardSignals, initEnvironment, type RunContext } from "./run.js";
 import { EXEC_NAMESPACES, type Confinement, type ExecSpec } from "./spec.js";
@@ -116,13 +116,9 @@ function startInContainer(ctx: ExecContext, calls: ReturnType<typeof stepCalls>,
   }
   const left = guard.restore();
   if (failed || left.namespaces.length || left.cwd) child?.kill("SIGKILL");
-  if (left.namespaces.length || left.cwd) {
-    const message = `spawnInContainer() left container exec in the container's namespaces (${[...left.namespaces, ...(left.cwd ? ["working directory"] : [])].join(", ")})`;
-    ctx.events.emit({ event: "failed", step: stepIdOf("spawnInContainer"), func: "spawnInContainer", message });
-    throw new UserError(message, "setns back to each namespace you saved, once spawn() has returned (docs/bonus-exec.md, Task 1)");
-  }
+  if (left.namespaces.length || left.cwd) throw notReturned(ctx.events, "spawnInContainer", left);
   if (failed) throw failed;
-  if (!child || typeof child.pid !== "number") throw new UserError("spawnInContainer() did not call spawn()", "call spawn() once in the container's namespaces and return what it returned (docs/bonus-exec.md, Task 1)");
+  if (!child || typeof child.pid !== "number") throw new UserError("spawnInContainer() did not call spawn()", `call spawn() once in the container's namespaces and return what it returned (${readAbout("spawnInContainer")})`);
   return child;
 }
 

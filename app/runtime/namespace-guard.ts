@@ -4,6 +4,9 @@
 // puts the runtime back itself, and says what was forgotten.
 import { closeSync, fstatSync, openSync, statSync } from "node:fs";
 import { getcwd, setns } from "#native";
+import { readAbout, stepIdOf } from "../course/steps.js";
+import { UserError } from "../errors.js";
+import type { EventLog } from "./events.js";
 
 // pid_for_children: unshare(CLONE_NEWPID) changes where our children go, not our own namespace.
 const KINDS = ["uts", "ipc", "net", "mnt", "pid_for_children"] as const;
@@ -46,4 +49,20 @@ function currentDir(): string {
   } catch {
     return "a directory no longer reachable";
   }
+}
+
+/**
+ * What `func` (run's spawnInNamespaces, exec's spawnInContainer) forgot to undo, said as the fix,
+ * and told on the event channel.
+ */
+export function notReturned(events: EventLog, func: "spawnInNamespaces" | "spawnInContainer", left: ReturnType<NamespaceGuard["restore"]>): UserError {
+  const { namespaces, cwd } = left;
+  const who = func === "spawnInNamespaces" ? "container run" : "container exec";
+  const where = func === "spawnInNamespaces" ? "the new namespaces" : "the container's namespaces";
+  const message = namespaces.length
+    ? `${func}() left ${who} in ${where} (${namespaces.join(", ")})${func === "spawnInNamespaces" ? ", where it would set up the host side" : ""}`
+    : `${func}() left ${who} in ${cwd?.now} instead of ${cwd?.was}`;
+  const fix = namespaces.length ? "setns back to each namespace you saved, once spawn() has returned" : "joining a mount namespace moves you to its root: chdir back to where you were";
+  events.emit({ event: "failed", step: stepIdOf(func), func, message });
+  return new UserError(message, `${fix} (${readAbout(func)})`);
 }

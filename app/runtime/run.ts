@@ -19,7 +19,7 @@ import { bridgeLockPath, planBridgeNetwork } from "./host-network.js";
 import { allocateIdRange } from "./id-ranges.js";
 import { withLock } from "./lock.js";
 import { describeExit } from "./exit-status.js";
-import { guardNamespaces, type NamespaceGuard } from "./namespace-guard.js";
+import { guardNamespaces, notReturned } from "./namespace-guard.js";
 import { attachTerminal } from "./attach-terminal.js";
 import { readInitMessages, readStageReport } from "./init-channel.js";
 import { claimPorts, portOwner } from "./published-ports.js";
@@ -348,21 +348,10 @@ export function startInit(ctx: Pick<RunContext, "impl" | "initScript" | "events"
     const left = guard.restore();
     if (left.namespaces.length || left.cwd) {
       child?.kill("SIGKILL");
-      throw notReturned(ctx, left);
+      throw notReturned(ctx.events, "spawnInNamespaces", left);
     }
   });
   return child ? { child, namespaced } : { child: spawnInit(), namespaced: false };
-}
-
-/** What spawnInNamespaces() forgot to undo, said as the fix. */
-function notReturned(ctx: Pick<RunContext, "events">, left: ReturnType<NamespaceGuard["restore"]>): UserError {
-  const { namespaces, cwd } = left;
-  const message = namespaces.length
-    ? `spawnInNamespaces() left container run in the new namespaces (${namespaces.join(", ")}), where it would set up the host side`
-    : `spawnInNamespaces() left container run in ${cwd?.now} instead of ${cwd?.was}`;
-  const fix = namespaces.length ? "setns back to each namespace you saved, once spawn() has returned" : "joining a mount namespace moves you to its root: chdir back to where you were";
-  ctx.events.emit({ event: "failed", step: stepIdOf("spawnInNamespaces"), func: "spawnInNamespaces", message });
-  return new UserError(message, `${fix} (${readAbout("spawnInNamespaces")})`);
 }
 
 function nsInode(name: string): number {
