@@ -3,15 +3,15 @@
 // the implementation under test, so a learner's bug never leaves the machine dirty for good.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { ImageStore } from "../image/store.js";
 import type { BridgeNetwork, Cgroup } from "./contract.js";
-import { addressPool, parseOwner, type AddressOwner } from "./host-network.js";
+import { addressPool, parseOwner, releaseClaim, type AddressOwner } from "./host-network.js";
 import { idRangePool, releaseIdRange } from "./id-ranges.js";
 import type { ClaimPool } from "./ipam.js";
 import { sleepSync } from "./lock.js";
 import { portPool, portRules, releasePorts, removePortRules } from "./published-ports.js";
-import { containersDir, imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
+import { imagesInUse, isRunning, processStartTime, StateStore, type ContainerState } from "./state.js";
 
 /**
  * Removes every trace of containers whose processes are all gone, and the images `rmi --force`
@@ -91,11 +91,7 @@ function removeReleasedImages(root: string, finished?: string): string[] {
 
 /** Gives a container's address back, if a container of the store at `root` holds it. */
 export function releaseAddress(root: string, bridge: BridgeNetwork): void {
-  const address = bridge.address.split("/")[0] ?? bridge.address;
-  const pool = addressPool();
-  const owner = parseOwner(pool.owner(address));
-  if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
-  pool.release(address);
+  releaseClaim(addressPool(), bridge.address.split("/")[0] ?? bridge.address, root);
 }
 
 function removeCgroupDirs(cgroup: Cgroup): void {

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { BridgeNetwork } from "./contract.js";
-import { AddressPool, gatewayOf, overlaps, parseSubnet, type Subnet } from "./ipam.js";
+import { AddressPool, gatewayOf, overlaps, parseSubnet, type ClaimPool, type Subnet } from "./ipam.js";
 import { containersDir, processStartTime } from "./state.js";
 
 /** Our bridge, like Docker's docker0. */
@@ -57,6 +57,13 @@ export function bridgeLockPath(): string {
 }
 
 /** An owner as an address file records it; undefined for a file that is not one. */
+/** Gives claim `name` of `pool` back, unless a container of another store holds it. */
+export function releaseClaim(pool: ClaimPool, name: string, root: string): void {
+  const owner = parseOwner(pool.owner(name));
+  if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
+  pool.release(name);
+}
+
 export function parseOwner(text: string | undefined): AddressOwner | undefined {
   try {
     const owner = JSON.parse(text ?? "") as Partial<AddressOwner>;

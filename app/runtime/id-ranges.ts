@@ -1,12 +1,11 @@
 // The ranges of user and group ids that --userns gives containers, one each, so that two running
 // containers never share their root on the host. Like addresses, they belong to the host (every
 // store's containers use them), beside it in the run directory, one file per range taken.
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { IdRange } from "./contract.js";
-import { hostRunDir, ownerRecord, parseOwner } from "./host-network.js";
+import { hostRunDir, ownerRecord, releaseClaim } from "./host-network.js";
 import { ClaimPool } from "./ipam.js";
-import { containersDir } from "./state.js";
 
 /**
  * 1024 ranges of 65536 ids from 2,000,000,000: clear of what useradd writes to /etc/subuid (from
@@ -27,11 +26,7 @@ export function allocateIdRange(root: string, id: string): IdRange {
 
 /** Gives a container's range back, if a container of the store at `root` holds it. */
 export function releaseIdRange(root: string, range: IdRange): void {
-  const slot = String((range.start - ID_RANGES.first) / ID_RANGES.size);
-  const pool = idRangePool();
-  const owner = parseOwner(pool.owner(slot));
-  if (owner && dirname(owner.container) !== containersDir(resolve(root))) return;
-  pool.release(slot);
+  releaseClaim(idRangePool(), String((range.start - ID_RANGES.first) / ID_RANGES.size), root);
 }
 
 function* slots(): Generator<string> {
