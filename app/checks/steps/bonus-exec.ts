@@ -9,7 +9,7 @@ import { CONFIG_IMAGES, ensureConfigImages } from "../check-image.js";
 import { docFor, fail, firstLine, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
 import type { ProbeContext } from "../probe-context.js";
-import { describeRun, keyValues, unexpectedExit } from "./common.js";
+import { describeRun, keyValues, neverGotGoing, unexpectedExit } from "./common.js";
 
 const task = (func: string) => docFor("exec", func);
 const IMAGE = CONFIG_IMAGES.execWorkdir;
@@ -76,7 +76,7 @@ async function look(c: ProbeContext): Promise<Seen> {
 
 /** The exec that inspects the container must have run. */
 function precondition(seen: Seen): Verdict | undefined {
-  if (seen.notReady) return fail(`the container to exec into never got going: ${describeRun(seen.notReady)}`);
+  if (seen.notReady) return neverGotGoing(seen.notReady);
   return seen.inspect && unexpectedExit(seen.inspect);
 }
 
@@ -142,7 +142,7 @@ export const execChecks: StepChecks = {
           name: "exit-status",
           title: "The command's exit status comes back as exec's own",
           judge: ({ status, notReady }) => {
-            if (notReady) return fail(`the container to exec into never got going: ${describeRun(notReady)}`);
+            if (notReady) return neverGotGoing(notReady);
             return status?.status === 42 ? pass() : fail(`container exec ID sh -c "exit 42" ${status ? describeRun(status) : "never ran"}; expected 42`);
           },
         },
@@ -150,7 +150,7 @@ export const execChecks: StepChecks = {
           name: "not-running",
           title: "exec into an unknown or a stopped container says so in one line, with status 125",
           judge: ({ unknown, stopped, notReady }) => {
-            if (notReady) return fail(`the container to exec into never got going: ${describeRun(notReady)}`);
+            if (notReady) return neverGotGoing(notReady);
             for (const [what, result] of [["an unknown id", unknown], ["a container that has exited", stopped]] as const) {
               if (!result) return fail(`exec into ${what} never ran`);
               if (result.status !== 125 || !/^container: no running container /.test(firstLine(result.stderr))) {
@@ -164,7 +164,7 @@ export const execChecks: StepChecks = {
           name: "workdir-stays-inside",
           title: "A working directory the container made a link to a host directory does not take exec out of the container's root",
           judge: ({ linked, victimFiles, notReady }) => {
-            if (notReady) return fail(`the container to exec into never got going: ${describeRun(notReady)}`);
+            if (notReady) return neverGotGoing(notReady);
             if (victimFiles.length) return fail(`the exec'd command wrote ${victimFiles.join(", ")} into the host directory the container's working directory links to: resolve the working directory only once the container's root is yours (${task("enterContainerRoot")})`);
             if (!linked) return fail("the exec after the link was made never ran");
             // Inside the container the link leads nowhere: chdir fails there (ENOENT), as it should.

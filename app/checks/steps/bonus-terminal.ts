@@ -3,9 +3,10 @@
 // size, following a resize; Ctrl-C typed there interrupts the container's foreground process; and
 // the user's terminal is as it was afterwards, even when the command is killed (exec -t).
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
+import type { Result } from "../harness.js";
 import type { ProbeContext } from "../probe-context.js";
 import type { TerminalResult, TerminalRun } from "../terminal-run.js";
-import { describeRun, keyValues } from "./common.js";
+import { keyValues, neverGotGoing } from "./common.js";
 
 const task = (func: string) => docFor("terminal", func);
 const SIZE = { rows: 33, columns: 101 };
@@ -35,6 +36,8 @@ const RUN_SCRIPT = [
 
 interface Attached {
   result: TerminalResult;
+  /** What `tty` printed in it, if it printed a terminal's name or "not a tty". */
+  tty?: string;
   values: Map<string, string>;
   /** The user's terminal settings (stty -g) before and after. */
   before: string;
@@ -45,7 +48,8 @@ interface Attached {
 async function attached(terminal: TerminalRun, drive: () => Promise<void> = async () => undefined): Promise<Attached> {
   await drive();
   const result = await terminal.done;
-  return { result, values: keyValues(result.output), before: terminal.before, after: terminal.settings() };
+  const tty = /^(\/dev\/pts\/\d+|not a tty)$/m.exec(result.output)?.[1];
+  return { result, tty, values: keyValues(result.output), before: terminal.before, after: terminal.settings() };
 }
 
 async function runAttached(c: ProbeContext): Promise<Attached> {
@@ -58,10 +62,10 @@ async function runAttached(c: ProbeContext): Promise<Attached> {
   });
 }
 
-async function execAttached(c: ProbeContext): Promise<Attached | { notReady: string }> {
+async function execAttached(c: ProbeContext): Promise<Attached | { notReady: Result }> {
   const run = c.start(["run", "--net", "none", c.image, "sh", "-c", "echo ready; read line"]);
   try {
-    if (!(await run.waitFor(/^ready$/m))) return { notReady: describeRun(await run.done) };
+    if (!(await run.waitFor(/^ready$/m))) return { notReady: await run.done };
     const id = (await c.container(["ps"])).stdout.split("\n")[1]?.split(/\s+/)[0] ?? "";
     const terminal = c.startInTerminal(["exec", "-t", id, "sh", "-c", 'tty; [ -t 0 ] && [ -t 1 ] && echo "stdio-tty=yes"; kill -9 $$'], SIZE);
     return await attached(terminal);
@@ -94,7 +98,7 @@ export const terminalChecks: StepChecks = {
           title: "run -t: the command's stdin and stdout are /dev/pts/0, a terminal of the container's own devpts",
           timeoutMs: 20_000,
           judge: (seen) => {
-            const tty = /^(\/dev\/pts\/\d+|not a tty)$/m.exec(seen.result.output)?.[1];
+            const { tty } = seen;
             if (tty !== "/dev/pts/0") return fail(`tty inside printed "${tty ?? "nothing"}" (${described(seen)}); expected /dev/pts/0, the first terminal of the container's own devpts (${task("openPseudoTerminal")})`);
             return seen.values.get("stdio-tty") === "yes" ? pass() : fail(`the command's stdin or stdout is not its terminal: dup2 the slave onto 0, 1 and 2 (${task("attachTerminal")})`);
           },
@@ -140,8 +144,8 @@ export const terminalChecks: StepChecks = {
           needs: EXEC_NEEDS,
           timeoutMs: 20_000,
           judge: (seen) => {
-            if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
-            const tty = /^(\/dev\/pts\/\d+|not a tty)$/m.exec(seen.result.output)?.[1];
+            if ("notReady" in seen) return neverGotGoing(seen.notReady);
+            const { tty } = seen;
             if (!tty?.startsWith("/dev/pts/") || seen.values.get("stdio-tty") !== "yes") return fail(`tty in the exec'd command printed "${tty ?? "nothing"}" (${described(seen)}); expected a /dev/pts/N of the container's as its stdin and stdout (${task("attachTerminal")})`);
             return pass();
           },
@@ -152,7 +156,7 @@ export const terminalChecks: StepChecks = {
           needs: EXEC_NEEDS,
           timeoutMs: 20_000,
           judge: (seen) => {
-            if ("notReady" in seen) return fail(`the container to exec into never got going: ${seen.notReady}`);
+            if ("notReady" in seen) return neverGotGoing(seen.notReady);
             if (seen.result.status !== 137) return fail(`${described(seen)}; expected 137, the command killed by SIGKILL`);
             return seen.after === seen.before ? pass() : fail(`after the command was killed, the user's terminal settings were ${seen.after}, not ${seen.before} as before: it is left raw`);
           },

@@ -14,6 +14,11 @@ export function keyValues(output: string): Map<string, string> {
   return values;
 }
 
+/** The exec checks' verdict when the container they exec into did not get going: how its run ended. */
+export function neverGotGoing(run: Result): Verdict {
+  return fail(`the container to exec into never got going: ${describeRun(run)}`);
+}
+
 /** How a run ended, for a message: "exited with 125: container: …". */
 export function describeRun(result: Result): string {
   const how = result.status === null ? `was killed (${result.signal})` : `exited with ${result.status}`;
