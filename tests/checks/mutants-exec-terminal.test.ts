@@ -2,7 +2,7 @@
 // solutions/): the check meant for the mistake catches it and says what it saw; written whole, the
 // step passes; back to TODOs, every check is not started and names the first.
 import { describe, expect, it } from "vitest";
-import { inProgress, mutant, mutantsWorkspace } from "./support.js";
+import { allWaitingFor, described, inProgress, mutant, mutantsWorkspace } from "./support.js";
 
 const { impls, failures } = mutantsWorkspace("mutants-exec-terminal");
 
@@ -10,15 +10,7 @@ describe.concurrent("the exec bonus step", () => {
   it("written whole, passes; back to TODOs, every check is not started and names the first", async () => {
     expect(await failures("exec", mutant(impls, "exec.ts", []))).toEqual({});
     const failed = await failures("exec", inProgress(impls, "exec"));
-    expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual([
-      "exec.hostname-and-processes: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.namespaces: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.root-and-environment: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.cgroup: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.exit-status: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.not-running: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-      "exec.workdir-stays-inside: not-started: the exec bonus step is not done yet: spawnInContainer() is still a TODO",
-    ]);
+    expect(described(failed)).toEqual(allWaitingFor("exec", "spawnInContainer"));
   });
 
   it("the PID namespace not joined: the runtime refuses to start the command, and every check that execs says why", async () => {
@@ -63,14 +55,7 @@ describe.concurrent("the terminal bonus step", () => {
   it("written whole, passes; back to TODOs, every check is not started and names the first", async () => {
     expect(await failures("terminal", mutant(impls, "terminal.ts", []))).toEqual({});
     const failed = await failures("terminal", inProgress(impls, "terminal"));
-    expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual([
-      "terminal.own-terminal: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-      "terminal.window-size: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-      "terminal.resize: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-      "terminal.ctrl-c: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-      "terminal.exec-terminal: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-      "terminal.terminal-restored: not-started: the terminal bonus step is not done yet: openPseudoTerminal() is still a TODO",
-    ]);
+    expect(described(failed)).toEqual(allWaitingFor("terminal", "openPseudoTerminal"));
   });
 
   it("no session of its own: the terminal would not control it, so the runtime refuses and the checks quote why", async () => {

@@ -2,7 +2,7 @@
 // solutions/): the check meant for the mistake catches it and says what it saw.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
+import { allWaitingFor, described, inProgress, mutant, mutantsWorkspace, partial } from "./support.js";
 
 const workspace = mutantsWorkspace("mutants-ports");
 const { impls } = workspace;
@@ -20,9 +20,7 @@ describe.concurrent("the ports bonus step", () => {
   it("written whole, passes; back to TODOs, every check is not started and names the first it needs", async () => {
     expect(await failures(mutant(impls, "ports.ts", []))).toEqual({});
     const failed = await failures(inProgress(impls, "ports"));
-    expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual(
-      ["from-host", "from-container", "hairpin", "udp", "rules-removed"].map((name) => `ports.${name}: not-started: the ports bonus step is not done yet: publishPort() is still a TODO`),
-    );
+    expect(described(failed)).toEqual(allWaitingFor("ports", "publishPort"));
   });
 
   it("the network step still to do: every check is not started, and says step 6 comes first", async () => {
@@ -35,7 +33,7 @@ describe.concurrent("the ports bonus step", () => {
 
   it("unpublishPort still a TODO: only the check of what is left is not started", async () => {
     const failed = await failures(partial(impls, "ports.ts", "unpublishPort"));
-    expect(Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`)).toEqual([
+    expect(described(failed)).toEqual([
       "ports.rules-removed: not-started: the ports bonus step is not done yet: unpublishPort() is still a TODO",
     ]);
   });

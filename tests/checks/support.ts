@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { cgroupBases } from "../../app/checks/cgroup-tree.js";
-import { ensureCheckImage, runStep, type CheckResult } from "../../app/checks/index.js";
+import { checksOf, ensureCheckImage, runStep, type CheckResult } from "../../app/checks/index.js";
 import { requireRoot } from "../helpers/requirements.js";
 
 export { inProgress, mutant, partial } from "../helpers/implementations.js";
@@ -43,6 +43,14 @@ export function mutantsWorkspace(label: string): { root: string; impls: string; 
 }
 
 /** What the checks run by this process left: cgroup parents, per-check store roots, mount points in the images, mounts. */
+/** What every check of bonus step `step` says while `func` is still a TODO, as "id: status: message". */
+export function allWaitingFor(step: string, func: string): string[] {
+  return checksOf(step).map((c) => `${c.id}: not-started: the ${step} bonus step is not done yet: ${func}() is still a TODO`);
+}
+
+/** The failures of a run as "id: status: message", in the step's order. */
+export const described = (failed: Record<string, CheckResult>): string[] => Object.values(failed).map((r) => `${r.id}: ${r.status}: ${r.message}`);
+
 export function leftoversOf(root: string, mountsBefore: string[]): string[] {
   const prefix = `workshop-check-${process.pid}-`;
   const cgroups = cgroupBases().flatMap((base) => readdirSync(base).filter((name) => name.startsWith(prefix)).map((name) => join(base, name)));
