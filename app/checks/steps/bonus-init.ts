@@ -5,9 +5,11 @@ import { basename } from "node:path";
 import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
 import type { Result } from "../harness.js";
 import type { ProbeContext } from "../probe-context.js";
+import { REFUSALS, refusalVerdict } from "../refusals.js";
 import { describeRun, hostFilesTest, keyValues, rootNotChanged, unexpectedExit } from "./common.js";
 
 const task = (func: string) => docFor("init", func);
+const [NOT_FOUND] = REFUSALS;
 const INPUT = "typed into stdin";
 /** What /proc/1/comm says for the runtime's init process: the name of the node binary, as the kernel keeps it (15 characters). */
 const INIT_COMM = basename(process.execPath).slice(0, 15);
@@ -69,7 +71,7 @@ export const initChecks: StepChecks = {
     probe({
       run: async (c): Promise<Seen> => {
         const run = (args: string[]) => c.container(["run", "--init", "--net", "none", c.image, ...args]);
-        const [inside, exited, killed, missing] = await Promise.all([lookInside(c), run(["sh", "-c", "exit 7"]), run(["sh", "-c", "kill -USR2 $$"]), run(["no-such-command"])]);
+        const [inside, exited, killed, missing] = await Promise.all([lookInside(c), run(["sh", "-c", "exit 7"]), run(["sh", "-c", "kill -USR2 $$"]), run([NOT_FOUND.command])]);
         return { inside, exited, killed, missing };
       },
       checks: [
@@ -132,12 +134,7 @@ export const initChecks: StepChecks = {
         {
           name: "not-found",
           title: "A command that is not in the image still gives 127, with container's message",
-          judge: ({ missing }) => {
-            const expected = 'container: cannot run "no-such-command": no such file in the container';
-            return missing.status === 127 && missing.stderr.split("\n")[0] === expected
-              ? pass()
-              : fail(`running no-such-command with --init: ${describeRun(missing)}; expected exit status 127 and "${expected}" (${task("startCommand")})`);
-          },
+          judge: ({ missing }) => refusalVerdict(NOT_FOUND, missing, " with --init", task("startCommand")),
         },
       ],
     }),

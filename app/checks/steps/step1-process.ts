@@ -1,6 +1,6 @@
 // Step 1, process creation: the command runs, shares our stdio, and its end becomes ours.
-import { docFor, fail, pass, probe, type StepChecks, type Verdict } from "../define.js";
-import { REFUSALS } from "../refusals.js";
+import { docFor, fail, pass, probe, type StepChecks } from "../define.js";
+import { REFUSALS, refusalVerdict, type Refusal } from "../refusals.js";
 import { describeRun } from "./common.js";
 
 const [NOT_FOUND, NOT_EXECUTABLE] = REFUSALS;
@@ -10,21 +10,11 @@ const spawnInit = docFor("1", "spawnInit");
 const waitForExit = docFor("1", "waitForExit");
 const execCommand = docFor("1", "execCommand");
 
-/** A probe running `command`, which the kernel refuses: container must exit with `status` and say why. */
-function refused(name: string, title: string, command: string, status: number, why: string) {
-  const expected = `container: cannot run "${command}": ${why}`;
+/** A probe running the refusal's command, which the kernel refuses: container must exit with its status and say why. */
+function refused(refusal: Refusal, title: string) {
   return probe({
-    run: (c) => c.container(["run", "--net", "none", c.image, command]),
-    checks: [
-      {
-        name,
-        title,
-        judge: (r): Verdict =>
-          r.status === status && r.stderr.split("\n")[0] === expected
-            ? pass()
-            : fail(`running ${command}: ${describeRun(r)}; expected exit status ${status} and "${expected}" (${execCommand})`),
-      },
-    ],
+    run: (c) => c.container(["run", "--net", "none", c.image, refusal.command]),
+    checks: [{ name: refusal.name, title, judge: (r) => refusalVerdict(refusal, r, "", execCommand) }],
   });
 }
 
@@ -63,8 +53,8 @@ export const step1: StepChecks = {
         },
       ],
     }),
-    refused(NOT_FOUND.name, "A command that is not in the image gives 127, with container's message", NOT_FOUND.command, NOT_FOUND.status, NOT_FOUND.why),
-    refused(NOT_EXECUTABLE.name, "A file that is not executable gives 126, with container's message", NOT_EXECUTABLE.command, NOT_EXECUTABLE.status, NOT_EXECUTABLE.why),
+    refused(NOT_FOUND, "A command that is not in the image gives 127, with container's message"),
+    refused(NOT_EXECUTABLE, "A file that is not executable gives 126, with container's message"),
     probe({
       // The command is killed from outside with SIGKILL: container must report 128 + 9.
       run: async (c) => {
