@@ -19,6 +19,7 @@ import { removeParent } from "./cgroup-tree.js";
 import type { LeftoverKind } from "./define.js";
 import { CONTAINER, Harness, type Result } from "./harness.js";
 import { SandboxSession } from "./sandbox-session.js";
+import { OutputWaits } from "./output-waits.js";
 import { TerminalRun } from "./terminal-run.js";
 import type { WindowSize } from "../../native/index.js";
 
@@ -212,41 +213,36 @@ export class ProbeContext {
 
 /** A `container` process started in a sandbox: its output so far, its stdin, its result. */
 export class RunningContainer {
-  stdout = "";
   stderr = "";
   readonly done: Promise<Result>;
-  /** True once the process has ended and all its output is read. */
-  closed = false;
-  private waiters: (() => void)[] = [];
+  /** Its stdout so far; closed once the process has ended and all of it is read. */
+  private readonly out = new OutputWaits();
 
   constructor(
     private readonly child: ChildProcess,
     private readonly eventsFile: string,
   ) {
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      this.stdout += d;
-      this.notify();
-    });
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => this.out.append(d));
     child.stderr?.setEncoding("utf8").on("data", (d: string) => (this.stderr += d));
     // A container that exits without reading its stdin closes the pipe: that is not our error.
     child.stdin?.on("error", () => undefined);
     this.done = new Promise((resolve, reject) => {
       child.once("error", reject);
       child.once("close", (status, signal) => {
-        this.closed = true;
-        this.notify();
-        resolve({ status, signal, stdout: this.stdout, stderr: this.stderr, events: this.events() });
+        this.out.close();
+        resolve({ status, signal, stdout: this.out.text, stderr: this.stderr, events: this.events() });
       });
     });
   }
 
   /** Resolves true once stdout matches `pattern`, false if the run ends first. */
-  async waitFor(pattern: RegExp): Promise<boolean> {
-    while (!pattern.test(this.stdout)) {
-      if (this.closed) return false;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    return true;
+  waitFor(pattern: RegExp): Promise<boolean> {
+    return this.out.until((text) => pattern.test(text));
+  }
+
+  /** True once the process has ended and all its output is read. */
+  get closed(): boolean {
+    return this.out.closed;
   }
 
   /** What the run told on its event channel so far. */
@@ -264,11 +260,6 @@ export class RunningContainer {
     this.child.stdin?.end(input);
   }
 
-  private notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
 }
 
 function commandOf(pid: number): string {

@@ -7,6 +7,7 @@
 import { spawnSync, type ChildProcess } from "node:child_process";
 import { writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
+import { OutputWaits } from "./output-waits.js";
 import { AT_FDCWD, close, O_CLOEXEC, O_NOCTTY, O_RDWR, openat, ptyNumber, setWindowSize, unlockPty, type WindowSize } from "../../native/index.js";
 
 export interface TerminalResult {
@@ -17,16 +18,14 @@ export interface TerminalResult {
 }
 
 export class TerminalRun {
-  /** What the terminal showed so far (carriage returns removed). */
-  output = "";
   readonly done: Promise<TerminalResult>;
   /** The terminal's settings before the program started (`stty -g`): to compare with after. */
   readonly before: string;
   private readonly master: number;
   private readonly slave: number;
   private readonly reader: ReadStream;
-  private waiters: (() => void)[] = [];
-  private closed = false;
+  /** What the terminal showed so far (carriage returns removed); closed once all is read, or the terminal is. */
+  private readonly shown = new OutputWaits();
 
   /** Opens the terminal at `size`; `start` starts the program with the given stdio (the slave three times). */
   constructor(size: WindowSize, start: (stdio: [number, number, number]) => ChildProcess) {
@@ -37,10 +36,7 @@ export class TerminalRun {
     // Read before the program starts: once it runs, it may have made the terminal raw already.
     this.before = this.settings();
     this.reader = new ReadStream(this.master);
-    this.reader.on("data", (data: Buffer) => {
-      this.output += data.toString("utf8").replaceAll("\r", "");
-      this.notify();
-    });
+    this.reader.on("data", (data: Buffer) => this.shown.append(data.toString("utf8").replaceAll("\r", "")));
     // EIO once nothing holds the slave; our own copy is open until close().
     this.reader.on("error", () => undefined);
     const child = start([this.slave, this.slave, this.slave]);
@@ -48,9 +44,8 @@ export class TerminalRun {
       child.once("error", reject);
       child.once("close", (status, signal) => {
         void this.drain().then(() => {
-          this.closed = true;
-          this.notify();
-          resolve({ status, signal, output: this.output });
+          this.shown.close();
+          resolve({ status, signal, output: this.shown.text });
         });
       });
     });
@@ -62,21 +57,15 @@ export class TerminalRun {
    */
   private async drain(): Promise<void> {
     // Closed already (the probe ended first): the slave is no longer ours to write to.
-    if (this.closed) return;
+    if (this.shown.closed) return;
     const marker = `terminal-run-drained-${process.pid}`;
     writeSync(this.slave, `\n${marker}\n`);
-    while (!this.output.includes(marker) && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    const end = this.output.lastIndexOf(`\n${marker}`);
-    if (end >= 0) this.output = this.output.slice(0, end);
+    if (await this.shown.until((text) => text.includes(marker))) this.shown.text = this.shown.text.slice(0, this.shown.text.lastIndexOf(`\n${marker}`));
   }
 
   /** Resolves true once the output matches `pattern`, false if the program ends first. */
-  async waitFor(pattern: RegExp): Promise<boolean> {
-    while (!pattern.test(this.output)) {
-      if (this.closed) return false;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    return true;
+  waitFor(pattern: RegExp): Promise<boolean> {
+    return this.shown.until((text) => pattern.test(text));
   }
 
   /** Types `text` (a string of keys: "\x03" is Ctrl-C). */
@@ -96,15 +85,8 @@ export class TerminalRun {
 
   /** Closes the terminal (after the program has ended). */
   close(): void {
-    this.closed = true;
-    this.notify();
+    this.shown.close();
     this.reader.destroy();
     close(this.slave);
-  }
-
-  private notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
   }
 }
